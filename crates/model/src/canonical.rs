@@ -1,0 +1,132 @@
+//! Lenient reading of request bodies (spec §3): keys are matched case-insensitively against
+//! the contract's member names, unknown keys are dropped, and the result is typed with an
+//! error that names the offending member.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// Every member name the contract defines, in its canonical (emitted) spelling.
+const MEMBERS: &[&str] = &[
+    "id", "commerceId", "companyProfile", "billingProfile", "relationshipToPartner", "allowDelegatedAccess",
+    "userCredentials", "associatedPartnerId", "customDomains", "links", "attributes", "tenantId", "domain",
+    "companyName", "address", "email", "organizationRegistrationNumber", "firstName", "lastName", "culture",
+    "language", "defaultAddress", "country", "region", "city", "state", "district", "addressLine1",
+    "addressLine2", "addressLine3", "postalCode", "middleName", "emailAddress", "phoneNumber", "userName",
+    "password", "etag", "objectType", "self", "next", "previous", "uri", "method", "headers", "key", "value",
+    "body", "continuationToken", "totalCount", "items", "url", "code", "description", "data", "source",
+];
+
+/// Members whose value is a list; XML and form bodies need this to rebuild arrays.
+pub const ARRAY_MEMBERS: &[&str] = &["customDomains", "headers", "items", "data"];
+
+/// Members whose value is a boolean; XML and form bodies carry them as text.
+const BOOL_MEMBERS: &[&str] = &["allowDelegatedAccess"];
+
+/// The canonical spelling of a member name given in any case, if the contract knows it.
+pub fn canonical_member(key: &str) -> Option<&'static str> {
+    MEMBERS.iter().copied().find(|m| m.eq_ignore_ascii_case(key))
+}
+
+/// Rewrites every object key to its canonical spelling and drops the unknown ones.
+pub fn canonicalize(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut out = Map::with_capacity(map.len());
+            for (k, v) in map {
+                if let Some(name) = canonical_member(&k) {
+                    out.insert(name.to_string(), canonicalize(v));
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(canonicalize).collect()),
+        other => other,
+    }
+}
+
+/// Turns the text values of boolean members (from XML or form bodies) into booleans, so the
+/// typed reading treats every body format alike.
+pub fn coerce_text_scalars(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if BOOL_MEMBERS.contains(&k.as_str()) {
+                    if let Value::String(s) = v {
+                        match s.trim().to_ascii_lowercase().as_str() {
+                            "true" => *v = Value::Bool(true),
+                            "false" => *v = Value::Bool(false),
+                            _ => {}
+                        }
+                    }
+                } else {
+                    coerce_text_scalars(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(coerce_text_scalars),
+        _ => {}
+    }
+}
+
+/// A body member had the wrong type or value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberError {
+    /// Dotted path of the member, e.g. `billingProfile.defaultAddress.country`.
+    pub member: String,
+    pub message: String,
+    /// Whether the failure is an unrecognised enum value (code 900126) rather than a type error.
+    pub is_enum: bool,
+}
+
+impl std::fmt::Display for MemberError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.member, self.message)
+    }
+}
+
+/// Canonicalizes a body and reads it as `T`, naming the member on failure.
+pub fn read_lenient<T: DeserializeOwned>(value: Value) -> Result<T, MemberError> {
+    let value = canonicalize(value);
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let member = e.path().to_string();
+        let message = e.inner().to_string();
+        let is_enum = member.ends_with("relationshipToPartner") && message.contains("invalid value");
+        MemberError { member, message, is_enum }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::customer::{Customer, Relationship};
+    use serde_json::json;
+
+    #[test]
+    fn pascal_case_with_nulls_and_unknown_keys_reads_like_camel_case() {
+        let dotnet = json!({
+            "Id": null, "CompanyProfile": {"Domain": "contoso.onmicrosoft.com", "CompanyName": null, "Foo": 1},
+            "RelationshipToPartner": "unknown", "AllowDelegatedAccess": null, "Attributes": {"ObjectType": "Customer"}
+        });
+        let c: Customer = read_lenient(dotnet).unwrap();
+        let p = c.company_profile.unwrap();
+        assert_eq!(p.domain.as_deref(), Some("contoso.onmicrosoft.com"));
+        assert_eq!(p.company_name, None);
+        assert_eq!(c.relationship_to_partner, Some(Relationship::Unknown));
+    }
+
+    #[test]
+    fn type_errors_name_the_member() {
+        let err = read_lenient::<Customer>(json!({"billingProfile": {"defaultAddress": {"country": 5}}})).unwrap_err();
+        assert_eq!(err.member, "billingProfile.defaultAddress.country");
+        assert!(!err.is_enum);
+        let err = read_lenient::<Customer>(json!({"relationshipToPartner": "partner"})).unwrap_err();
+        assert!(err.is_enum, "{err:?}");
+    }
+
+    #[test]
+    fn text_booleans_are_coerced() {
+        let mut v = json!({"allowDelegatedAccess": "True", "companyProfile": {"domain": "true"}});
+        coerce_text_scalars(&mut v);
+        assert_eq!(v, json!({"allowDelegatedAccess": true, "companyProfile": {"domain": "true"}}));
+    }
+}

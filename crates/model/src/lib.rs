@@ -1,0 +1,24 @@
+//! The wire model of the Partner Center Customers API as partnerd serves it
+//! (`shared/spec/customers-api.md`): resources, their lenient reading and canonical writing in
+//! JSON and XML, and the parsers for the list query (`filter`, `seekOperation`, `size`).
+//!
+//! Nothing here does I/O, so the server, the stores and the client share one definition.
+
+pub mod canonical;
+pub mod collection;
+pub mod customer;
+pub mod error;
+pub mod filter;
+pub mod form;
+pub mod ids;
+pub mod links;
+pub mod seek;
+pub mod xml;
+
+pub use collection::Collection;
+pub use customer::{Address, BillingProfile, CompanyProfile, Customer, Relationship, UserCredentials};
+pub use error::ErrorBody;
+pub use filter::{Filter, FilterError, FilterField};
+pub use ids::{parse_guid, PartnerId};
+pub use links::{Attributes, Header, Link, ResourceLinks};
+pub use seek::SeekOperation;

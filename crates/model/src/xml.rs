@@ -1,0 +1,211 @@
+//! XML bodies (spec §8.1): elements named as the JSON members, arrays as repeated child
+//! elements inside their member element, null members left out. Reading refuses DTDs and
+//! entity declarations outright, so nothing is ever expanded.
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use serde_json::{Map, Value};
+
+use crate::canonical::{canonical_member, ARRAY_MEMBERS};
+
+/// Deepest element nesting read; the contract's resources need fewer than ten levels.
+const MAX_DEPTH: usize = 32;
+
+/// The element name of one item of an array member.
+fn item_element(member: &str) -> &'static str {
+    match member {
+        "items" => "Customer",
+        "headers" => "header",
+        "customDomains" => "domain",
+        _ => "string",
+    }
+}
+
+/// Writes `value` as an XML document whose root element is `root`.
+pub fn to_xml(root: &str, value: &Value) -> String {
+    let mut out = String::with_capacity(1024);
+    out.push_str(r#"<?xml version="1.0" encoding="utf-8"?>"#);
+    write_element(&mut out, root, value);
+    out
+}
+
+fn write_element(out: &mut String, name: &str, value: &Value) {
+    match value {
+        Value::Null => return,
+        Value::Object(map) => {
+            open(out, name);
+            for (k, v) in map {
+                write_element(out, k, v);
+            }
+        }
+        Value::Array(items) => {
+            open(out, name);
+            let item = item_element(name);
+            for v in items {
+                write_element(out, item, v);
+            }
+        }
+        Value::String(s) => {
+            open(out, name);
+            out.push_str(&quick_xml::escape::escape(s.as_str()));
+        }
+        Value::Bool(b) => {
+            open(out, name);
+            out.push_str(if *b { "true" } else { "false" });
+        }
+        Value::Number(n) => {
+            open(out, name);
+            out.push_str(&n.to_string());
+        }
+    }
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+fn open(out: &mut String, name: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+}
+
+/// Why an XML body was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum XmlError {
+    #[error("XML documents with a DTD or entity declarations are not accepted")]
+    Dtd,
+    #[error("XML body is not well-formed: {0}")]
+    Malformed(String),
+    #[error("XML body nests deeper than {MAX_DEPTH} elements")]
+    TooDeep,
+}
+
+struct Node {
+    name: String,
+    text: String,
+    nil: bool,
+    children: Vec<(String, Value)>,
+}
+
+impl Node {
+    fn new(name: String, nil: bool) -> Self {
+        Node { name, text: String::new(), nil, children: Vec::new() }
+    }
+
+    /// Element names are matched to member names case-insensitively; array members become
+    /// arrays of their children whatever the children are called.
+    fn into_value(self) -> (String, Value) {
+        let member = canonical_member(&self.name).map(str::to_string).unwrap_or(self.name);
+        let value = if self.nil {
+            Value::Null
+        } else if ARRAY_MEMBERS.contains(&member.as_str()) {
+            Value::Array(self.children.into_iter().map(|(_, v)| v).collect())
+        } else if self.children.is_empty() {
+            Value::String(self.text)
+        } else {
+            Value::Object(self.children.into_iter().collect::<Map<_, _>>())
+        };
+        (member, value)
+    }
+}
+
+/// Reads an XML document into the JSON value of its root element (the root's name is not
+/// checked: clients name it after their own types).
+pub fn from_xml(text: &str) -> Result<Value, XmlError> {
+    let mut reader = Reader::from_str(text);
+    let mut stack: Vec<Node> = Vec::new();
+    loop {
+        let event = reader.read_event().map_err(|e| XmlError::Malformed(e.to_string()))?;
+        match event {
+            Event::DocType(_) => return Err(XmlError::Dtd),
+            Event::Start(e) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(XmlError::TooDeep);
+                }
+                stack.push(Node::new(local_name(e.name().as_ref()), is_nil(&e)));
+            }
+            Event::Empty(e) => {
+                let node = Node::new(local_name(e.name().as_ref()), is_nil(&e));
+                if let Some(done) = attach(&mut stack, node) {
+                    return Ok(done);
+                }
+            }
+            Event::Text(t) => {
+                let s = t.unescape().map_err(|e| XmlError::Malformed(e.to_string()))?;
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&s);
+                }
+            }
+            Event::CData(c) => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&String::from_utf8_lossy(&c));
+                }
+            }
+            Event::End(_) => {
+                let node = stack.pop().ok_or_else(|| XmlError::Malformed("unbalanced end tag".into()))?;
+                if let Some(done) = attach(&mut stack, node) {
+                    return Ok(done);
+                }
+            }
+            Event::Eof => return Err(XmlError::Malformed("document has no root element".into())),
+            _ => {}
+        }
+    }
+}
+
+/// Adds a finished element to its parent, or returns the root's value when it was the root.
+fn attach(stack: &mut [Node], node: Node) -> Option<Value> {
+    let (name, value) = node.into_value();
+    match stack.last_mut() {
+        Some(parent) => {
+            parent.children.push((name, value));
+            None
+        }
+        None => Some(value),
+    }
+}
+
+fn local_name(qname: &[u8]) -> String {
+    let s = String::from_utf8_lossy(qname);
+    s.rsplit(':').next().unwrap_or_default().to_string()
+}
+
+/// `i:nil="true"` is how .NET's serializers write a null member.
+fn is_nil(e: &quick_xml::events::BytesStart) -> bool {
+    e.attributes().flatten().any(|a| {
+        local_name(a.key.as_ref()) == "nil" && a.value.as_ref().eq_ignore_ascii_case(b"true")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn round_trips_the_collection_shape() {
+        let v = json!({
+            "totalCount": 1,
+            "items": [{"id": "a&b", "companyProfile": {"domain": "x"}, "none": null}],
+            "links": {"next": {"uri": "/v1/customers?a=1&b=2", "method": "GET", "headers": [{"key": "k", "value": "v"}]}}
+        });
+        let xml = to_xml("Collection", &v);
+        assert!(xml.contains("<items><Customer><id>a&amp;b</id>"), "{xml}");
+        assert!(xml.contains("<headers><header><key>k</key><value>v</value></header></headers>"), "{xml}");
+        assert!(!xml.contains("none"));
+        let back = from_xml(&xml).unwrap();
+        assert_eq!(back["items"][0]["id"], "a&b");
+        assert_eq!(back["links"]["next"]["headers"][0]["value"], "v");
+        assert_eq!(back["totalCount"], "1");
+    }
+
+    #[test]
+    fn dtds_are_refused_and_nil_is_null() {
+        let bomb = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><Customer><id>&lol;</id></Customer>"#;
+        assert_eq!(from_xml(bomb), Err(XmlError::Dtd));
+        let v = from_xml(r#"<Customer xmlns:i="x"><ID i:nil="true"/><CustomDomains><d>a</d><d>b</d></CustomDomains></Customer>"#).unwrap();
+        assert_eq!(v, json!({"id": null, "customDomains": ["a", "b"]}));
+        assert!(matches!(from_xml("<a><b></a>"), Err(XmlError::Malformed(_))));
+        assert!(matches!(from_xml(&"<a>".repeat(40)), Err(XmlError::TooDeep)));
+    }
+}
