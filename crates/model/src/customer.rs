@@ -206,3 +206,37 @@ mod tests {
         );
     }
 }
+
+impl Customer {
+    /// The list item form (spec §3.2): only what a list shows, so that lists never carry
+    /// billing details, commerce ids or custom domains.
+    pub fn list_projection(&self) -> Customer {
+        let company_profile = self.company_profile.as_ref().map(|p| CompanyProfile {
+            tenant_id: p.tenant_id.clone(),
+            domain: p.domain.clone(),
+            company_name: p.company_name.clone(),
+            links: p.links.clone(),
+            attributes: p.attributes.clone(),
+            ..Default::default()
+        });
+        Customer {
+            id: self.id.clone(),
+            company_profile,
+            relationship_to_partner: self.relationship_to_partner,
+            associated_partner_id: self.associated_partner_id.clone(),
+            links: self.links.clone(),
+            attributes: self.attributes.clone(),
+            ..Default::default()
+        }
+    }
+
+    /// The company name lists are ordered and filtered by.
+    pub fn company_name(&self) -> &str {
+        self.company_profile.as_ref().and_then(|p| p.company_name.as_deref()).unwrap_or_default()
+    }
+
+    /// The customer's initial domain.
+    pub fn domain(&self) -> &str {
+        self.company_profile.as_ref().and_then(|p| p.domain.as_deref()).unwrap_or_default()
+    }
+}

@@ -1,1 +1,55 @@
-//! placeholder
+//! The partnerd HTTP service: the Customers API of `shared/spec/customers-api.md` on axum.
+//!
+//! [`build_app`] assembles the router from an [`AppState`] and is all the tests need;
+//! [`serve`] runs it on a listener until a shutdown signal, letting in-flight requests finish.
+
+pub mod auth;
+mod config;
+mod continuation;
+mod error;
+mod ids;
+mod list_query;
+mod negotiate;
+mod reply;
+mod request_ids;
+mod routes;
+mod state;
+
+pub use auth::{mint_dev_token, AuthConfig, KeyConfig, DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET};
+pub use config::Config;
+pub use error::ApiError;
+pub use state::AppState;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+/// The complete application: every route, the fallbacks, and the layers that give every
+/// response its headers and negotiated body.
+pub fn build_app(state: AppState) -> Router {
+    routes::router(state)
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves; requests already in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

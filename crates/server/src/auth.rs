@@ -1,0 +1,145 @@
+//! Bearer JWT authentication (spec §7). The partner is the token's `tid`; a request becomes a
+//! [`Authed`] only after its token verifies, and only an `Authed` yields a store handle.
+
+use std::time::Duration;
+
+use axum::extract::FromRequestParts;
+use axum::http::{header, request::Parts};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use partnerd_model::PartnerId;
+use partnerd_store::PartnerStore;
+use serde::{Deserialize, Serialize};
+
+use crate::{ApiError, AppState};
+
+/// The well-known development signing secret (HS256). Anyone can mint tokens with it, which
+/// is the point in development and why production configuration refuses it.
+pub const DEV_SECRET: &str = "partnerd-development-secret-do-not-use-in-production";
+/// The `iss` of development tokens.
+pub const DEV_ISSUER: &str = "https://partnerd.local/dev";
+/// The `aud` of development tokens: Partner Center's own resource URI.
+pub const DEV_AUDIENCE: &str = "https://api.partnercenter.microsoft.com";
+
+/// Which tokens the server accepts.
+#[derive(Clone, Debug, Default)]
+pub enum AuthConfig {
+    /// Tokens signed with [`DEV_SECRET`], issued by [`DEV_ISSUER`] for [`DEV_AUDIENCE`].
+    #[default]
+    Development,
+    /// Tokens signed with a configured key, for a configured issuer and audience.
+    Production { key: KeyConfig, issuer: String, audience: String },
+}
+
+/// A production verification key.
+#[derive(Clone, Debug)]
+pub enum KeyConfig {
+    /// A shared HS256 secret.
+    Hs256Secret(String),
+    /// A PEM public key: RSA (RS256) or EC P-256 (ES256).
+    PublicKeyPem(String),
+}
+
+/// Verifies bearer tokens against the configured key, issuer and audience.
+pub(crate) struct Verifier {
+    key: DecodingKey,
+    validation: Validation,
+}
+
+#[derive(Deserialize)]
+struct Claims {
+    tid: String,
+}
+
+impl Verifier {
+    pub fn new(config: &AuthConfig) -> Result<Verifier, String> {
+        let (key, alg, issuer, audience) = match config {
+            AuthConfig::Development => {
+                (DecodingKey::from_secret(DEV_SECRET.as_bytes()), Algorithm::HS256, DEV_ISSUER, DEV_AUDIENCE)
+            }
+            AuthConfig::Production { key, issuer, audience } => {
+                let (key, alg) = production_key(key)?;
+                (key, alg, issuer.as_str(), audience.as_str())
+            }
+        };
+        let mut validation = Validation::new(alg);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&[audience]);
+        validation.validate_nbf = true;
+        validation.leeway = 30;
+        Ok(Verifier { key, validation })
+    }
+
+    /// The partner a token speaks for, or why it is refused.
+    pub fn verify(&self, token: &str) -> Result<PartnerId, ApiError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
+            .map_err(|e| ApiError::unauthorized(format!("The bearer token is not valid: {e}.")))?;
+        PartnerId::parse(&data.claims.tid)
+            .ok_or_else(|| ApiError::unauthorized("The bearer token's tid claim is not a GUID."))
+    }
+}
+
+fn production_key(key: &KeyConfig) -> Result<(DecodingKey, Algorithm), String> {
+    match key {
+        KeyConfig::Hs256Secret(secret) if secret == DEV_SECRET => {
+            Err("the development secret cannot be used in production".into())
+        }
+        KeyConfig::Hs256Secret(secret) if secret.len() < 32 => Err("an HS256 secret needs at least 32 bytes".into()),
+        KeyConfig::Hs256Secret(secret) => Ok((DecodingKey::from_secret(secret.as_bytes()), Algorithm::HS256)),
+        KeyConfig::PublicKeyPem(pem) => DecodingKey::from_rsa_pem(pem.as_bytes())
+            .map(|k| (k, Algorithm::RS256))
+            .or_else(|_| DecodingKey::from_ec_pem(pem.as_bytes()).map(|k| (k, Algorithm::ES256)))
+            .map_err(|e| format!("the public key is neither an RSA nor an EC PEM key: {e}")),
+    }
+}
+
+#[derive(Serialize)]
+struct DevClaims<'a> {
+    tid: &'a str,
+    sub: &'a str,
+    iss: &'a str,
+    aud: &'a str,
+    iat: u64,
+    nbf: u64,
+    exp: u64,
+}
+
+/// A development token for `partner`, valid for `ttl`.
+pub fn mint_dev_token(partner: &PartnerId, ttl: Duration) -> String {
+    let now = partnerd_store::now_secs().max(0) as u64;
+    let claims = DevClaims {
+        tid: partner.as_str(),
+        sub: "partnerd-dev",
+        iss: DEV_ISSUER,
+        aud: DEV_AUDIENCE,
+        iat: now,
+        nbf: now,
+        exp: now + ttl.as_secs(),
+    };
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(DEV_SECRET.as_bytes()))
+        .expect("HS256 signing cannot fail")
+}
+
+/// An authenticated request: the verified partner's store handle.
+pub(crate) struct Authed {
+    pub store: PartnerStore,
+}
+
+impl FromRequestParts<AppState> for Authed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let value = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .ok_or_else(|| ApiError::unauthorized("An Authorization: Bearer token is required."))?;
+        let text = value.to_str().map_err(|_| ApiError::unauthorized("The Authorization header is not text."))?;
+        let token = text
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, t)| t.trim())
+            .ok_or_else(|| ApiError::unauthorized("The Authorization header must use the Bearer scheme."))?;
+        let partner = state.verifier.verify(token)?;
+        Ok(Authed { store: state.store.for_partner(&partner) })
+    }
+}

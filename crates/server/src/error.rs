@@ -1,0 +1,125 @@
+//! The one error type: every failure a client can cause becomes the contract's error body
+//! (spec §9) with its status, whichever layer noticed it.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use partnerd_model::{ErrorBody, FilterError};
+use partnerd_store::StoreError;
+
+use crate::reply::Payload;
+
+/// An error response: status, contract body and any headers the status needs.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+    www_authenticate: bool,
+    retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: i64, description: impl Into<String>) -> ApiError {
+        ApiError { status, body: ErrorBody::new(code, description), www_authenticate: false, retry_after: None }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn body(&self) -> &ErrorBody {
+        &self.body
+    }
+
+    /// Adds a detail string to the body's `data`.
+    pub fn with_data(mut self, item: impl Into<String>) -> ApiError {
+        self.body.data.push(item.into());
+        self
+    }
+
+    /// Unknown or foreign customer: the two are indistinguishable on purpose.
+    pub fn customer_not_found() -> ApiError {
+        Self::new(StatusCode::NOT_FOUND, 1000, "The customer was not found.")
+    }
+
+    pub fn route_not_found() -> ApiError {
+        Self::new(StatusCode::NOT_FOUND, 1000, "No resource exists at this path.")
+    }
+
+    pub fn method_not_allowed() -> ApiError {
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, 800002, "This method is not supported on this resource.")
+    }
+
+    pub fn bad_customer_id(id: &str) -> ApiError {
+        Self::new(StatusCode::BAD_REQUEST, 900118, "The customer id is not a valid GUID.").with_data(id)
+    }
+
+    pub fn invalid(description: impl Into<String>) -> ApiError {
+        Self::new(StatusCode::BAD_REQUEST, 800002, description)
+    }
+
+    pub fn invalid_enum(description: impl Into<String>) -> ApiError {
+        Self::new(StatusCode::BAD_REQUEST, 900126, description)
+    }
+
+    pub fn unauthorized(description: impl Into<String>) -> ApiError {
+        ApiError { www_authenticate: true, ..Self::new(StatusCode::UNAUTHORIZED, 800001, description) }
+    }
+
+    pub fn not_acceptable() -> ApiError {
+        Self::new(
+            StatusCode::NOT_ACCEPTABLE,
+            800002,
+            "The Accept header allows none of application/json, text/json, application/xml, text/xml.",
+        )
+    }
+
+    pub fn internal() -> ApiError {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, 800003, "An unexpected error occurred.")
+    }
+
+    pub fn unavailable(retry_after: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(retry_after),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, 800003, "The service is temporarily unavailable; retry later.")
+        }
+    }
+}
+
+impl From<FilterError> for ApiError {
+    fn from(e: FilterError) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, e.code(), e.to_string())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(detail) => {
+                tracing::warn!(%detail, "database unavailable");
+                ApiError::unavailable(1)
+            }
+            StoreError::DomainTaken => {
+                ApiError::new(StatusCode::CONFLICT, 600006, "A customer with this domain already exists.")
+            }
+            StoreError::Internal(detail) => {
+                tracing::error!(%detail, "database error");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let json = serde_json::to_string(&self.body).expect("error bodies serialise");
+        let mut res = self.status.into_response();
+        if self.www_authenticate {
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(secs) = self.retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res.extensions_mut().insert(Payload { root: "Error", json });
+        res
+    }
+}

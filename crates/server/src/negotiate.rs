@@ -1,0 +1,112 @@
+//! Response content negotiation (spec §8): JSON by default, `text/json`, XML, or 406.
+//! Runs around every route, so error bodies are negotiated like any other.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::reply::Payload;
+use crate::ApiError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Json,
+    TextJson,
+    Xml,
+    TextXml,
+}
+
+impl Format {
+    fn content_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json; charset=utf-8",
+            Format::TextJson => "text/json; charset=utf-8",
+            Format::Xml => "application/xml; charset=utf-8",
+            Format::TextXml => "text/xml; charset=utf-8",
+        }
+    }
+
+    fn for_media_range(range: &str) -> Option<Format> {
+        match range.to_ascii_lowercase().as_str() {
+            "application/json" | "application/*" | "*/*" => Some(Format::Json),
+            "text/json" | "text/*" => Some(Format::TextJson),
+            "application/xml" => Some(Format::Xml),
+            "text/xml" => Some(Format::TextXml),
+            _ => None,
+        }
+    }
+}
+
+/// The format to answer in: the supported media range with the highest `q`, earliest first
+/// on ties; JSON when there is no `Accept`; `None` when nothing acceptable is offered.
+fn choose(headers: &HeaderMap) -> Option<Format> {
+    let values: Vec<&str> = headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).collect();
+    if values.iter().all(|v| v.trim().is_empty()) {
+        return Some(Format::Json);
+    }
+    let mut best: Option<(f32, Format)> = None;
+    for range in values.iter().flat_map(|v| v.split(',')) {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or_default().trim();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if let Some(format) = Format::for_media_range(media) {
+            if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, format));
+            }
+        }
+    }
+    best.map(|(_, f)| f)
+}
+
+/// Middleware: refuses unacceptable requests before they run, then renders the payload.
+pub(crate) async fn negotiate(req: Request, next: Next) -> Response {
+    let Some(format) = choose(req.headers()) else {
+        let mut res = ApiError::not_acceptable().into_response();
+        render(&mut res, Format::Json);
+        return res;
+    };
+    let mut res = next.run(req).await;
+    render(&mut res, format);
+    res
+}
+
+fn render(res: &mut Response, format: Format) {
+    let Some(payload) = res.extensions_mut().remove::<Payload>() else { return };
+    let body = match format {
+        Format::Json | Format::TextJson => payload.json,
+        Format::Xml | Format::TextXml => {
+            let value: serde_json::Value = serde_json::from_str(&payload.json).expect("payloads are JSON");
+            partnerd_model::xml::to_xml(payload.root, &value)
+        }
+    };
+    res.headers_mut().remove(header::CONTENT_LENGTH);
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    *res.body_mut() = Body::from(body);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(v: &str) -> Option<Format> {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap());
+        choose(&h)
+    }
+
+    #[test]
+    fn picks_by_quality_then_order() {
+        assert_eq!(choose(&HeaderMap::new()), Some(Format::Json));
+        assert_eq!(accept("text/json"), Some(Format::TextJson));
+        assert_eq!(accept("application/xml;q=0.9, application/json;q=0.5"), Some(Format::Xml));
+        assert_eq!(accept("text/html, text/xml"), Some(Format::TextXml));
+        assert_eq!(accept("text/html"), None);
+        assert_eq!(accept("application/json;q=0"), None);
+        assert_eq!(accept("*/*"), Some(Format::Json));
+    }
+}

@@ -1,0 +1,37 @@
+//! The route table and the layers every route shares.
+
+mod customer;
+mod list;
+
+use axum::middleware;
+use axum::routing::get;
+use axum::Router;
+
+use crate::negotiate::negotiate;
+use crate::request_ids::request_ids;
+use crate::{ApiError, AppState};
+
+pub(crate) fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/customers", get(list::list))
+        .route("/customers/{id}", get(customer::get_customer))
+        .route("/customers/{id}/profiles/company", get(customer::company_profile))
+        .route("/customers/{id}/profiles/billing", get(customer::billing_profile))
+        .method_not_allowed_fallback(method_not_allowed);
+    Router::new()
+        // The generated Python client may use API version 1.0 (spec §1).
+        .nest("/v1.0", api.clone())
+        .nest("/v1", api)
+        .fallback(route_not_found)
+        .layer(middleware::from_fn(negotiate))
+        .layer(middleware::from_fn(request_ids))
+        .with_state(state)
+}
+
+async fn route_not_found() -> ApiError {
+    ApiError::route_not_found()
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::method_not_allowed()
+}

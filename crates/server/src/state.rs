@@ -1,0 +1,37 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+
+use partnerd_store::{Store, StoreError};
+
+use crate::auth::Verifier;
+use crate::continuation::Sealer;
+use crate::Config;
+
+/// Shared, cheaply cloned application state.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) store: Store,
+    pub(crate) verifier: Arc<Verifier>,
+    pub(crate) sealer: Arc<Sealer>,
+    pub(crate) config: Arc<Config>,
+}
+
+impl AppState {
+    /// Loads the shared secrets from the database (creating them on first start) and
+    /// prepares token verification.
+    pub async fn new(store: Store, config: Config) -> Result<AppState, StateError> {
+        let key = store.server_key("continuation-token").await?;
+        let sealer = Sealer::new(&key, config.continuation_ttl);
+        let verifier = Verifier::new(&config.auth).map_err(StateError::Auth)?;
+        Ok(AppState { store, verifier: Arc::new(verifier), sealer: Arc::new(sealer), config: Arc::new(config) })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("authentication configuration: {0}")]
+    Auth(String),
+}

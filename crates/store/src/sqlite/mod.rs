@@ -1,0 +1,118 @@
+//! The embedded SQLite store: a file in WAL mode (or a private in-memory database), a pool of
+//! reader connections and one writer connection, all used from blocking threads.
+
+mod list;
+mod migrate;
+mod pool;
+
+use std::path::Path;
+
+use async_trait::async_trait;
+use rusqlite::{params, OptionalExtension};
+
+use crate::{Backend, CustomerRecord, ListQuery, Page, StoreError, StoredCustomer};
+use pool::Pool;
+
+pub struct SqliteBackend {
+    pool: Pool,
+}
+
+impl SqliteBackend {
+    /// Opens (creating and migrating) the database file at `path`.
+    pub async fn open_file(path: &Path) -> Result<Self, StoreError> {
+        let uri = path.to_string_lossy().into_owned();
+        Self::open(Pool::file(uri)).await
+    }
+
+    /// A fresh, private in-memory database, shared by this process's connections.
+    pub async fn open_memory() -> Result<Self, StoreError> {
+        Self::open(Pool::memory(uuid::Uuid::new_v4())).await
+    }
+
+    async fn open(pool: Result<Pool, rusqlite::Error>) -> Result<Self, StoreError> {
+        let pool = pool?;
+        pool.write(|conn| migrate::apply(conn)).await?;
+        Ok(SqliteBackend { pool })
+    }
+}
+
+#[async_trait]
+impl Backend for SqliteBackend {
+    async fn server_key(&self, name: &str) -> Result<Vec<u8>, StoreError> {
+        let name = name.to_string();
+        self.pool
+            .write(move |conn| {
+                let fresh: [u8; 32] = rand::random();
+                conn.execute(
+                    "INSERT INTO server_keys (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+                    params![name, fresh.to_vec()],
+                )?;
+                conn.query_row("SELECT value FROM server_keys WHERE name = ?1", [name], |r| r.get(0))
+            })
+            .await
+    }
+
+    async fn domain_exists(&self, domain_key: &str) -> Result<bool, StoreError> {
+        let key = domain_key.to_string();
+        self.pool
+            .read(move |conn| {
+                let mut stmt = conn.prepare_cached("SELECT 1 FROM customers WHERE domain_key = ?1")?;
+                stmt.exists([key])
+            })
+            .await
+    }
+
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        self.pool
+            .read(|conn| conn.prepare_cached("SELECT 1 FROM customers LIMIT 1")?.exists([]).map(|e| !e))
+            .await
+    }
+
+    async fn list(&self, partner: &str, query: &ListQuery) -> Result<Page, StoreError> {
+        let (partner, query) = (partner.to_string(), query.clone());
+        self.pool.read(move |conn| list::page(conn, &partner, &query)).await
+    }
+
+    async fn get(&self, partner: &str, id: &str) -> Result<Option<StoredCustomer>, StoreError> {
+        let (partner, id) = (partner.to_string(), id.to_string());
+        self.pool
+            .read(move |conn| {
+                let mut stmt =
+                    conn.prepare_cached("SELECT doc, etag FROM customers WHERE id = ?1 AND partner_id = ?2")?;
+                stmt.query_row([id, partner], |r| Ok(StoredCustomer { doc: r.get(0)?, etag: r.get(1)? }))
+                    .optional()
+            })
+            .await
+    }
+
+    async fn insert_many(&self, partner: &str, records: Vec<CustomerRecord>) -> Result<(), StoreError> {
+        let partner = partner.to_string();
+        self.pool
+            .write(move |conn| {
+                let tx = conn.transaction()?;
+                {
+                    let mut stmt = tx.prepare_cached(INSERT_CUSTOMER)?;
+                    let now = crate::now_secs();
+                    for r in &records {
+                        insert_record(&mut stmt, &partner, r, now)?;
+                    }
+                }
+                tx.commit()
+            })
+            .await
+    }
+}
+
+const INSERT_CUSTOMER: &str = "INSERT INTO customers \
+    (id, partner_id, name_key, domain_key, assoc_key, etag, doc, list_json, created_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+fn insert_record(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    partner: &str,
+    r: &CustomerRecord,
+    now: i64,
+) -> rusqlite::Result<()> {
+    stmt.execute(params![r.id, partner, r.name_key, r.domain_key, r.assoc_key, r.etag, r.doc, r.list_json, now])?;
+    Ok(())
+}
