@@ -4,6 +4,7 @@
 //!
 //! Nothing here does I/O, so the server, the stores and the client share one definition.
 
+pub mod assemble;
 pub mod canonical;
 pub mod collection;
 pub mod customer;

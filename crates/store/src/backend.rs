@@ -12,6 +12,57 @@ pub struct StoredCustomer {
     pub etag: String,
 }
 
+/// A change to one partner's customers.
+#[derive(Clone, Debug)]
+pub enum Mutation {
+    /// Insert a new customer; refused with [`Applied::LimitReached`] when the partner already
+    /// has `limit` customers.
+    Create { record: CustomerRecord, limit: Option<u64> },
+    /// The customer leaves this partner: it disappears from every read of this partner, and its
+    /// domain stays taken.
+    RemoveRelationship { id: String },
+    /// The customer is deleted outright.
+    Delete { id: String },
+    /// Replace the stored customer (billing profile update) if its etag still is
+    /// `expected_etag` (or unconditionally when that is `None`).
+    Replace { record: CustomerRecord, expected_etag: Option<String> },
+}
+
+/// The response kept for an `MS-RequestId` (spec §6). `body` is opaque to the store: the
+/// server seals it, because a create response holds the admin password.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptResponse {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// Idempotency for one mutation: the client's request id, a fingerprint of the request
+/// (method, path and body), and the response to keep when the mutation succeeds.
+#[derive(Clone, Debug)]
+pub struct Idempotency {
+    pub request_id: String,
+    pub fingerprint: Vec<u8>,
+    pub response: KeptResponse,
+}
+
+/// What became of a mutation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// Done (and its response kept, when idempotency was asked for), in one transaction.
+    Done,
+    /// The request id was seen before with the same fingerprint: nothing was changed and this
+    /// is the response kept then.
+    Replay(KeptResponse),
+    /// The request id was seen before with a different fingerprint; nothing was changed.
+    Mismatch,
+    /// No such customer for this partner; nothing was changed.
+    NotFound,
+    /// The etag did not match; nothing was changed.
+    Stale,
+    /// The partner has reached its customer limit; nothing was changed.
+    LimitReached,
+}
+
 #[async_trait]
 pub trait Backend: Send + Sync + 'static {
     /// The named secret, created with random bytes by whichever instance asks first.
@@ -20,6 +71,15 @@ pub trait Backend: Send + Sync + 'static {
     async fn is_empty(&self) -> Result<bool, StoreError>;
     async fn list(&self, partner: &str, query: &ListQuery) -> Result<Page, StoreError>;
     async fn get(&self, partner: &str, id: &str) -> Result<Option<StoredCustomer>, StoreError>;
-    /// Inserts all records in one transaction: all or none.
-    async fn insert_many(&self, partner: &str, records: Vec<CustomerRecord>) -> Result<(), StoreError>;
+    /// Applies one mutation atomically, together with its idempotency record. A request id
+    /// already kept (committed by any instance, or committing concurrently) gives
+    /// `Replay`/`Mismatch` instead of a second change. A failed mutation keeps nothing.
+    /// `Create` of a taken domain (or id) fails with [`StoreError::DomainTaken`].
+    async fn apply(&self, partner: &str, mutation: Mutation, idem: Option<Idempotency>) -> Result<Applied, StoreError>;
+    /// Inserts records in one transaction, skipping those whose domain or id is taken, and
+    /// returns the indexes of the skipped ones. With `atomic`, any skip rolls everything back.
+    async fn insert_many(&self, partner: &str, records: Vec<CustomerRecord>, atomic: bool)
+        -> Result<Vec<usize>, StoreError>;
+    /// Deletes idempotency records created before `before` (Unix seconds); returns how many.
+    async fn purge_idempotency(&self, before: i64) -> Result<u64, StoreError>;
 }

@@ -17,7 +17,7 @@ pub mod sqlite;
 
 use std::sync::Arc;
 
-pub use backend::{Backend, StoredCustomer};
+pub use backend::{Applied, Backend, Idempotency, KeptResponse, Mutation, StoredCustomer};
 pub use error::StoreError;
 pub use page::{prefix_range, ListQuery, Page, Position, Row, Seek, SortField};
 pub use partner::PartnerStore;
@@ -76,5 +76,12 @@ impl Store {
     /// Whether the database holds no customer at all (decides demo seeding).
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
         self.backend.is_empty().await
+    }
+}
+
+impl Store {
+    /// Forgets idempotency records older than `max_age_secs`; returns how many went.
+    pub async fn purge_idempotency(&self, max_age_secs: i64) -> Result<u64, StoreError> {
+        self.backend.purge_idempotency(now_secs() - max_age_secs).await
     }
 }

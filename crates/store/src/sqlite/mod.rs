@@ -3,6 +3,7 @@
 
 mod list;
 mod migrate;
+mod mutate;
 mod pool;
 
 use std::path::Path;
@@ -10,7 +11,7 @@ use std::path::Path;
 use async_trait::async_trait;
 use rusqlite::{params, OptionalExtension};
 
-use crate::{Backend, CustomerRecord, ListQuery, Page, StoreError, StoredCustomer};
+use crate::{Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError, StoredCustomer};
 use pool::Pool;
 
 pub struct SqliteBackend {
@@ -85,23 +86,44 @@ impl Backend for SqliteBackend {
             .await
     }
 
-    async fn insert_many(&self, partner: &str, records: Vec<CustomerRecord>) -> Result<(), StoreError> {
+    async fn apply(&self, partner: &str, mutation: Mutation, idem: Option<Idempotency>) -> Result<Applied, StoreError> {
+        let partner = partner.to_string();
+        self.pool.write_with(move |conn| mutate::apply(conn, &partner, &mutation, idem.as_ref())).await
+    }
+
+    async fn insert_many(&self, partner: &str, records: Vec<CustomerRecord>, atomic: bool) -> Result<Vec<usize>, StoreError> {
         let partner = partner.to_string();
         self.pool
             .write(move |conn| {
                 let tx = conn.transaction()?;
+                let mut skipped = Vec::new();
                 {
-                    let mut stmt = tx.prepare_cached(INSERT_CUSTOMER)?;
+                    let mut stmt = tx.prepare_cached(INSERT_CUSTOMER_OR_SKIP)?;
                     let now = crate::now_secs();
-                    for r in &records {
-                        insert_record(&mut stmt, &partner, r, now)?;
+                    for (i, r) in records.iter().enumerate() {
+                        if stmt.execute(params![r.id, partner, r.name_key, r.domain_key, r.assoc_key, r.etag, r.doc, r.list_json, now])? == 0 {
+                            skipped.push(i);
+                        }
                     }
                 }
-                tx.commit()
+                if !(atomic && !skipped.is_empty()) {
+                    tx.commit()?;
+                }
+                Ok(skipped)
             })
             .await
     }
+
+    async fn purge_idempotency(&self, before: i64) -> Result<u64, StoreError> {
+        self.pool
+            .write(move |conn| conn.execute("DELETE FROM idempotency WHERE created_at < ?1", [before]).map(|n| n as u64))
+            .await
+    }
 }
+
+const INSERT_CUSTOMER_OR_SKIP: &str = "INSERT INTO customers \
+    (id, partner_id, name_key, domain_key, assoc_key, etag, doc, list_json, created_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING";
 
 const INSERT_CUSTOMER: &str = "INSERT INTO customers \
     (id, partner_id, name_key, domain_key, assoc_key, etag, doc, list_json, created_at) \

@@ -69,6 +69,19 @@ impl Pool {
         })
         .await
     }
+
+    /// Like [`Pool::write`] for work that reports its own store errors.
+    pub async fn write_with<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let shared = self.0.clone();
+        match tokio::task::spawn_blocking(move || f(&mut shared.writer.lock().expect("writer"))).await {
+            Ok(result) => result,
+            Err(e) => Err(StoreError::Internal(format!("database task failed: {e}"))),
+        }
+    }
 }
 
 async fn blocking<T, F>(f: F) -> Result<T, StoreError>

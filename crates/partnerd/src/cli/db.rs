@@ -1,0 +1,41 @@
+//! The database flags shared by every command that opens one.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use partnerd_store::{Location, Store};
+
+#[derive(Args, Clone, Debug)]
+pub struct DbArgs {
+    /// SQLite database file (created when missing).
+    #[arg(long, env = "PARTNERD_DB", default_value = "partnerd.db", conflicts_with_all = ["memory", "database_url"])]
+    pub db: PathBuf,
+    /// Keep everything in memory; gone when the process ends.
+    #[arg(long, env = "PARTNERD_MEMORY", conflicts_with = "database_url")]
+    pub memory: bool,
+    /// PostgreSQL URL (postgres://user@host/db) instead of SQLite.
+    #[arg(long, env = "PARTNERD_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Connections in the PostgreSQL pool.
+    #[arg(long, env = "PARTNERD_POOL_SIZE", default_value_t = 16)]
+    pub pool_size: usize,
+}
+
+impl DbArgs {
+    pub fn location(&self) -> Location {
+        match (&self.database_url, self.memory) {
+            (Some(url), _) => Location::Postgres { url: url.clone(), pool_size: self.pool_size },
+            (None, true) => Location::Memory,
+            (None, false) => Location::SqliteFile(self.db.clone()),
+        }
+    }
+
+    pub async fn open(&self) -> anyhow::Result<Store> {
+        Store::open(&self.location()).await.map_err(|e| anyhow::anyhow!("opening the database: {e}"))
+    }
+}
+
+/// Parses a partner GUID argument.
+pub fn parse_partner(s: &str) -> Result<partnerd_model::PartnerId, String> {
+    partnerd_model::PartnerId::parse(s).ok_or_else(|| format!("'{s}' is not a GUID"))
+}

@@ -1,0 +1,37 @@
+//! The command line. Every flag can also be set through a `PARTNERD_*` environment variable.
+
+mod db;
+mod seed;
+mod serve;
+mod token;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "partnerd", version, about = "A self-hostable Partner Center Customers API")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the API server.
+    Serve(serve::ServeArgs),
+    /// Print a development bearer token.
+    Token(token::TokenArgs),
+    /// Add synthetic customers to a partner.
+    Seed(seed::SeedArgs),
+}
+
+impl Cli {
+    pub async fn run(self) -> anyhow::Result<ExitCode> {
+        match self.command {
+            Command::Serve(args) => serve::run(args).await,
+            Command::Token(args) => token::run(args),
+            Command::Seed(args) => seed::run(args).await,
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! `partnerd serve`: the API server.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use partnerd_model::PartnerId;
+use partnerd_server::{AppState, AuthConfig, Config, KeyConfig};
+
+use super::db::DbArgs;
+use crate::demo::DEMO_PARTNER;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PARTNERD_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    #[command(flatten)]
+    db: DbArgs,
+    /// How many demo customers to create on an empty database.
+    #[arg(long, env = "PARTNERD_DEMO_CUSTOMERS", default_value_t = 250)]
+    demo_customers: u64,
+    /// Do not create the demo partner's customers on an empty database.
+    #[arg(long, env = "PARTNERD_NO_DEMO")]
+    no_demo: bool,
+    /// How long continuation tokens stay valid (at least 24h is what clients expect).
+    #[arg(long, env = "PARTNERD_CONTINUATION_TTL", default_value = "24h", value_parser = humantime::parse_duration)]
+    continuation_ttl: Duration,
+    #[command(flatten)]
+    auth: AuthArgs,
+}
+
+/// Production token verification; without any of these the development secret is accepted.
+#[derive(Args)]
+struct AuthArgs {
+    /// HS256 shared secret (at least 32 bytes) for production tokens.
+    #[arg(long, env = "PARTNERD_JWT_SECRET", conflicts_with = "jwt_public_key")]
+    jwt_secret: Option<String>,
+    /// PEM file with the RSA (RS256) or EC P-256 (ES256) public key of production tokens.
+    #[arg(long, env = "PARTNERD_JWT_PUBLIC_KEY")]
+    jwt_public_key: Option<std::path::PathBuf>,
+    /// The `iss` production tokens must carry.
+    #[arg(long, env = "PARTNERD_JWT_ISSUER")]
+    jwt_issuer: Option<String>,
+    /// The `aud` production tokens must carry.
+    #[arg(long, env = "PARTNERD_JWT_AUDIENCE", default_value = partnerd_server::DEV_AUDIENCE)]
+    jwt_audience: String,
+}
+
+impl AuthArgs {
+    fn config(&self) -> anyhow::Result<AuthConfig> {
+        let key = match (&self.jwt_secret, &self.jwt_public_key) {
+            (Some(secret), _) => KeyConfig::Hs256Secret(secret.clone()),
+            (None, Some(path)) => KeyConfig::PublicKeyPem(
+                std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+            ),
+            (None, None) => return Ok(AuthConfig::Development),
+        };
+        let issuer = self.jwt_issuer.clone().context("--jwt-issuer is required with production keys")?;
+        Ok(AuthConfig::Production { key, issuer, audience: self.jwt_audience.clone() })
+    }
+}
+
+pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let auth = args.auth.config()?;
+    let development = matches!(auth, AuthConfig::Development);
+    let store = args.db.open().await?;
+    let demo = PartnerId::parse(DEMO_PARTNER).expect("demo partner is a GUID");
+    if !args.no_demo && store.is_empty().await? {
+        let added = super::seed::seed(&store.for_partner(&demo), args.demo_customers, 7).await?;
+        eprintln!("created the demo partner {DEMO_PARTNER} with {added} customers");
+    }
+    let config = Config { auth, continuation_ttl: args.continuation_ttl };
+    let state = AppState::new(store, config).await?;
+    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("binding {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    eprintln!("partnerd listening on http://{addr}");
+    if development {
+        let token = partnerd_server::mint_dev_token(&demo, Duration::from_secs(24 * 3600));
+        eprintln!("development mode: tokens signed with the published development secret are accepted");
+        eprintln!("demo partner token (24h): {token}");
+        eprintln!("try: curl -H \"Authorization: Bearer {token}\" \"http://{addr}/v1/customers?size=5\"");
+    }
+    partnerd_server::serve(listener, partnerd_server::build_app(state), partnerd_server::shutdown_signal()).await?;
+    eprintln!("partnerd stopped");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,95 @@
+//! Mutations on SQLite. The single writer connection serialises them, so checking the
+//! idempotency record and then changing data in one transaction cannot race.
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use crate::{Applied, Idempotency, KeptResponse, Mutation, StoreError};
+
+/// The `partner_id` of customers that left their partner: no partner can read them, and
+/// their domains stay taken.
+pub const DETACHED: &str = "";
+
+pub fn apply(
+    conn: &mut Connection,
+    partner: &str,
+    mutation: &Mutation,
+    idem: Option<&Idempotency>,
+) -> Result<Applied, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(idem) = idem {
+        if let Some(seen) = kept(&tx, partner, idem)? {
+            return Ok(seen);
+        }
+    }
+    let outcome = change(&tx, partner, mutation)?;
+    if outcome == Applied::Done {
+        if let Some(idem) = idem {
+            tx.execute(
+                "INSERT INTO idempotency (partner_id, request_id, fingerprint, status, response, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![partner, idem.request_id, idem.fingerprint, idem.response.status, idem.response.body, crate::now_secs()],
+            )?;
+        }
+        tx.commit()?;
+    }
+    Ok(outcome)
+}
+
+/// `Replay` or `Mismatch` when this request id was kept before.
+fn kept(conn: &Connection, partner: &str, idem: &Idempotency) -> rusqlite::Result<Option<Applied>> {
+    let row: Option<(Vec<u8>, u16, Vec<u8>)> = conn
+        .prepare_cached("SELECT fingerprint, status, response FROM idempotency WHERE partner_id = ?1 AND request_id = ?2")?
+        .query_row(params![partner, idem.request_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    Ok(row.map(|(fingerprint, status, body)| {
+        if fingerprint == idem.fingerprint {
+            Applied::Replay(KeptResponse { status, body })
+        } else {
+            Applied::Mismatch
+        }
+    }))
+}
+
+fn change(conn: &Connection, partner: &str, mutation: &Mutation) -> Result<Applied, StoreError> {
+    let done = |changed: usize| if changed == 0 { Applied::NotFound } else { Applied::Done };
+    Ok(match mutation {
+        Mutation::Create { record, limit } => {
+            if let Some(limit) = limit {
+                let count: u64 = conn
+                    .prepare_cached("SELECT count(*) FROM customers WHERE partner_id = ?1")?
+                    .query_row([partner], |r| r.get(0))?;
+                if count >= *limit {
+                    return Ok(Applied::LimitReached);
+                }
+            }
+            let mut stmt = conn.prepare_cached(super::INSERT_CUSTOMER)?;
+            super::insert_record(&mut stmt, partner, record, crate::now_secs())?;
+            Applied::Done
+        }
+        Mutation::RemoveRelationship { id } => done(conn.execute(
+            "UPDATE customers SET partner_id = ?3 WHERE id = ?1 AND partner_id = ?2",
+            params![id, partner, DETACHED],
+        )?),
+        Mutation::Delete { id } => {
+            done(conn.execute("DELETE FROM customers WHERE id = ?1 AND partner_id = ?2", params![id, partner])?)
+        }
+        Mutation::Replace { record, expected_etag } => {
+            let current: Option<String> = conn
+                .prepare_cached("SELECT etag FROM customers WHERE id = ?1 AND partner_id = ?2")?
+                .query_row(params![record.id, partner], |r| r.get(0))
+                .optional()?;
+            match current {
+                None => Applied::NotFound,
+                Some(etag) if expected_etag.as_ref().is_some_and(|e| *e != etag) => Applied::Stale,
+                Some(_) => {
+                    conn.execute(
+                        "UPDATE customers SET name_key = ?3, assoc_key = ?4, etag = ?5, doc = ?6, list_json = ?7 \
+                         WHERE id = ?1 AND partner_id = ?2",
+                        params![record.id, partner, record.name_key, record.assoc_key, record.etag, record.doc, record.list_json],
+                    )?;
+                    Applied::Done
+                }
+            }
+        }
+    })
+}
