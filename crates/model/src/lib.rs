@@ -14,6 +14,7 @@ pub mod form;
 pub mod ids;
 pub mod links;
 pub mod seek;
+pub mod validate;
 pub mod xml;
 
 pub use collection::Collection;

@@ -4,16 +4,32 @@ use std::time::Duration;
 
 use crate::auth::AuthConfig;
 
+/// Whether this deployment is a sandbox (customers may be deleted) or production.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    #[default]
+    Sandbox,
+    Production,
+}
+
 /// How the service behaves; the binary fills it from flags and `PARTNERD_*` variables.
 #[derive(Clone, Debug)]
 pub struct Config {
     pub auth: AuthConfig,
     /// How long a continuation token stays valid (the contract wants at least 24 hours).
     pub continuation_ttl: Duration,
+    pub mode: Mode,
+    /// In sandbox mode, the most customers one partner may have (the integration sandbox's 75).
+    pub sandbox_customer_limit: Option<u64>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { auth: AuthConfig::Development, continuation_ttl: Duration::from_secs(24 * 3600) }
+        Config {
+            auth: AuthConfig::Development,
+            continuation_ttl: Duration::from_secs(24 * 3600),
+            mode: Mode::Sandbox,
+            sandbox_customer_limit: None,
+        }
     }
 }

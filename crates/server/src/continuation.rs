@@ -6,12 +6,11 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use partnerd_model::{Filter, FilterField, PartnerId};
 use partnerd_store::{now_secs, Position};
 use serde::{Deserialize, Serialize};
 
+use crate::vault::Vault;
 use crate::ApiError;
 
 /// Bound into every token so that a ciphertext made for another purpose never opens as one.
@@ -58,14 +57,13 @@ fn field_from_code(c: u8) -> Option<FilterField> {
 }
 
 pub(crate) struct Sealer {
-    cipher: ChaCha20Poly1305,
+    vault: Vault,
     ttl: Duration,
 }
 
 impl Sealer {
     pub fn new(key: &[u8], ttl: Duration) -> Sealer {
-        let key = Key::from_slice(&key[..32]);
-        Sealer { cipher: ChaCha20Poly1305::new(key), ttl }
+        Sealer { vault: Vault::new(key), ttl }
     }
 
     pub fn seal(&self, cursor: &Cursor) -> String {
@@ -78,13 +76,7 @@ impl Sealer {
             e: now_secs() + self.ttl.as_secs() as i64,
         };
         let plain = serde_json::to_vec(&sealed).expect("cursors serialise");
-        let nonce_bytes: [u8; 12] = rand::random();
-        let nonce = Nonce::from_slice(&nonce_bytes);
-        let ciphertext =
-            self.cipher.encrypt(nonce, Payload { msg: &plain, aad: AAD }).expect("encryption cannot fail");
-        let mut out = nonce_bytes.to_vec();
-        out.extend_from_slice(&ciphertext);
-        URL_SAFE_NO_PAD.encode(out)
+        URL_SAFE_NO_PAD.encode(self.vault.seal(AAD, &plain))
     }
 
     /// Opens a token for `partner`; every failure is the same 400, so a probe learns nothing.
@@ -117,11 +109,7 @@ impl Sealer {
             return None;
         }
         let bytes = URL_SAFE_NO_PAD.decode(token.trim()).ok()?;
-        if bytes.len() < 12 + 16 {
-            return None;
-        }
-        let (nonce, ciphertext) = bytes.split_at(12);
-        let plain = self.cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: AAD }).ok()?;
+        let plain = self.vault.open(AAD, &bytes)?;
         serde_json::from_slice(&plain).ok()
     }
 }

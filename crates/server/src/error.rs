@@ -91,6 +91,12 @@ impl From<FilterError> for ApiError {
     }
 }
 
+impl From<partnerd_model::validate::Invalid> for ApiError {
+    fn from(e: partnerd_model::validate::Invalid) -> Self {
+        ApiError::invalid(format!("{e}.")).with_data(e.member)
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

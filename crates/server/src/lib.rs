@@ -5,19 +5,25 @@
 
 pub mod auth;
 mod config;
+mod body;
 mod continuation;
+mod credentials;
 mod error;
+mod idempotency;
 mod ids;
 mod list_query;
+mod maintenance;
 mod negotiate;
 mod reply;
 mod request_ids;
 mod routes;
 mod state;
+mod vault;
 
 pub use auth::{mint_dev_token, AuthConfig, KeyConfig, DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET};
-pub use config::Config;
+pub use config::{Config, Mode};
 pub use error::ApiError;
+pub use maintenance::spawn_purger;
 pub use state::AppState;
 
 use axum::Router;

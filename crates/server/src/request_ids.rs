@@ -47,6 +47,15 @@ fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestIds {
+    type Rejection = std::convert::Infallible;
+
+    /// The ids the middleware recorded (or, outside it, ones read from the headers).
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<RequestIds>().cloned().unwrap_or_else(|| RequestIds::from_headers(&parts.headers)))
+    }
+}
+
 /// Middleware: puts [`RequestIds`] in the request and echoes them on the response.
 pub(crate) async fn request_ids(mut req: Request, next: Next) -> Response {
     let ids = RequestIds::from_headers(req.headers());

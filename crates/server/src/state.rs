@@ -6,6 +6,7 @@ use partnerd_store::{Store, StoreError};
 
 use crate::auth::Verifier;
 use crate::continuation::Sealer;
+use crate::vault::Vault;
 use crate::Config;
 
 /// Shared, cheaply cloned application state.
@@ -14,6 +15,7 @@ pub struct AppState {
     pub(crate) store: Store,
     pub(crate) verifier: Arc<Verifier>,
     pub(crate) sealer: Arc<Sealer>,
+    pub(crate) vault: Arc<Vault>,
     pub(crate) config: Arc<Config>,
 }
 
@@ -24,7 +26,13 @@ impl AppState {
         let key = store.server_key("continuation-token").await?;
         let sealer = Sealer::new(&key, config.continuation_ttl);
         let verifier = Verifier::new(&config.auth).map_err(StateError::Auth)?;
-        Ok(AppState { store, verifier: Arc::new(verifier), sealer: Arc::new(sealer), config: Arc::new(config) })
+        Ok(AppState {
+            store,
+            verifier: Arc::new(verifier),
+            sealer: Arc::new(sealer),
+            vault: Arc::new(Vault::new(&key)),
+            config: Arc::new(config),
+        })
     }
 }
 

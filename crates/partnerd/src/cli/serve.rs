@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 use partnerd_model::PartnerId;
-use partnerd_server::{AppState, AuthConfig, Config, KeyConfig};
+use partnerd_server::{AppState, AuthConfig, Config, KeyConfig, Mode};
 
 use super::db::DbArgs;
 use crate::demo::DEMO_PARTNER;
@@ -28,8 +28,22 @@ pub struct ServeArgs {
     /// How long continuation tokens stay valid (at least 24h is what clients expect).
     #[arg(long, env = "PARTNERD_CONTINUATION_TTL", default_value = "24h", value_parser = humantime::parse_duration)]
     continuation_ttl: Duration,
+    /// sandbox: customers may be deleted; production: DELETE answers 403.
+    #[arg(long, env = "PARTNERD_MODE", default_value = "sandbox", value_parser = parse_mode)]
+    mode: Mode,
+    /// In sandbox mode, refuse creates past this many customers per partner (the integration sandbox allows 75).
+    #[arg(long, env = "PARTNERD_SANDBOX_CUSTOMER_LIMIT")]
+    sandbox_customer_limit: Option<u64>,
     #[command(flatten)]
     auth: AuthArgs,
+}
+
+fn parse_mode(s: &str) -> Result<Mode, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "sandbox" => Ok(Mode::Sandbox),
+        "production" => Ok(Mode::Production),
+        _ => Err(format!("'{s}' is not sandbox or production")),
+    }
 }
 
 /// Production token verification; without any of these the development secret is accepted.
@@ -72,8 +86,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let added = super::seed::seed(&store.for_partner(&demo), args.demo_customers, 7).await?;
         eprintln!("created the demo partner {DEMO_PARTNER} with {added} customers");
     }
-    let config = Config { auth, continuation_ttl: args.continuation_ttl };
+    let config = Config {
+        auth,
+        continuation_ttl: args.continuation_ttl,
+        mode: args.mode,
+        sandbox_customer_limit: args.sandbox_customer_limit,
+    };
     let state = AppState::new(store, config).await?;
+    partnerd_server::spawn_purger(&state);
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("binding {}", args.listen))?;
     let addr = listener.local_addr()?;
     eprintln!("partnerd listening on http://{addr}");

@@ -39,11 +39,16 @@ pub(crate) async fn fetch(auth: &Authed, id: &str) -> Result<StoredCustomer, Api
 
 async fn fetch_parsed(auth: &Authed, id: &str) -> Result<(StoredCustomer, Customer), ApiError> {
     let stored = fetch(auth, id).await?;
-    let customer = serde_json::from_str(&stored.doc).map_err(|e| {
+    let customer = parse_doc(&stored, id)?;
+    Ok((stored, customer))
+}
+
+/// The stored document as a customer; a document that does not parse is a server fault.
+pub(crate) fn parse_doc(stored: &StoredCustomer, id: &str) -> Result<Customer, ApiError> {
+    serde_json::from_str(&stored.doc).map_err(|e| {
         tracing::error!(%id, error = %e, "stored customer document does not parse");
         ApiError::internal()
-    })?;
-    Ok((stored, customer))
+    })
 }
 
 pub(crate) fn quoted(etag: &str) -> String {

@@ -1,10 +1,13 @@
 //! The route table and the layers every route shares.
 
+mod create;
 mod customer;
+mod customer_writes;
 mod list;
+mod misc;
 
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, head};
 use axum::Router;
 
 use crate::negotiate::negotiate;
@@ -13,10 +16,18 @@ use crate::{ApiError, AppState};
 
 pub(crate) fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/customers", get(list::list))
-        .route("/customers/{id}", get(customer::get_customer))
+        .route("/customers", get(list::list).post(create::create))
+        .route("/customers/relationshiprequests", get(misc::relationship_request))
+        .route(
+            "/customers/{id}",
+            get(customer::get_customer).patch(customer_writes::update_customer).delete(customer_writes::delete_customer),
+        )
         .route("/customers/{id}/profiles/company", get(customer::company_profile))
-        .route("/customers/{id}/profiles/billing", get(customer::billing_profile))
+        .route(
+            "/customers/{id}/profiles/billing",
+            get(customer::billing_profile).put(customer_writes::replace_billing),
+        )
+        .route("/domains/{domain}", head(misc::domain_exists))
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
         // The generated Python client may use API version 1.0 (spec §1).

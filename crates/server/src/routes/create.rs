@@ -1,0 +1,39 @@
+//! POST /v1/customers (spec §10).
+
+use axum::extract::State;
+use axum::http::{Method, StatusCode};
+use partnerd_model::assemble::{assemble, NewIds};
+use partnerd_model::validate::validate_new_customer;
+use partnerd_model::{Customer, UserCredentials};
+use partnerd_store::{CustomerRecord, Mutation};
+
+use crate::auth::Authed;
+use crate::body::Body;
+use crate::config::Mode;
+use crate::credentials::new_password;
+use crate::idempotency::{self, Outcome};
+use crate::reply::Reply;
+use crate::request_ids::RequestIds;
+use crate::{ApiError, AppState};
+
+pub(crate) async fn create(State(state): State<AppState>, auth: Authed, ids: RequestIds, body: Body) -> Result<Reply, ApiError> {
+    let input: Customer = body.read()?;
+    validate_new_customer(&input)?;
+    let mut customer = assemble(&input, NewIds::random());
+    let record = CustomerRecord::from_customer(&customer);
+    customer.user_credentials = Some(UserCredentials { user_name: Some("admin".into()), password: Some(new_password()) });
+    let outcome = Outcome {
+        status: StatusCode::CREATED,
+        root: "Customer",
+        json: Some(serde_json::to_string(&customer).expect("customers serialise")),
+        location: Some(format!("/v1/customers/{}", record.id)),
+        etag: Some(record.etag.clone()),
+    };
+    let idem = idempotency::record(&state, &ids, &Method::POST, &["/v1/customers", &body.0.to_string()], &outcome);
+    let limit = match state.config.mode {
+        Mode::Sandbox => state.config.sandbox_customer_limit,
+        Mode::Production => None,
+    };
+    let applied = auth.store.apply(Mutation::Create { record, limit }, idem).await?;
+    idempotency::settle(&state, applied, outcome)
+}

@@ -1,0 +1,116 @@
+//! Changes to one customer: leaving the partner (PATCH), deletion, billing profile update.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use partnerd_model::assemble::{new_etag, set_resource_members};
+use partnerd_model::validate::validate_billing_profile;
+use partnerd_model::{BillingProfile, Customer, Relationship};
+use partnerd_store::{CustomerRecord, Mutation};
+
+use crate::auth::Authed;
+use crate::body::Body;
+use crate::config::Mode;
+use crate::idempotency::{self, Outcome};
+use crate::ids::CustomerId;
+use crate::reply::Reply;
+use crate::request_ids::RequestIds;
+use crate::routes::customer::{fetch, parse_doc};
+use crate::{ApiError, AppState};
+
+/// PATCH /v1/customers/{id} with `relationshipToPartner: none`: the customer leaves.
+pub(crate) async fn update_customer(
+    State(state): State<AppState>,
+    auth: Authed,
+    ids: RequestIds,
+    CustomerId(id): CustomerId,
+    body: Body,
+) -> Result<Reply, ApiError> {
+    let patch: Customer = body.read()?;
+    match patch.relationship_to_partner {
+        Some(Relationship::None) => {}
+        Some(other) => {
+            return Err(ApiError::invalid(format!(
+                "relationshipToPartner can only be changed to none, not {}.",
+                other.as_str()
+            ))
+            .with_data("relationshipToPartner"))
+        }
+        None => return Err(ApiError::invalid("relationshipToPartner is required.").with_data("relationshipToPartner")),
+    }
+    // A retry after success finds the customer gone; the store then replays the kept answer,
+    // and nothing is ever kept for a customer that was not found.
+    let json = match auth.store.get(&id).await? {
+        Some(stored) => {
+            let mut customer = parse_doc(&stored, &id)?;
+            customer.relationship_to_partner = Some(Relationship::None);
+            Some(serde_json::to_string(&customer).expect("customers serialise"))
+        }
+        None => None,
+    };
+    let outcome = Outcome { status: StatusCode::OK, root: "Customer", json, location: None, etag: None };
+    let path = format!("/v1/customers/{id}");
+    let idem = idempotency::record(&state, &ids, &Method::PATCH, &[&path, &body.0.to_string()], &outcome);
+    let applied = auth.store.apply(Mutation::RemoveRelationship { id }, idem).await?;
+    idempotency::settle(&state, applied, outcome)
+}
+
+/// DELETE /v1/customers/{id}: sandbox deployments only.
+pub(crate) async fn delete_customer(
+    State(state): State<AppState>,
+    auth: Authed,
+    ids: RequestIds,
+    CustomerId(id): CustomerId,
+) -> Result<Reply, ApiError> {
+    if state.config.mode == Mode::Production {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            900127,
+            "Deleting customers is only available in sandbox deployments.",
+        ));
+    }
+    let outcome = Outcome { status: StatusCode::NO_CONTENT, root: "Customer", json: None, location: None, etag: None };
+    let path = format!("/v1/customers/{id}");
+    let idem = idempotency::record(&state, &ids, &Method::DELETE, &[&path], &outcome);
+    let applied = auth.store.apply(Mutation::Delete { id }, idem).await?;
+    idempotency::settle(&state, applied, outcome)
+}
+
+/// PUT /v1/customers/{id}/profiles/billing: full replacement, conditional on the etag from
+/// `If-Match` or the body's `attributes.etag` when either is given.
+pub(crate) async fn replace_billing(
+    State(state): State<AppState>,
+    auth: Authed,
+    ids: RequestIds,
+    CustomerId(id): CustomerId,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Reply, ApiError> {
+    let profile: BillingProfile = body.read()?;
+    validate_billing_profile(&profile, "")?;
+    let expected = if_match(&headers).or_else(|| profile.attributes.as_ref().and_then(|a| a.etag.clone()));
+    let stored = fetch(&auth, &id).await?;
+    let mut customer = parse_doc(&stored, &id)?;
+    let billing_id = customer.billing_profile.as_ref().and_then(|b| b.id.clone());
+    customer.billing_profile = Some(BillingProfile { id: billing_id, links: None, attributes: None, ..profile });
+    let etag = new_etag();
+    set_resource_members(&mut customer, &etag);
+    let record = CustomerRecord::from_customer(&customer);
+    let outcome = Outcome {
+        status: StatusCode::OK,
+        root: "CustomerBillingProfile",
+        json: Some(serde_json::to_string(&customer.billing_profile).expect("profiles serialise")),
+        location: None,
+        etag: Some(etag),
+    };
+    let path = format!("/v1/customers/{id}/profiles/billing");
+    let precondition = expected.clone().unwrap_or_default();
+    let idem = idempotency::record(&state, &ids, &Method::PUT, &[&path, &precondition, &body.0.to_string()], &outcome);
+    let applied = auth.store.apply(Mutation::Replace { record, expected_etag: expected }, idem).await?;
+    idempotency::settle(&state, applied, outcome)
+}
+
+fn if_match(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::IF_MATCH)?.to_str().ok()?.trim();
+    let v = v.trim_start_matches("W/").trim_matches('"');
+    (!v.is_empty() && v != "*").then(|| v.to_string())
+}

@@ -1,0 +1,29 @@
+//! The small operations: is a domain taken, and the reseller relationship request link.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::auth::Authed;
+use crate::reply::Reply;
+use crate::{ApiError, AppState};
+
+/// HEAD /v1/domains/{domain}: 200 when any customer (of any partner) has it, 404 when free.
+pub(crate) async fn domain_exists(
+    State(state): State<AppState>,
+    _auth: Authed,
+    Path(domain): Path<String>,
+) -> Result<Reply, ApiError> {
+    let taken = state.store.domain_exists(domain.trim()).await?;
+    Ok(Reply::empty(if taken { StatusCode::OK } else { StatusCode::NOT_FOUND }))
+}
+
+/// GET /v1/customers/relationshiprequests: the link a customer's admin follows to accept this
+/// partner as its reseller, in the form the live service gives.
+pub(crate) async fn relationship_request(auth: Authed) -> Reply {
+    let url = format!(
+        "https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId={}&msppId=0&DAP=true#/BillingAccounts/partner-invitation",
+        auth.store.partner()
+    );
+    Reply::ok("RelationshipRequest", &json!({"url": url, "attributes": {"objectType": "RelationshipRequest"}}))
+}
