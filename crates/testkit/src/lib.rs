@@ -8,7 +8,9 @@
 
 mod app;
 mod db;
+pub mod fixtures;
 mod postgres;
+pub mod walk;
 
 pub use app::{new_partner, token, TestApp};
 pub use db::{Kind, TestDb};

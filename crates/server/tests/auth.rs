@@ -1,0 +1,125 @@
+//! Every way a bearer token can be wrong gets 401 with `WWW-Authenticate: Bearer` and the
+//! contract's body (spec §7), and partners never see each other's customers.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+use partnerd_server::{AuthConfig, Config, KeyConfig, DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET};
+use partnerd_testkit::fixtures::insert_many;
+use partnerd_testkit::walk::walk;
+use partnerd_testkit::{new_partner, store_test, TestApp};
+use serde_json::{json, Value};
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+fn claims(tid: &str) -> Value {
+    json!({"tid": tid, "iss": DEV_ISSUER, "aud": DEV_AUDIENCE, "nbf": now() - 10, "exp": now() + 600})
+}
+
+fn sign(claims: &Value, secret: &str) -> String {
+    encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
+}
+
+async fn status_with(app: &TestApp, auth: Option<String>) -> (u16, Option<String>, Value) {
+    let mut req = app.http.get(app.url("/v1/customers"));
+    if let Some(a) = auth {
+        req = req.header("Authorization", a);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let www = res.headers().get("www-authenticate").map(|v| v.to_str().unwrap().to_string());
+    (status, www, res.json().await.unwrap())
+}
+
+store_test!(every_bad_token_gets_401, |db| {
+    let app = TestApp::start(&db).await;
+    let tid = new_partner().to_string();
+    let with = |mut c: Value, k: &str, v: Value| {
+        c[k] = v;
+        c
+    };
+    let without = |mut c: Value, k: &str| {
+        c.as_object_mut().unwrap().remove(k);
+        c
+    };
+    let base = claims(&tid);
+    let unsigned = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#),
+        URL_SAFE_NO_PAD.encode(base.to_string())
+    );
+    let cases: Vec<(&str, Option<String>)> = vec![
+        ("missing", None),
+        ("not bearer", Some(format!("Basic {}", sign(&base, DEV_SECRET)))),
+        ("garbage", Some("Bearer not.a.jwt".into())),
+        ("empty", Some("Bearer ".into())),
+        ("alg none", Some(format!("Bearer {unsigned}"))),
+        ("wrong secret", Some(format!("Bearer {}", sign(&base, "another-secret-another-secret-1234")))),
+        ("expired", Some(format!("Bearer {}", sign(&with(base.clone(), "exp", json!(now() - 3600)), DEV_SECRET)))),
+        ("not yet valid", Some(format!("Bearer {}", sign(&with(base.clone(), "nbf", json!(now() + 3600)), DEV_SECRET)))),
+        ("no exp", Some(format!("Bearer {}", sign(&without(base.clone(), "exp"), DEV_SECRET)))),
+        ("wrong audience", Some(format!("Bearer {}", sign(&with(base.clone(), "aud", json!("https://graph.microsoft.com")), DEV_SECRET)))),
+        ("wrong issuer", Some(format!("Bearer {}", sign(&with(base.clone(), "iss", json!("https://evil.example")), DEV_SECRET)))),
+        ("tid not a guid", Some(format!("Bearer {}", sign(&with(base.clone(), "tid", json!("contoso")), DEV_SECRET)))),
+        ("no tid", Some(format!("Bearer {}", sign(&without(base.clone(), "tid"), DEV_SECRET)))),
+    ];
+    for (name, auth) in cases {
+        let (status, www, body) = status_with(&app, auth).await;
+        assert_eq!(status, 401, "{name}");
+        assert_eq!(www.as_deref(), Some("Bearer"), "{name}");
+        assert_eq!(body["code"], 800001, "{name}");
+    }
+    let (status, _, _) = status_with(&app, Some(format!("Bearer {}", sign(&base, DEV_SECRET)))).await;
+    assert_eq!(status, 200);
+});
+
+store_test!(production_keys_refuse_development_tokens, |db| {
+    let secret = "a-production-secret-of-at-least-32-bytes!";
+    let auth = AuthConfig::Production {
+        key: KeyConfig::Hs256Secret(secret.into()),
+        issuer: "https://login.example/issuer".into(),
+        audience: "https://api.partnercenter.microsoft.com".into(),
+    };
+    let app = TestApp::start_with(&db, Config { auth, ..Config::default() }).await;
+    let tid = new_partner().to_string();
+    let (status, _, _) = status_with(&app, Some(format!("Bearer {}", sign(&claims(&tid), DEV_SECRET)))).await;
+    assert_eq!(status, 401, "development tokens are refused in production");
+    let mut prod = claims(&tid);
+    prod["iss"] = json!("https://login.example/issuer");
+    let (status, _, _) = status_with(&app, Some(format!("Bearer {}", sign(&prod, secret)))).await;
+    assert_eq!(status, 200);
+    let dev_key = AuthConfig::Production {
+        key: KeyConfig::Hs256Secret(DEV_SECRET.into()),
+        issuer: "x".into(),
+        audience: "y".into(),
+    };
+    assert!(partnerd_server::AppState::new(db.open().await, Config { auth: dev_key, ..Config::default() }).await.is_err());
+});
+
+store_test!(partners_are_isolated, |db| {
+    let app = TestApp::start(&db).await;
+    let (a, b) = (new_partner(), new_partner());
+    let theirs = insert_many(&app.store, &b, 5).await;
+    insert_many(&app.store, &a, 3).await;
+    let (ids, _) = walk(&app, &a, "/v1/customers?size=2").await;
+    assert_eq!(ids.len(), 3);
+    for c in &theirs {
+        let id = c.id.as_ref().unwrap();
+        for path in [format!("/v1/customers/{id}"), format!("/v1/customers/{id}/profiles/company"), format!("/v1/customers/{id}/profiles/billing")] {
+            let res = app.get(&a, &path).send().await.unwrap();
+            assert_eq!(res.status(), 404, "{path}");
+            let body: Value = res.json().await.unwrap();
+            assert_eq!(body["code"], 1000);
+        }
+        let res = app.request(reqwest::Method::DELETE, &a, &format!("/v1/customers/{id}")).send().await.unwrap();
+        assert_eq!(res.status(), 404, "a foreign customer cannot be deleted");
+    }
+    let domain = theirs[0].domain();
+    let filter: String = form_urlencoded::byte_serialize(format!(r#"{{"Field":"Domain","Value":"{domain}"}}"#).as_bytes()).collect();
+    let (ids, _) = walk(&app, &a, &format!("/v1/customers?filter={filter}")).await;
+    assert!(ids.is_empty(), "filters never reach foreign rows");
+});
