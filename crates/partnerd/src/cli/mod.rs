@@ -1,6 +1,9 @@
 //! The command line. Every flag can also be set through a `PARTNERD_*` environment variable.
 
 mod db;
+mod import;
+mod migrate;
+mod records;
 mod seed;
 mod serve;
 mod token;
@@ -24,6 +27,10 @@ enum Command {
     Token(token::TokenArgs),
     /// Add synthetic customers to a partner.
     Seed(seed::SeedArgs),
+    /// Import customers from a JSON array or JSON lines file.
+    Import(import::ImportArgs),
+    /// Apply the database migrations and exit.
+    Migrate(migrate::MigrateArgs),
 }
 
 impl Cli {
@@ -32,6 +39,8 @@ impl Cli {
             Command::Serve(args) => serve::run(args).await,
             Command::Token(args) => token::run(args),
             Command::Seed(args) => seed::run(args).await,
+            Command::Import(args) => import::run(args).await,
+            Command::Migrate(args) => migrate::run(args).await,
         }
     }
 }
