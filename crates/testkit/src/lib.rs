@@ -10,6 +10,7 @@ mod app;
 mod db;
 pub mod fixtures;
 mod postgres;
+pub mod process;
 pub mod walk;
 
 pub use app::{new_partner, token, TestApp};
