@@ -11,6 +11,7 @@ mod db;
 pub mod fixtures;
 mod postgres;
 pub mod process;
+pub mod proxy;
 pub mod walk;
 
 pub use app::{new_partner, token, TestApp};

@@ -1,0 +1,111 @@
+//! When to try a request again and how long to wait first, after Partner Center's guidance:
+//! honour `Retry-After` on 429 and back off further if throttling persists; retry server
+//! errors and transport failures a few times with exponential backoff; never retry a 4xx.
+
+use std::time::Duration;
+
+/// How persistent the client is. Retries of one call reuse its `MS-RequestId`, so the
+/// server executes a create, update or delete at most once however many attempts it takes.
+///
+/// ```
+/// use std::time::Duration;
+/// use partnerd_client::{Client, RetryPolicy};
+///
+/// let patient = RetryPolicy { max_throttled_retries: 30, ..RetryPolicy::default() };
+/// let client = Client::builder().token("eyJ...").retry_policy(patient).build().unwrap();
+/// # let _ = client;
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after a 5xx or a transport error (3, as Partner Center recommends).
+    pub max_retries: u32,
+    /// Retries after a 429 before giving up with [`Error::Throttled`](crate::Error::Throttled).
+    pub max_throttled_retries: u32,
+    /// The first backoff delay; each further one doubles it.
+    pub base_delay: Duration,
+    /// The longest backoff delay (a server's `Retry-After` is honoured even when longer).
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 3 retries for failures, 10 for throttling, backoff from 1 s up to 30 s.
+    ///
+    /// ```
+    /// let p = partnerd_client::RetryPolicy::default();
+    /// assert_eq!(p.max_retries, 3);
+    /// ```
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            max_throttled_retries: 10,
+            base_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The exponential backoff before retry number `n` (1-based): `base_delay * 2^(n-1)`,
+    /// at most `max_delay`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let p = partnerd_client::RetryPolicy { base_delay: Duration::from_millis(100), ..Default::default() };
+    /// assert_eq!(p.backoff(3), Duration::from_millis(400));
+    /// ```
+    pub fn backoff(&self, n: u32) -> Duration {
+        let factor = 2u32.saturating_pow(n.saturating_sub(1));
+        self.base_delay.saturating_mul(factor).min(self.max_delay)
+    }
+
+    /// The wait before retrying the `n`th consecutive 429: the server's `Retry-After`, plus
+    /// a growing backoff from the second one on, so that a client that keeps being
+    /// throttled slows down rather than returning on the dot.
+    pub(crate) fn throttle_delay(&self, retry_after: Option<Duration>, n: u32) -> Duration {
+        match retry_after {
+            Some(wait) if n <= 1 => wait,
+            Some(wait) => wait + self.backoff(n - 1),
+            None => self.backoff(n),
+        }
+    }
+
+    /// The wait before the `n`th retry of a failure: the backoff, or longer when a 503
+    /// says how long the server needs.
+    pub(crate) fn failure_delay(&self, retry_after: Option<Duration>, n: u32) -> Duration {
+        self.backoff(n).max(retry_after.unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> RetryPolicy {
+        RetryPolicy { base_delay: Duration::from_millis(100), max_delay: Duration::from_secs(1), ..Default::default() }
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let p = policy();
+        let delays: Vec<u128> = (1..=6).map(|n| p.backoff(n).as_millis()).collect();
+        assert_eq!(delays, [100, 200, 400, 800, 1000, 1000]);
+        assert_eq!(p.backoff(200), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn throttling_waits_for_retry_after_then_backs_off() {
+        let p = policy();
+        let ra = Some(Duration::from_secs(5));
+        assert_eq!(p.throttle_delay(ra, 1), Duration::from_secs(5));
+        assert_eq!(p.throttle_delay(ra, 2), Duration::from_millis(5100));
+        assert_eq!(p.throttle_delay(ra, 3), Duration::from_millis(5200));
+        assert_eq!(p.throttle_delay(None, 2), Duration::from_millis(200));
+    }
+
+    #[test]
+    fn failures_wait_at_least_what_the_server_asks() {
+        let p = policy();
+        assert_eq!(p.failure_delay(None, 2), Duration::from_millis(200));
+        assert_eq!(p.failure_delay(Some(Duration::from_secs(3)), 2), Duration::from_secs(3));
+    }
+}
