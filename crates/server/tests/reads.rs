@@ -96,6 +96,19 @@ store_test!(request_ids_are_echoed_or_generated_on_every_response, |db| {
     }
 });
 
+/// The body with its continuation tokens blanked: each response seals a fresh one.
+fn without_tokens(mut v: Value) -> Value {
+    if let Some(t) = v.get_mut("continuationToken") {
+        *t = Value::Null;
+    }
+    for link in ["next", "previous"] {
+        if let Some(headers) = v.pointer_mut(&format!("/links/{link}/headers")) {
+            *headers = Value::Null;
+        }
+    }
+    v
+}
+
 store_test!(xml_and_text_json_match_json_and_406_otherwise, |db| {
     let app = TestApp::start(&db).await;
     let partner = new_partner();
@@ -114,7 +127,7 @@ store_test!(xml_and_text_json_match_json_and_406_otherwise, |db| {
         }
         let res = app.get(&partner, &path).header("Accept", "text/json").send().await.unwrap();
         assert_eq!(res.headers()["content-type"], "text/json; charset=utf-8");
-        assert_eq!(res.json::<Value>().await.unwrap(), json);
+        assert_eq!(without_tokens(res.json::<Value>().await.unwrap()), without_tokens(json));
     }
     let xml = app.get(&partner, "/v1/customers?size=2").header("Accept", "text/xml").send().await.unwrap().text().await.unwrap();
     assert!(xml.starts_with("<?xml") && xml.contains("<Collection><continuationToken>") && xml.contains("<items><Customer><id>"), "{xml}");

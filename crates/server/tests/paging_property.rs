@@ -1,0 +1,85 @@
+//! Property: whatever is created and deleted between pages, a walk visits every customer
+//! that existed throughout exactly once and never repeats one (spec §4.3).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use partnerd_model::PartnerId;
+use partnerd_testkit::fixtures::insert_named;
+use partnerd_testkit::walk::page;
+use partnerd_testkit::{new_partner, Kind, TestApp, TestDb};
+use proptest::prelude::*;
+use tokio::runtime::Runtime;
+
+/// One runtime and server for all cases; each case uses a partner of its own.
+fn fixture() -> &'static (Runtime, TestDb, TestApp) {
+    static FIXTURE: OnceLock<(Runtime, TestDb, TestApp)> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let (db, app) = rt.block_on(async {
+            let db = TestDb::new(Kind::Sqlite).await.unwrap();
+            let app = TestApp::start(&db).await;
+            (db, app)
+        });
+        (rt, db, app)
+    })
+}
+
+/// Names from a small alphabet, so ties, shared prefixes and case variants are common.
+fn name() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(vec!["a", "A", "b", "ä", "Ä", " ", "z"]), 0..4).prop_map(|p| p.concat())
+}
+
+/// Between two pages: names to insert, and which existing customers (by index) to delete.
+fn step() -> impl Strategy<Value = (Vec<String>, Vec<prop::sample::Index>)> {
+    (prop::collection::vec(name(), 0..4), prop::collection::vec(any::<prop::sample::Index>(), 0..3))
+}
+
+async fn delete(app: &TestApp, partner: &PartnerId, id: &str) {
+    let res = app.request(reqwest::Method::DELETE, partner, &format!("/v1/customers/{id}")).send().await.unwrap();
+    assert_eq!(res.status(), 204);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn walks_are_stable_under_concurrent_change(
+        initial in prop::collection::vec(name(), 0..40),
+        size in 1usize..8,
+        steps in prop::collection::vec(step(), 0..12),
+    ) {
+        let (rt, _db, app) = fixture();
+        rt.block_on(async {
+            let partner = new_partner();
+            let names: Vec<&str> = initial.iter().map(String::as_str).collect();
+            let mut alive: Vec<String> = insert_named(&app.store, &partner, &names).await.into_iter().map(|c| c.id.unwrap()).collect();
+            let original: HashSet<String> = alive.iter().cloned().collect();
+            let mut deleted = HashSet::new();
+            let mut seen = Vec::new();
+            let mut current = page(app, &partner, &format!("/v1/customers?size={size}"), None).await;
+            let mut steps = steps.into_iter();
+            loop {
+                seen.extend(current.ids.clone());
+                if let Some((inserts, deletes)) = steps.next() {
+                    for ix in deletes {
+                        if !alive.is_empty() {
+                            let id = alive.remove(ix.index(alive.len()));
+                            delete(app, &partner, &id).await;
+                            deleted.insert(id);
+                        }
+                    }
+                    let names: Vec<&str> = inserts.iter().map(String::as_str).collect();
+                    alive.extend(insert_named(&app.store, &partner, &names).await.into_iter().map(|c| c.id.unwrap()));
+                }
+                let Some((uri, token)) = current.next() else { break };
+                current = page(app, &partner, &uri, Some(&token)).await;
+            }
+            let unique: HashSet<&String> = seen.iter().collect();
+            assert_eq!(unique.len(), seen.len(), "a customer was repeated");
+            for id in original.difference(&deleted) {
+                assert!(unique.contains(id), "customer {id}, present throughout, was skipped");
+            }
+        });
+    }
+}
