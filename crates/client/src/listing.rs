@@ -125,6 +125,9 @@ impl ListQuery {
 
     /// Adds `size` and the JSON `filter` to the first page's URL.
     fn apply(&self, url: &mut Url) {
+        if self.size.is_none() && self.filter.is_none() {
+            return;
+        }
         let mut pairs = url.query_pairs_mut();
         if let Some(size) = self.size {
             pairs.append_pair("size", &size.to_string());

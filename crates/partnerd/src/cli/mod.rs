@@ -1,5 +1,6 @@
 //! The command line. Every flag can also be set through a `PARTNERD_*` environment variable.
 
+mod customers;
 mod db;
 mod import;
 mod migrate;
@@ -31,6 +32,8 @@ enum Command {
     Import(import::ImportArgs),
     /// Apply the database migrations and exit.
     Migrate(migrate::MigrateArgs),
+    /// Use the Customers API of a partnerd or of Partner Center.
+    Customers(customers::CustomersArgs),
 }
 
 impl Cli {
@@ -41,6 +44,7 @@ impl Cli {
             Command::Seed(args) => seed::run(args).await,
             Command::Import(args) => import::run(args).await,
             Command::Migrate(args) => migrate::run(args).await,
+            Command::Customers(args) => customers::run(args).await,
         }
     }
 }

@@ -1,0 +1,151 @@
+//! `partnerd customers export`: every customer across all pages into a file, resumable.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use futures::TryStreamExt;
+use partnerd_client::{Client, PageStream};
+use partnerd_model::Customer;
+
+use super::failure::Usage;
+use super::filter::FilterArgs;
+use super::output::{csv_header, csv_rows};
+use super::progress;
+use super::resume::{Checkpoint, Job};
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// The file to write.
+    #[arg(long, value_name = "FILE")]
+    output: PathBuf,
+    /// By default csv for a file named *.csv, jsonl otherwise.
+    #[arg(long, value_enum)]
+    format: Option<ExportFormat>,
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Customers per request.
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=500))]
+    size: u32,
+    /// Start over, discarding an interrupted export to the same file.
+    #[arg(long)]
+    restart: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    /// One customer a line, in the API's JSON.
+    Jsonl,
+    /// A header line, then one customer a line (the columns of `list --output csv`).
+    Csv,
+}
+
+impl ExportFormat {
+    fn for_path(path: &Path) -> ExportFormat {
+        let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if csv { ExportFormat::Csv } else { ExportFormat::Jsonl }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Jsonl => "jsonl",
+            ExportFormat::Csv => "csv",
+        }
+    }
+
+    fn encode(self, customers: &[Customer]) -> anyhow::Result<Vec<u8>> {
+        match self {
+            ExportFormat::Csv => csv_rows(customers),
+            ExportFormat::Jsonl => {
+                let mut out = Vec::new();
+                for c in customers {
+                    serde_json::to_writer(&mut out, c)?;
+                    out.push(b'\n');
+                }
+                Ok(out)
+            }
+        }
+    }
+}
+
+pub async fn run(client: &Client, base_url: &str, args: ExportArgs) -> anyhow::Result<()> {
+    let format = args.format.unwrap_or_else(|| ExportFormat::for_path(&args.output));
+    let job = Job { base_url: base_url.to_string(), format: format.name().into(), size: args.size, filter: args.filter.clone() };
+    let state = Checkpoint::path_for(&args.output);
+    let mut checkpoint = begin(&args, job, format, &state)?;
+    let mut file = reopen(&args.output, checkpoint.bytes)?;
+    let pages: PageStream = match checkpoint.next.clone() {
+        Some(link) => client.pages_from(link),
+        None => client.pages(&args.filter.query(Some(args.size))),
+    };
+    let bar = progress::bar(checkpoint.count);
+    let written = copy(pages, &mut file, format, &mut checkpoint, &state, &bar).await;
+    bar.finish_and_clear();
+    written.with_context(|| {
+        format!("export interrupted after {} customers (run the same command again to resume)", checkpoint.count)
+    })?;
+    std::fs::remove_file(&state).with_context(|| format!("removing {}", state.display()))?;
+    eprintln!("exported {} customers to {}", checkpoint.count, args.output.display());
+    Ok(())
+}
+
+/// Page after page: append to the file, flush it to disk, then move the checkpoint past it.
+async fn copy(
+    mut pages: PageStream,
+    file: &mut File,
+    format: ExportFormat,
+    checkpoint: &mut Checkpoint,
+    state: &Path,
+    bar: &indicatif::ProgressBar,
+) -> anyhow::Result<()> {
+    while let Some(page) = pages.try_next().await? {
+        let bytes = format.encode(&page.items)?;
+        file.write_all(&bytes).and_then(|_| file.sync_data()).context("writing the export")?;
+        checkpoint.bytes += bytes.len() as u64;
+        checkpoint.count += page.items.len() as u64;
+        checkpoint.next = page.links.next;
+        if checkpoint.next.is_some() {
+            checkpoint.save(state)?;
+        }
+        bar.set_position(checkpoint.count);
+    }
+    Ok(())
+}
+
+/// The checkpoint to start from: the interrupted export's, or a fresh one over an empty
+/// file (with the CSV header).
+fn begin(args: &ExportArgs, job: Job, format: ExportFormat, state: &Path) -> anyhow::Result<Checkpoint> {
+    let output = args.output.display();
+    if let Some(found) = Checkpoint::load(state)?.filter(|_| !args.restart) {
+        if found.job != job {
+            return Err(Usage(format!(
+                "an interrupted export to {output} used other options; rerun it with the same ones to resume, or add --restart"
+            ))
+            .into());
+        }
+        let len = std::fs::metadata(&args.output).map(|m| m.len()).unwrap_or(0);
+        if len < found.bytes {
+            return Err(Usage(format!("{output} is shorter than the interrupted export left it; add --restart")).into());
+        }
+        eprintln!("resuming the export to {output} after {} customers", found.count);
+        return Ok(found);
+    }
+    let header = if format == ExportFormat::Csv { csv_header()? } else { Vec::new() };
+    std::fs::write(&args.output, &header).with_context(|| format!("writing {output}"))?;
+    let fresh = Checkpoint { job, next: None, bytes: header.len() as u64, count: 0 };
+    fresh.save(state)?;
+    Ok(fresh)
+}
+
+/// Opens the output for appending after its first `complete` bytes, cutting off the rest.
+fn reopen(path: &Path, complete: u64) -> anyhow::Result<File> {
+    let open = || -> std::io::Result<File> {
+        let mut file = OpenOptions::new().write(true).open(path)?;
+        file.set_len(complete)?;
+        file.seek(SeekFrom::End(0))?;
+        Ok(file)
+    };
+    open().with_context(|| format!("opening {}", path.display()))
+}

@@ -1,0 +1,90 @@
+//! Exit statuses and the one line a failure prints, stable for scripts:
+//! 0 success, 1 failure (unreachable server, server error, I/O), 2 usage (bad flags,
+//! missing token, unreadable input), 3 refused by the server (a 4xx: unknown customer,
+//! invalid input, bad token...).
+
+use std::process::ExitCode;
+
+/// A mistake in how the command was called; exit status 2, like clap's own.
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+pub const REFUSED: u8 = 3;
+pub const USAGE: u8 = 2;
+
+/// The exit status for a failure.
+pub fn exit_status(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if cause.is::<Usage>() {
+            return USAGE;
+        }
+        if let Some(e) = cause.downcast_ref::<partnerd_client::Error>() {
+            let refused = e.status().is_some_and(|s| (400..500).contains(&s) && s != 429);
+            return if refused { REFUSED } else { 1 };
+        }
+    }
+    1
+}
+
+/// Every cause on one line, skipping a cause that its parent's message already quotes
+/// (the client's errors include their source's text).
+pub fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    line.replace('\n', " ")
+}
+
+/// Prints the failure as `error: ...` and gives its exit status. A reader that went away
+/// (`| head`) is not a failure: the output it wanted was written.
+pub fn report(err: &anyhow::Error) -> ExitCode {
+    let closed_pipe = err.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe));
+    if closed_pipe {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("error: {}", one_line(err));
+    ExitCode::from(exit_status(err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use partnerd_client::{ApiError, Error};
+
+    fn api(status: u16, code: i64) -> anyhow::Error {
+        let e = Error::Api(ApiError { status, code, description: "The customer was not found.".into(), data: vec![], request_id: None });
+        anyhow::Error::new(e).context("getting customer x")
+    }
+
+    #[test]
+    fn statuses() {
+        assert_eq!(exit_status(&api(404, 1000)), REFUSED);
+        assert_eq!(exit_status(&api(500, 800003)), 1);
+        assert_eq!(exit_status(&anyhow::Error::new(Error::Throttled { retry_after: None, message: "x".into() })), 1);
+        assert_eq!(exit_status(&anyhow::Error::new(Usage("no token".into()))), USAGE);
+        assert_eq!(exit_status(&anyhow::anyhow!("disk full")), 1);
+    }
+
+    #[test]
+    fn the_line_names_code_and_description_once() {
+        assert_eq!(one_line(&api(404, 1000)), "getting customer x: HTTP 404, code 1000: The customer was not found.");
+        let io = std::io::Error::other("broken pipe");
+        let err = anyhow::Error::new(io).context("writing out.csv");
+        assert_eq!(one_line(&err), "writing out.csv: broken pipe");
+    }
+}

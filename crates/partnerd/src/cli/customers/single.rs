@@ -1,0 +1,81 @@
+//! The one-customer commands: get, create, delete, remove-relationship.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use partnerd_client::Client;
+use partnerd_model::canonical::read_lenient;
+use partnerd_model::Customer;
+
+use super::failure::Usage;
+use super::output::{print_customer, Format};
+
+#[derive(Args)]
+pub struct IdArg {
+    /// The customer's id (its tenant GUID).
+    id: String,
+}
+
+#[derive(Args)]
+pub struct GetArgs {
+    /// The customer's id (its tenant GUID).
+    id: String,
+    /// table on a terminal, json otherwise.
+    #[arg(long, value_enum)]
+    output: Option<Format>,
+}
+
+#[derive(Args)]
+pub struct CreateArgs {
+    /// The customer as JSON (camelCase or PascalCase members); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    file: PathBuf,
+    /// table on a terminal, json otherwise.
+    #[arg(long, value_enum)]
+    output: Option<Format>,
+}
+
+pub async fn get(client: &Client, args: GetArgs) -> anyhow::Result<()> {
+    let customer = client.get(&args.id).await.with_context(|| format!("getting customer {}", args.id))?;
+    print_customer(&mut std::io::stdout().lock(), &customer, Format::or_default(args.output))
+}
+
+pub async fn create(client: &Client, args: CreateArgs) -> anyhow::Result<()> {
+    let input = read_customer(&args.file)?;
+    let created = client.create(&input).await.context("creating the customer")?;
+    print_customer(&mut std::io::stdout().lock(), &created, Format::or_default(args.output))?;
+    if std::io::stderr().is_terminal() {
+        eprintln!("(the admin password is shown only this once)");
+    }
+    Ok(())
+}
+
+pub async fn delete(client: &Client, args: IdArg) -> anyhow::Result<()> {
+    client.delete(&args.id).await.with_context(|| format!("deleting customer {}", args.id))?;
+    eprintln!("deleted customer {}", args.id);
+    Ok(())
+}
+
+pub async fn remove_relationship(client: &Client, args: IdArg) -> anyhow::Result<()> {
+    let id = &args.id;
+    client.remove_relationship(id).await.with_context(|| format!("removing the relationship with customer {id}"))?;
+    eprintln!("removed the relationship with customer {id}");
+    Ok(())
+}
+
+/// Reads the file leniently, as the server does, so that a PascalCase body from the .NET
+/// SDK's serialiser works too.
+fn read_customer(path: &PathBuf) -> anyhow::Result<Customer> {
+    let name = path.display();
+    let mut text = String::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    read.map_err(|e| Usage(format!("reading {name}: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| Usage(format!("{name} is not JSON: {e}")))?;
+    read_lenient(value).map_err(|e| Usage(format!("{name}: {e}")).into())
+}
