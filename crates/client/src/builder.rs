@@ -10,6 +10,11 @@ use crate::token::{Credentials, TokenProvider};
 use crate::{links, Client, Error, RetryPolicy};
 
 /// Partner Center's own endpoint, used unless a base URL is given.
+///
+/// ```
+/// let client = partnerd_client::Client::builder().token("t").build().unwrap();
+/// assert_eq!(client.base_url().as_str().trim_end_matches('/'), partnerd_client::DEFAULT_BASE_URL);
+/// ```
 pub const DEFAULT_BASE_URL: &str = "https://api.partnercenter.microsoft.com";
 
 /// How long one attempt may take, connection to last body byte, before it counts as a

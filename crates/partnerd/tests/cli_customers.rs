@@ -189,6 +189,49 @@ async fn an_interrupted_export_resumes() {
     assert_eq!((again.code, jsonl(&path)), (0, all), "a finished export runs afresh");
 }
 
+/// Ctrl-C while the export waits (here on a long `Retry-After`) stops it between pages: a
+/// non-zero status, the pages so far on disk, and a rerun that finishes the job.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_an_export_that_a_rerun_finishes() {
+    let s = server(12).await;
+    let all = s.listed(ListQuery::new()).await;
+    let body = r#"{"statusCode": 429, "message": "Rate limit is exceeded. Try again in 600 seconds."}"#;
+    let proxy = Proxy::start(&s.app.url(""), move |seen| match seen.index {
+        2 => Verdict::Answer { status: 429, headers: vec![("Retry-After", "600".into())], body: body.into() },
+        _ => Verdict::Forward,
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("all.jsonl");
+    let args = ["export", "--output", path.to_str().unwrap(), "--size", "5"];
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_partnerd"))
+        .arg("customers")
+        .args(args)
+        .env("PARTNERD_BASE_URL", proxy.url(""))
+        .env("PARTNERD_TOKEN", token(&s.partner))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..3000 {
+        if proxy.seen().len() == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(proxy.seen().len(), 3, "the export never reached its third page");
+    let pid = child.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let out = child.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr, "error: export interrupted after 10 customers (run the same command again to resume): stopped by Ctrl-C\n");
+    assert_eq!(jsonl(&path), all[..10]);
+
+    let rerun = cli(&proxy.url(""), &token(&s.partner), &args).await;
+    assert_eq!(rerun.code, 0, "{}", rerun.stderr);
+    assert_eq!(jsonl(&path), all);
+}
+
 /// A server that throttles every fourth request for one second; the export finishes, and
 /// no request arrives while it is blocked.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

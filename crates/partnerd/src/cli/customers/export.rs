@@ -81,7 +81,12 @@ pub async fn run(client: &Client, base_url: &str, args: ExportArgs) -> anyhow::R
         None => client.pages(&args.filter.query(Some(args.size))),
     };
     let bar = progress::bar(checkpoint.count);
-    let written = copy(pages, &mut file, format, &mut checkpoint, &state, &bar).await;
+    // Ctrl-C stops between pages (the copy only waits on the network, never mid-write), so
+    // the checkpoint is exact and the message can say how to go on.
+    let written = tokio::select! {
+        done = copy(pages, &mut file, format, &mut checkpoint, &state, &bar) => done,
+        _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("stopped by Ctrl-C")),
+    };
     bar.finish_and_clear();
     written.with_context(|| {
         format!("export interrupted after {} customers (run the same command again to resume)", checkpoint.count)
