@@ -118,3 +118,26 @@ async fn a_walk_resumes_from_a_saved_next_link() {
     assert_eq!(resumed, ids(&whole));
     assert!(!whole.is_empty());
 }
+
+/// A link's headers are sent, but never in place of the client's own token and ids.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn link_headers_cannot_replace_the_token_or_the_ids() {
+    let server = support::server().await;
+    let partner = new_partner();
+    insert_many(&server.app.store, &partner, 4).await;
+    let proxy = Proxy::start(&server.app.url(""), |_| {
+        Verdict::ForwardRewriting(Box::new(|body| {
+            let injected = r#""headers":[{"key":"Authorization","value":"Bearer stolen"},{"key":"MS-RequestId","value":"fixed"},{"key":"X-Extra","value":"1"},"#;
+            body.replace(r#""headers":[{"key":"MS-ContinuationToken""#, &format!(r#"{injected}{{"key":"MS-ContinuationToken""#))
+        }))
+    })
+    .await;
+    let client = support::client(&proxy.url(""), &partner);
+    let got: Vec<Customer> = client.list(&ListQuery::new().size(2)).try_collect().await.unwrap();
+    assert_eq!(got.len(), 4);
+    let follow = proxy.seen().into_iter().find(|s| s.path_and_query.contains("seekOperation=Next")).expect("a next page");
+    assert_eq!(follow.header("x-extra"), Some("1"), "the link's headers were sent");
+    assert_eq!(follow.headers.get_all("authorization").iter().count(), 1);
+    assert_ne!(follow.header("authorization"), Some("Bearer stolen"));
+    assert_ne!(follow.header("ms-requestid"), Some("fixed"));
+}
