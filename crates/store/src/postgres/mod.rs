@@ -1,9 +1,128 @@
-//! PostgreSQL store (issue 4): not implemented yet.
+//! The PostgreSQL store, for several stateless partnerd instances sharing one database.
+//! Everything the instances must agree on lives in it: customers (domain uniqueness is a
+//! unique index), idempotency records, and the token-sealing key. Behaviour matches the
+//! SQLite store exactly; see `migrations/postgres` for how the schema keeps the same order.
+
+mod bulk;
+mod list;
+mod migrate;
+mod mutate;
+mod pool;
+
+#[cfg(test)]
+mod plan_tests;
 
 use std::sync::Arc;
 
-use crate::{Backend, StoreError};
+use async_trait::async_trait;
 
-pub async fn connect(_url: &str, _pool_size: usize) -> Result<Arc<dyn Backend>, StoreError> {
-    Err(StoreError::Internal("PostgreSQL support is not built yet".into()))
+use crate::{
+    Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError,
+    StoredCustomer,
+};
+use pool::{bounded, Pool};
+
+pub struct PostgresBackend {
+    pool: Pool,
+}
+
+/// Connects to `url` with a pool of `pool_size` connections and applies missing migrations.
+pub async fn connect(url: &str, pool_size: usize) -> Result<Arc<dyn Backend>, StoreError> {
+    let pool = Pool::new(url, pool_size)?;
+    let applied = migrate::apply(&mut pool.get().await?).await?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "applied PostgreSQL migrations");
+    }
+    Ok(Arc::new(PostgresBackend { pool }))
+}
+
+#[async_trait]
+impl Backend for PostgresBackend {
+    async fn server_key(&self, name: &str) -> Result<Vec<u8>, StoreError> {
+        let fresh: [u8; 32] = rand::random();
+        bounded!(self.pool, |client| {
+            client
+                .execute(
+                    "INSERT INTO server_keys (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+                    &[&name, &fresh.as_slice()],
+                )
+                .await?;
+            Ok(client
+                .query_one("SELECT value FROM server_keys WHERE name = $1", &[&name])
+                .await?
+                .try_get(0)?)
+        })
+    }
+
+    async fn domain_exists(&self, domain_key: &str) -> Result<bool, StoreError> {
+        // No stored domain can contain NUL (PostgreSQL text cannot), and the database would
+        // refuse the parameter rather than say so.
+        if domain_key.contains('\0') {
+            return Ok(false);
+        }
+        bounded!(self.pool, |client| {
+            let stmt = client
+                .prepare_cached("SELECT 1 FROM customers WHERE domain_key = $1")
+                .await?;
+            Ok(client.query_opt(&stmt, &[&domain_key]).await?.is_some())
+        })
+    }
+
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        bounded!(self.pool, |client| Ok(client
+            .query_opt("SELECT 1 FROM customers LIMIT 1", &[])
+            .await?
+            .is_none()))
+    }
+
+    async fn list(&self, partner: &str, query: &ListQuery) -> Result<Page, StoreError> {
+        bounded!(self.pool, |client| list::page(&client, partner, query)
+            .await)
+    }
+
+    async fn get(&self, partner: &str, id: &str) -> Result<Option<StoredCustomer>, StoreError> {
+        bounded!(self.pool, |client| {
+            let stmt = client
+                .prepare_cached("SELECT doc, etag FROM customers WHERE id = $1 AND partner_id = $2")
+                .await?;
+            match client.query_opt(&stmt, &[&id, &partner]).await? {
+                Some(row) => Ok(Some(StoredCustomer {
+                    doc: row.try_get(0)?,
+                    etag: row.try_get(1)?,
+                })),
+                None => Ok(None),
+            }
+        })
+    }
+
+    async fn apply(
+        &self,
+        partner: &str,
+        mutation: Mutation,
+        idem: Option<Idempotency>,
+    ) -> Result<Applied, StoreError> {
+        bounded!(self.pool, |client| mutate::apply(
+            &mut client,
+            partner,
+            &mutation,
+            idem.as_ref()
+        )
+        .await)
+    }
+
+    /// Not bounded by the operation timeout: a large batch may legitimately take long.
+    async fn insert_many(
+        &self,
+        partner: &str,
+        records: Vec<CustomerRecord>,
+        atomic: bool,
+    ) -> Result<Vec<usize>, StoreError> {
+        bulk::insert_many(&mut self.pool.get().await?, partner, &records, atomic).await
+    }
+
+    async fn purge_idempotency(&self, before: i64) -> Result<u64, StoreError> {
+        bounded!(self.pool, |client| Ok(client
+            .execute("DELETE FROM idempotency WHERE created_at < $1", &[&before])
+            .await?))
+    }
 }

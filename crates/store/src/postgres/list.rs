@@ -1,0 +1,40 @@
+//! Runs the keyset-paging query on PostgreSQL.
+
+use tokio_postgres::types::ToSql;
+
+use super::pool::Client;
+use crate::list_sql::{build, finish, Param};
+use crate::{ListQuery, Page, Row, StoreError};
+
+/// The bound value as PostgreSQL takes it: text, or `INT8` (the type `LIMIT` infers).
+pub(crate) fn param(p: &Param) -> &(dyn ToSql + Sync) {
+    match p {
+        Param::Text(s) => s,
+        Param::Int(i) => i,
+    }
+}
+
+/// One page. PostgreSQL text cannot hold NUL, so no stored key contains one and a filter
+/// value with a NUL matches nothing: answered here, where the database would refuse the
+/// parameter outright.
+pub async fn page(client: &Client, partner: &str, query: &ListQuery) -> Result<Page, StoreError> {
+    let q = build(partner, query, '$');
+    if q.params.iter().any(|p| matches!(p, Param::Text(s) if s.contains('\0'))) {
+        return Ok(finish(Vec::new(), query, q.descending));
+    }
+    let stmt = client.prepare_cached(&q.sql).await?;
+    let params: Vec<_> = q.params.iter().map(param).collect();
+    let rows = client
+        .query(&stmt, &params)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Row {
+                id: r.try_get(0)?,
+                key: r.try_get(1)?,
+                list_json: r.try_get(2)?,
+            })
+        })
+        .collect::<Result<Vec<_>, tokio_postgres::Error>>()?;
+    Ok(finish(rows, query, q.descending))
+}

@@ -1,0 +1,97 @@
+//! Connections to PostgreSQL: a bounded pool in which every wait is bounded too, so a database
+//! that is down, restarting or unreachable makes operations fail with
+//! [`StoreError::Unavailable`] (the server's 503 + `Retry-After`) instead of hanging, and
+//! the pool heals by itself once the database is back.
+
+use std::time::Duration;
+
+use deadpool_postgres::{
+    Manager, ManagerConfig, Object, Pool as DeadPool, RecyclingMethod, Runtime,
+};
+use tokio_postgres::NoTls;
+
+use crate::StoreError;
+
+/// How long opening a connection may take (TCP, startup, authentication).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a request waits for a free pooled connection before giving up with 503.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long one request-path operation may use its connection. Past it the connection is
+/// closed rather than returned, since it may be stuck on a frozen server or network.
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(15);
+/// Idle connections are probed this often, so one silently cut by the network is noticed.
+const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
+
+/// A pooled connection.
+pub type Client = Object;
+
+#[derive(Clone)]
+pub struct Pool(DeadPool);
+
+impl Pool {
+    /// A pool of at most `size` connections to `url`; connections open on first use.
+    pub fn new(url: &str, size: usize) -> Result<Pool, StoreError> {
+        let mut config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::Internal(format!("invalid PostgreSQL URL: {e}")))?;
+        config
+            .connect_timeout(CONNECT_TIMEOUT)
+            .keepalives(true)
+            .keepalives_idle(KEEPALIVE_IDLE);
+        if config.get_application_name().is_none() {
+            config.application_name("partnerd");
+        }
+        // Fast recycling checks only that the connection is not closed: a connection the
+        // server terminated is closed by the time it comes back, and is replaced.
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = DeadPool::builder(manager)
+            .max_size(size.max(1))
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(CHECKOUT_TIMEOUT))
+            .create_timeout(Some(CONNECT_TIMEOUT))
+            .recycle_timeout(Some(CONNECT_TIMEOUT))
+            .build()
+            .map_err(|e| StoreError::Internal(format!("building the connection pool: {e}")))?;
+        Ok(Pool(pool))
+    }
+
+    /// Checks a connection out, waiting at most the checkout (and connect) timeout.
+    pub async fn get(&self) -> Result<Client, StoreError> {
+        Ok(self.0.get().await?)
+    }
+}
+
+/// `bounded!(pool, |client| work)`: checks a connection out of `pool` and evaluates `work`
+/// (an expression using `client` and yielding `Result<T, StoreError>`, `.await`s allowed) for
+/// at most [`OPERATION_TIMEOUT`]. A macro rather than a function taking a closure because the
+/// work borrows both the connection and the caller's arguments.
+macro_rules! bounded {
+    ($pool:expr, |$client:ident| $work:expr) => {{
+        #[allow(unused_mut)]
+        let mut $client = $pool.get().await?;
+        let outcome =
+            tokio::time::timeout($crate::postgres::pool::OPERATION_TIMEOUT, async { $work }).await;
+        $crate::postgres::pool::settle($client, outcome)
+    }};
+}
+pub(crate) use bounded;
+
+/// The result of a bounded operation. A connection that timed out is taken out of the pool
+/// and closed: whatever it waited for may never come, and its transaction must not stay open.
+pub fn settle<T>(
+    client: Client,
+    outcome: Result<Result<T, StoreError>, tokio::time::error::Elapsed>,
+) -> Result<T, StoreError> {
+    outcome.unwrap_or_else(|_| {
+        drop(Object::take(client));
+        Err(StoreError::Unavailable(format!(
+            "no answer from PostgreSQL within {OPERATION_TIMEOUT:?}"
+        )))
+    })
+}
