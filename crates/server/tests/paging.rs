@@ -6,7 +6,7 @@ use partnerd_testkit::fixtures::{insert_many, insert_named};
 use partnerd_testkit::walk::{page, walk};
 use partnerd_testkit::{new_partner, store_test, TestApp};
 
-/// For each size, counts of 0, 1, a multiple of the size and one more than it.
+// For each size, counts of 0, 1, a multiple of the size and one more than it.
 store_test!(full_walks_visit_everyone_once, |db| {
     let app = TestApp::start(&db).await;
     for size in [1usize, 7, 100, 500] {

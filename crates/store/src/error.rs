@@ -1,7 +1,7 @@
 //! Store failures, sorted by what the caller can do about them.
 
 /// Why a store operation failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database cannot be reached or is overloaded right now; retrying later may work
     /// (the server answers 503 with `Retry-After`).
@@ -19,8 +19,12 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode::*;
         match e.sqlite_error_code() {
-            Some(ConstraintViolation) if e.to_string().contains("domain_key") => StoreError::DomainTaken,
-            Some(DatabaseBusy | DatabaseLocked | CannotOpen | DiskFull) => StoreError::Unavailable(e.to_string()),
+            Some(ConstraintViolation) if e.to_string().contains("domain_key") => {
+                StoreError::DomainTaken
+            }
+            Some(DatabaseBusy | DatabaseLocked | CannotOpen | DiskFull) => {
+                StoreError::Unavailable(e.to_string())
+            }
             _ => StoreError::Internal(e.to_string()),
         }
     }

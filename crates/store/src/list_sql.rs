@@ -36,7 +36,9 @@ pub(crate) fn build(partner: &str, query: &ListQuery, mark: char) -> ListSql {
         let column = match filter.field {
             FilterField::CompanyName => "name_key",
             FilterField::Domain => "domain_key",
-            FilterField::IndirectReseller | FilterField::IndirectCloudSolutionProvider => "assoc_key",
+            FilterField::IndirectReseller | FilterField::IndirectCloudSolutionProvider => {
+                "assoc_key"
+            }
         };
         let (lo, hi) = prefix_range(&filter.folded_value());
         // An empty prefix matches everything, except that the indirect filters still need an
@@ -63,7 +65,11 @@ pub(crate) fn build(partner: &str, query: &ListQuery, mark: char) -> ListSql {
     let dir = if descending { "DESC" } else { "ASC" };
     let limit = next(Param::Int(query.size as i64 + 1), &mut params);
     sql += &format!(" ORDER BY {key} {dir}, id {dir} LIMIT {limit}");
-    ListSql { sql, params, descending }
+    ListSql {
+        sql,
+        params,
+        descending,
+    }
 }
 
 /// Turns the fetched rows (page size + 1 at most, in travel order) into an ascending page.
@@ -79,5 +85,9 @@ pub(crate) fn finish(mut rows: Vec<Row>, query: &ListQuery, descending: bool) ->
         Seek::Last | Seek::UpTo(_) => (more, false),
         Seek::Before(_) => (more, true),
     };
-    Page { rows, has_next, has_prev }
+    Page {
+        rows,
+        has_next,
+        has_prev,
+    }
 }

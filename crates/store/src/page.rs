@@ -64,7 +64,10 @@ pub struct Row {
 
 impl Row {
     pub fn position(&self) -> Position {
-        Position { key: self.key.clone(), id: self.id.clone() }
+        Position {
+            key: self.key.clone(),
+            id: self.id.clone(),
+        }
     }
 }
 

@@ -35,7 +35,8 @@ impl CustomerRecord {
             assoc_key: stored.associated_partner_id.as_deref().map(fold_key),
             etag,
             doc: serde_json::to_string(&stored).expect("customers serialise"),
-            list_json: serde_json::to_string(&stored.list_projection()).expect("customers serialise"),
+            list_json: serde_json::to_string(&stored.list_projection())
+                .expect("customers serialise"),
         }
     }
 }

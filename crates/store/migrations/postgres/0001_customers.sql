@@ -3,10 +3,12 @@
 -- The *_key columns are the folded (lowercased) forms that lists filter and order by.
 --
 -- Every column that lists compare or order by is COLLATE "C": byte order, which for UTF-8 is
--- code-point order, the order Rust's `str` comparison and SQLite's BINARY collation use. That
--- keeps keyset positions and prefix ranges (page.rs, prefix_range) meaning the same on both
--- stores, and lets `(name_key, id) > ($2, $3)` and `name_key >= $2 AND name_key < $3` run as
--- index range scans (a linguistic collation could not serve either from these indexes).
+-- code-point order, the order Rust's `str` comparison and SQLite's BINARY collation use,
+-- whatever the database's default collation. Keyset positions and the prefix ranges
+-- (page.rs, prefix_range) are computed in that order, so under a linguistic collation the
+-- indexes would order rows differently from them, and pages would skip or repeat customers.
+-- With it, `(name_key, id) > ($2, $3)` and `name_key >= $2 AND name_key < $3` are index
+-- conditions on the (partner_id, key, id) indexes, which also give the order (no sort).
 CREATE TABLE customers (
     id          TEXT COLLATE "C" NOT NULL PRIMARY KEY,
     partner_id  TEXT COLLATE "C" NOT NULL,

@@ -203,3 +203,24 @@ async fn prefix_and_keyset_conditions_are_index_conditions() {
     assert!(cond.contains("ROW(name_key, id) > ROW("), "{plan}");
     assert!(!plan.contains("Filter:"), "{plan}");
 }
+
+/// Byte order is declared on the columns, not inherited from the database's default
+/// collation (which happens to be byte order on many test servers, hiding its absence).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_columns_compare_in_byte_order() {
+    let Some(db) = partnerd_testkit::TestDb::new(partnerd_testkit::Kind::Postgres).await else { return };
+    let pool = Pool::new(&db.cli_args()[1], 1).expect("pool");
+    let mut client = pool.get().await.expect("connection");
+    migrate::apply(&mut client).await.expect("migrations");
+    let rows = client
+        .query(
+            "SELECT a.attname::text, c.collname::text FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation \
+             WHERE a.attrelid = 'customers'::regclass AND a.attname IN ('id', 'partner_id', 'name_key', 'domain_key', 'assoc_key')",
+            &[],
+        )
+        .await
+        .expect("catalog");
+    let collations: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(collations.len(), 5, "{collations:?}");
+    assert!(collations.iter().all(|(_, collation)| collation == "C"), "{collations:?}");
+}

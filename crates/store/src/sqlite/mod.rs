@@ -5,13 +5,17 @@ mod list;
 mod migrate;
 mod mutate;
 mod pool;
+mod writer;
 
 use std::path::Path;
 
 use async_trait::async_trait;
 use rusqlite::{params, OptionalExtension};
 
-use crate::{Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError, StoredCustomer};
+use crate::{
+    Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError,
+    StoredCustomer,
+};
 use pool::Pool;
 
 pub struct SqliteBackend {
@@ -57,7 +61,8 @@ impl Backend for SqliteBackend {
         let key = domain_key.to_string();
         self.pool
             .read(move |conn| {
-                let mut stmt = conn.prepare_cached("SELECT 1 FROM customers WHERE domain_key = ?1")?;
+                let mut stmt =
+                    conn.prepare_cached("SELECT 1 FROM customers WHERE domain_key = ?1")?;
                 stmt.exists([key])
             })
             .await
@@ -65,60 +70,115 @@ impl Backend for SqliteBackend {
 
     async fn is_empty(&self) -> Result<bool, StoreError> {
         self.pool
-            .read(|conn| conn.prepare_cached("SELECT 1 FROM customers LIMIT 1")?.exists([]).map(|e| !e))
+            .read(|conn| {
+                conn.prepare_cached("SELECT 1 FROM customers LIMIT 1")?
+                    .exists([])
+                    .map(|e| !e)
+            })
             .await
     }
 
     async fn list(&self, partner: &str, query: &ListQuery) -> Result<Page, StoreError> {
         let (partner, query) = (partner.to_string(), query.clone());
-        self.pool.read(move |conn| list::page(conn, &partner, &query)).await
+        self.pool
+            .read(move |conn| list::page(conn, &partner, &query))
+            .await
     }
 
     async fn get(&self, partner: &str, id: &str) -> Result<Option<StoredCustomer>, StoreError> {
         let (partner, id) = (partner.to_string(), id.to_string());
         self.pool
             .read(move |conn| {
-                let mut stmt =
-                    conn.prepare_cached("SELECT doc, etag FROM customers WHERE id = ?1 AND partner_id = ?2")?;
-                stmt.query_row([id, partner], |r| Ok(StoredCustomer { doc: r.get(0)?, etag: r.get(1)? }))
-                    .optional()
+                let mut stmt = conn.prepare_cached(
+                    "SELECT doc, etag FROM customers WHERE id = ?1 AND partner_id = ?2",
+                )?;
+                stmt.query_row([id, partner], |r| {
+                    Ok(StoredCustomer {
+                        doc: r.get(0)?,
+                        etag: r.get(1)?,
+                    })
+                })
+                .optional()
             })
             .await
     }
 
-    async fn apply(&self, partner: &str, mutation: Mutation, idem: Option<Idempotency>) -> Result<Applied, StoreError> {
+    async fn apply(
+        &self,
+        partner: &str,
+        mutation: Mutation,
+        idem: Option<Idempotency>,
+    ) -> Result<Applied, StoreError> {
         let partner = partner.to_string();
-        self.pool.write_with(move |conn| mutate::apply(conn, &partner, &mutation, idem.as_ref())).await
+        self.pool
+            .write_grouped(move |conn| mutate::apply(conn, &partner, &mutation, idem.as_ref()))
+            .await
     }
 
-    async fn insert_many(&self, partner: &str, records: Vec<CustomerRecord>, atomic: bool) -> Result<Vec<usize>, StoreError> {
+    async fn insert_many(
+        &self,
+        partner: &str,
+        records: Vec<CustomerRecord>,
+        atomic: bool,
+    ) -> Result<Vec<usize>, StoreError> {
         let partner = partner.to_string();
         self.pool
             .write(move |conn| {
-                let tx = conn.transaction()?;
-                let mut skipped = Vec::new();
-                {
-                    let mut stmt = tx.prepare_cached(INSERT_CUSTOMER_OR_SKIP)?;
-                    let now = crate::now_secs();
-                    for (i, r) in records.iter().enumerate() {
-                        if stmt.execute(params![r.id, partner, r.name_key, r.domain_key, r.assoc_key, r.etag, r.doc, r.list_json, now])? == 0 {
-                            skipped.push(i);
-                        }
-                    }
-                }
-                if !(atomic && !skipped.is_empty()) {
-                    tx.commit()?;
-                }
-                Ok(skipped)
+                // Large batches touch every index at random places; a bigger page cache for
+                // their duration keeps those pages in memory instead of re-reading them.
+                conn.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+                let result = insert_batch(conn, &partner, &records, atomic);
+                conn.pragma_update(None, "cache_size", pool::CACHE_KIB)?;
+                result
             })
             .await
     }
 
     async fn purge_idempotency(&self, before: i64) -> Result<u64, StoreError> {
         self.pool
-            .write(move |conn| conn.execute("DELETE FROM idempotency WHERE created_at < ?1", [before]).map(|n| n as u64))
+            .write(move |conn| {
+                conn.execute("DELETE FROM idempotency WHERE created_at < ?1", [before])
+                    .map(|n| n as u64)
+            })
             .await
     }
+}
+
+/// Page cache (negative: KiB) while bulk inserting.
+const BULK_CACHE_KIB: i64 = -262_144;
+
+fn insert_batch(
+    conn: &mut rusqlite::Connection,
+    partner: &str,
+    records: &[CustomerRecord],
+    atomic: bool,
+) -> rusqlite::Result<Vec<usize>> {
+    let tx = conn.transaction()?;
+    let mut skipped = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(INSERT_CUSTOMER_OR_SKIP)?;
+        let now = crate::now_secs();
+        for (i, r) in records.iter().enumerate() {
+            if stmt.execute(params![
+                r.id,
+                partner,
+                r.name_key,
+                r.domain_key,
+                r.assoc_key,
+                r.etag,
+                r.doc,
+                r.list_json,
+                now
+            ])? == 0
+            {
+                skipped.push(i);
+            }
+        }
+    }
+    if !(atomic && !skipped.is_empty()) {
+        tx.commit()?;
+    }
+    Ok(skipped)
 }
 
 const INSERT_CUSTOMER_OR_SKIP: &str = "INSERT INTO customers \
@@ -135,6 +195,16 @@ fn insert_record(
     r: &CustomerRecord,
     now: i64,
 ) -> rusqlite::Result<()> {
-    stmt.execute(params![r.id, partner, r.name_key, r.domain_key, r.assoc_key, r.etag, r.doc, r.list_json, now])?;
+    stmt.execute(params![
+        r.id,
+        partner,
+        r.name_key,
+        r.domain_key,
+        r.assoc_key,
+        r.etag,
+        r.doc,
+        r.list_json,
+        now
+    ])?;
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Mutations on SQLite. The single writer connection serialises them, so checking the
-//! idempotency record and then changing data in one transaction cannot race.
+//! idempotency record and then changing data in one transaction cannot race; each runs in its
+//! own savepoint of a group transaction (see `writer.rs`).
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::{Applied, Idempotency, KeptResponse, Mutation, StoreError};
 
@@ -9,30 +10,30 @@ use crate::{Applied, Idempotency, KeptResponse, Mutation, StoreError};
 /// their domains stay taken.
 pub const DETACHED: &str = "";
 
+/// Applies one mutation; the flag says whether its change is to be kept (only `Done` is).
 pub fn apply(
-    conn: &mut Connection,
+    conn: &Connection,
     partner: &str,
     mutation: &Mutation,
     idem: Option<&Idempotency>,
-) -> Result<Applied, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+) -> Result<(Applied, bool), StoreError> {
     if let Some(idem) = idem {
-        if let Some(seen) = kept(&tx, partner, idem)? {
-            return Ok(seen);
+        if let Some(seen) = kept(conn, partner, idem)? {
+            return Ok((seen, false));
         }
     }
-    let outcome = change(&tx, partner, mutation)?;
-    if outcome == Applied::Done {
-        if let Some(idem) = idem {
-            tx.execute(
-                "INSERT INTO idempotency (partner_id, request_id, fingerprint, status, response, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![partner, idem.request_id, idem.fingerprint, idem.response.status, idem.response.body, crate::now_secs()],
-            )?;
-        }
-        tx.commit()?;
+    let outcome = change(conn, partner, mutation)?;
+    if outcome != Applied::Done {
+        return Ok((outcome, false));
     }
-    Ok(outcome)
+    if let Some(idem) = idem {
+        conn.prepare_cached(
+            "INSERT INTO idempotency (partner_id, request_id, fingerprint, status, response, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![partner, idem.request_id, idem.fingerprint, idem.response.status, idem.response.body, crate::now_secs()])?;
+    }
+    Ok((Applied::Done, true))
 }
 
 /// `Replay` or `Mismatch` when this request id was kept before.
@@ -51,7 +52,13 @@ fn kept(conn: &Connection, partner: &str, idem: &Idempotency) -> rusqlite::Resul
 }
 
 fn change(conn: &Connection, partner: &str, mutation: &Mutation) -> Result<Applied, StoreError> {
-    let done = |changed: usize| if changed == 0 { Applied::NotFound } else { Applied::Done };
+    let done = |changed: usize| {
+        if changed == 0 {
+            Applied::NotFound
+        } else {
+            Applied::Done
+        }
+    };
     Ok(match mutation {
         Mutation::Create { record, limit } => {
             if let Some(limit) = limit {
@@ -70,10 +77,14 @@ fn change(conn: &Connection, partner: &str, mutation: &Mutation) -> Result<Appli
             "UPDATE customers SET partner_id = ?3 WHERE id = ?1 AND partner_id = ?2",
             params![id, partner, DETACHED],
         )?),
-        Mutation::Delete { id } => {
-            done(conn.execute("DELETE FROM customers WHERE id = ?1 AND partner_id = ?2", params![id, partner])?)
-        }
-        Mutation::Replace { record, expected_etag } => {
+        Mutation::Delete { id } => done(conn.execute(
+            "DELETE FROM customers WHERE id = ?1 AND partner_id = ?2",
+            params![id, partner],
+        )?),
+        Mutation::Replace {
+            record,
+            expected_etag,
+        } => {
             let current: Option<String> = conn
                 .prepare_cached("SELECT etag FROM customers WHERE id = ?1 AND partner_id = ?2")?
                 .query_row(params![record.id, partner], |r| r.get(0))
