@@ -152,6 +152,8 @@ impl ClientBuilder {
     /// use partnerd_client::{Client, Error};
     /// assert!(matches!(Client::builder().token("t").base_url("ftp://x").build(), Err(Error::Url(_))));
     /// assert!(matches!(Client::builder().build(), Err(Error::Token(_))));
+    /// let debug = format!("{:?}", Client::builder().token("secret-token").build().unwrap());
+    /// assert!(debug.contains("api.partnercenter.microsoft.com") && !debug.contains("secret-token"));
     /// ```
     pub fn build(self) -> Result<Client, Error> {
         let base = links::parse_base(&self.base_url)?;

@@ -29,6 +29,17 @@ pub struct Client {
     pub(crate) inner: Arc<Inner>,
 }
 
+/// Shows where the client goes and its correlation id, never its token.
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base.as_str())
+            .field("correlation_id", &self.correlation_id())
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
 pub(crate) struct Inner {
     pub http: reqwest::Client,
     pub base: Url,
