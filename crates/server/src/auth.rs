@@ -10,6 +10,7 @@ use partnerd_model::PartnerId;
 use partnerd_store::PartnerStore;
 use serde::{Deserialize, Serialize};
 
+use crate::rate_limit::StandingSlot;
 use crate::{ApiError, AppState};
 
 /// The well-known development signing secret (HS256). Anyone can mint tokens with it, which
@@ -140,6 +141,16 @@ impl FromRequestParts<AppState> for Authed {
             .map(|(_, t)| t.trim())
             .ok_or_else(|| ApiError::unauthorized("The Authorization header must use the Bearer scheme."))?;
         let partner = state.verifier.verify(token)?;
+        if let Some(limiter) = &state.limiter {
+            let slot = parts.extensions.get::<StandingSlot>().cloned().unwrap_or_default();
+            match limiter.admit(&partner) {
+                Ok(standing) => slot.set(standing),
+                Err((standing, throttled)) => {
+                    slot.set(standing);
+                    return Err(throttled);
+                }
+            }
+        }
         Ok(Authed { store: state.store.for_partner(&partner) })
     }
 }

@@ -21,6 +21,9 @@ pub struct Config {
     pub mode: Mode,
     /// In sandbox mode, the most customers one partner may have (the integration sandbox's 75).
     pub sandbox_customer_limit: Option<u64>,
+    /// Requests per minute per partner on this instance (Partner Center publishes 500 for the
+    /// Customer resource); `None` turns throttling off.
+    pub rate_limit_per_minute: Option<u32>,
 }
 
 impl Default for Config {
@@ -30,6 +33,7 @@ impl Default for Config {
             continuation_ttl: Duration::from_secs(24 * 3600),
             mode: Mode::Sandbox,
             sandbox_customer_limit: None,
+            rate_limit_per_minute: None,
         }
     }
 }

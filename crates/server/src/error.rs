@@ -15,11 +15,19 @@ pub struct ApiError {
     body: ErrorBody,
     www_authenticate: bool,
     retry_after: Option<u64>,
+    /// Throttling answers with Partner Center's own body, not the error body (spec §9).
+    throttled: bool,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: i64, description: impl Into<String>) -> ApiError {
-        ApiError { status, body: ErrorBody::new(code, description), www_authenticate: false, retry_after: None }
+        ApiError {
+            status,
+            body: ErrorBody::new(code, description),
+            www_authenticate: false,
+            retry_after: None,
+            throttled: false,
+        }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -83,6 +91,15 @@ impl ApiError {
             ..Self::new(StatusCode::SERVICE_UNAVAILABLE, 800003, "The service is temporarily unavailable; retry later.")
         }
     }
+
+    /// 429: over the rate limit; retry in `retry_after` seconds.
+    pub fn throttled(retry_after: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(retry_after),
+            throttled: true,
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, 429, format!("Rate limit is exceeded. Try again in {retry_after} seconds."))
+        }
+    }
 }
 
 impl From<FilterError> for ApiError {
@@ -117,7 +134,11 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let json = serde_json::to_string(&self.body).expect("error bodies serialise");
+        let json = if self.throttled {
+            serde_json::json!({"statusCode": 429, "message": self.body.description}).to_string()
+        } else {
+            serde_json::to_string(&self.body).expect("error bodies serialise")
+        };
         let mut res = self.status.into_response();
         if self.www_authenticate {
             res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -14,6 +14,7 @@ mod ids;
 mod list_query;
 mod maintenance;
 mod negotiate;
+mod rate_limit;
 mod reply;
 mod request_ids;
 mod routes;

@@ -6,6 +6,7 @@ use partnerd_store::{Store, StoreError};
 
 use crate::auth::Verifier;
 use crate::continuation::Sealer;
+use crate::rate_limit::RateLimiter;
 use crate::vault::Vault;
 use crate::Config;
 
@@ -16,6 +17,7 @@ pub struct AppState {
     pub(crate) verifier: Arc<Verifier>,
     pub(crate) sealer: Arc<Sealer>,
     pub(crate) vault: Arc<Vault>,
+    pub(crate) limiter: Option<Arc<RateLimiter>>,
     pub(crate) config: Arc<Config>,
 }
 
@@ -31,6 +33,7 @@ impl AppState {
             verifier: Arc::new(verifier),
             sealer: Arc::new(sealer),
             vault: Arc::new(Vault::new(&key)),
+            limiter: config.rate_limit_per_minute.map(|n| Arc::new(RateLimiter::new(n))),
             config: Arc::new(config),
         })
     }

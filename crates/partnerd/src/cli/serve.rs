@@ -34,6 +34,10 @@ pub struct ServeArgs {
     /// In sandbox mode, refuse creates past this many customers per partner (the integration sandbox allows 75).
     #[arg(long, env = "PARTNERD_SANDBOX_CUSTOMER_LIMIT")]
     sandbox_customer_limit: Option<u64>,
+    /// Requests per minute per partner on this instance (Partner Center publishes 500 for
+    /// customers); over it, 429 with Retry-After. Off when not given.
+    #[arg(long, env = "PARTNERD_RATE_LIMIT", value_parser = clap::value_parser!(u32).range(1..))]
+    rate_limit: Option<u32>,
     #[command(flatten)]
     auth: AuthArgs,
 }
@@ -91,6 +95,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         continuation_ttl: args.continuation_ttl,
         mode: args.mode,
         sandbox_customer_limit: args.sandbox_customer_limit,
+        rate_limit_per_minute: args.rate_limit,
     };
     let state = AppState::new(store, config).await?;
     partnerd_server::spawn_purger(&state);

@@ -11,6 +11,7 @@ use axum::routing::{get, head};
 use axum::Router;
 
 use crate::negotiate::negotiate;
+use crate::rate_limit;
 use crate::request_ids::request_ids;
 use crate::{ApiError, AppState};
 
@@ -34,6 +35,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .nest("/v1.0", api.clone())
         .nest("/v1", api)
         .fallback(route_not_found)
+        .layer(middleware::from_fn(rate_limit::report))
         .layer(middleware::from_fn(negotiate))
         .layer(middleware::from_fn(request_ids))
         .with_state(state)

@@ -1,0 +1,108 @@
+//! Partner Center-style throttling (spec §11): at most N requests per partner per minute, in
+//! fixed one-minute windows, per instance. While it is on, every authenticated response says
+//! where the partner stands (`RateLimit-Limit`, `-Remaining`, `-Reset`), and a request over
+//! the limit gets 429 with `Retry-After` in seconds.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use partnerd_model::PartnerId;
+
+use crate::ApiError;
+
+const WINDOW: Duration = Duration::from_secs(60);
+
+/// Where one partner stands in its current window.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Standing {
+    limit: u32,
+    remaining: u32,
+    /// Whole seconds until the window ends (at least 1).
+    reset: u64,
+}
+
+struct Window {
+    started: Instant,
+    used: u32,
+}
+
+/// The per-partner counters of this instance.
+pub(crate) struct RateLimiter {
+    limit: u32,
+    windows: Mutex<HashMap<PartnerId, Window>>,
+}
+
+impl RateLimiter {
+    pub fn new(per_minute: u32) -> RateLimiter {
+        RateLimiter { limit: per_minute, windows: Mutex::new(HashMap::new()) }
+    }
+
+    /// Counts one request of `partner`; `Err` when it is over the limit.
+    pub fn admit(&self, partner: &PartnerId) -> Result<Standing, (Standing, ApiError)> {
+        let now = Instant::now();
+        let mut windows = self.windows.lock().expect("rate limiter");
+        if windows.len() > 10_000 {
+            windows.retain(|_, w| now.duration_since(w.started) < WINDOW);
+        }
+        let w = windows.entry(partner.clone()).or_insert(Window { started: now, used: 0 });
+        if now.duration_since(w.started) >= WINDOW {
+            *w = Window { started: now, used: 0 };
+        }
+        let reset = (WINDOW - now.duration_since(w.started)).as_secs_f64().ceil().max(1.0) as u64;
+        if w.used >= self.limit {
+            let standing = Standing { limit: self.limit, remaining: 0, reset };
+            return Err((standing, ApiError::throttled(reset)));
+        }
+        w.used += 1;
+        Ok(Standing { limit: self.limit, remaining: self.limit - w.used, reset })
+    }
+}
+
+/// Where the authentication extractor leaves the standing for the middleware to report.
+#[derive(Clone, Default)]
+pub(crate) struct StandingSlot(Arc<Mutex<Option<Standing>>>);
+
+impl StandingSlot {
+    pub fn set(&self, standing: Standing) {
+        *self.0.lock().expect("standing slot") = Some(standing);
+    }
+}
+
+/// Middleware: gives the request a slot for its standing, and reports it on the response.
+pub(crate) async fn report(mut req: Request, next: Next) -> Response {
+    let slot = StandingSlot::default();
+    req.extensions_mut().insert(slot.clone());
+    let mut res = next.run(req).await;
+    let standing = *slot.0.lock().expect("standing slot");
+    if let Some(s) = standing {
+        let headers = res.headers_mut();
+        for (name, value) in [("ratelimit-limit", s.limit as u64), ("ratelimit-remaining", s.remaining as u64), ("ratelimit-reset", s.reset)] {
+            headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+        }
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_per_partner_within_the_window() {
+        let limiter = RateLimiter::new(2);
+        let a = PartnerId::parse("11111111-1111-1111-1111-111111111111").unwrap();
+        let b = PartnerId::parse("22222222-2222-2222-2222-222222222222").unwrap();
+        assert_eq!(limiter.admit(&a).unwrap().remaining, 1);
+        assert_eq!(limiter.admit(&a).unwrap().remaining, 0);
+        let (standing, err) = limiter.admit(&a).unwrap_err();
+        assert_eq!(standing.remaining, 0);
+        assert!((1..=60).contains(&standing.reset));
+        assert_eq!(err.status(), 429);
+        assert_eq!(limiter.admit(&b).unwrap().remaining, 1, "partners are counted apart");
+    }
+}
