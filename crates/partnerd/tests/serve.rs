@@ -1,0 +1,84 @@
+//! `partnerd serve` and `partnerd token` as a user runs them: demo data on an empty database
+//! only, a ready token and curl line, and a clean exit on SIGTERM.
+
+use std::process::Command;
+
+use partnerd_testkit::process::ServerProcess;
+use partnerd_testkit::walk::walk;
+use partnerd_testkit::{Kind, TestApp, TestDb};
+
+const BIN: &str = env!("CARGO_BIN_EXE_partnerd");
+const DEMO_PARTNER: &str = "c0ffee00-0000-4000-8000-000000000001";
+
+fn token(args: &[&str]) -> String {
+    let out = Command::new(BIN).arg("token").args(args).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "one line: {text}");
+    text.trim().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_data_once_then_a_graceful_stop() {
+    let db = TestDb::new(Kind::Sqlite).await.unwrap();
+    let path = match &db.location {
+        partnerd_store::Location::SqliteFile(p) => p.display().to_string(),
+        _ => unreachable!(),
+    };
+    for _ in 0..2 {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--db", &path, "--demo-customers", "37"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+        let mut banner = Vec::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            let done = line.starts_with("try: curl");
+            banner.push(line);
+            if done {
+                break;
+            }
+        }
+        let addr = banner.iter().find_map(|l| l.strip_prefix("partnerd listening on http://")).unwrap().to_string();
+        let curl = banner.last().unwrap();
+        assert!(curl.contains("Authorization: Bearer ey") && curl.contains(&format!("http://{addr}/v1/customers")), "{curl}");
+        // The printed token works: the demo partner has exactly 37 customers, each time.
+        let bearer = token(&[]);
+        let body: serde_json::Value = reqwest::Client::new()
+            .get(format!("http://{addr}/v1/customers?size=500"))
+            .bearer_auth(&bearer)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["totalCount"], 37, "{banner:?}");
+        let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        assert!(status.success());
+        let exit = child.wait().unwrap();
+        assert!(exit.success(), "SIGTERM ends partnerd cleanly: {exit:?}");
+        let rest: Vec<String> = lines.map_while(Result::ok).collect();
+        assert!(rest.iter().any(|l| l == "partnerd stopped"), "{rest:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_for_other_partners_see_only_their_own() {
+    let db = TestDb::new(Kind::Sqlite).await.unwrap();
+    let server = ServerProcess::start(BIN, &db.cli_args());
+    let other = "5eed0000-0000-4000-8000-0000000000aa";
+    let res = reqwest::Client::new()
+        .get(server.url("/v1/customers"))
+        .bearer_auth(token(&["--partner", other, "--ttl", "5m"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let app = TestApp::start(&db).await;
+    let (ids, _) = walk(&app, &partnerd_model::PartnerId::parse(DEMO_PARTNER).unwrap(), "/v1/customers").await;
+    assert!(ids.is_empty(), "--no-demo created nothing");
+}

@@ -1,0 +1,36 @@
+//! Kept responses, on both stores: replayed for the same request, refused for a different
+//! one, kept per partner, never kept for a failed mutation, and gone after the purge.
+
+use partnerd_store::{Applied, CustomerRecord, Idempotency, KeptResponse, Mutation};
+use partnerd_testkit::fixtures::customer;
+use partnerd_testkit::{new_partner, store_test};
+
+fn idem(request_id: &str, fingerprint: &[u8]) -> Idempotency {
+    Idempotency {
+        request_id: request_id.into(),
+        fingerprint: fingerprint.to_vec(),
+        response: KeptResponse { status: 201, body: b"sealed".to_vec() },
+    }
+}
+
+fn create() -> Mutation {
+    Mutation::Create { record: CustomerRecord::from_customer(&customer("Kept", None)), limit: None }
+}
+
+store_test!(replay_mismatch_scope_and_purge, |db| {
+    let store = db.open().await;
+    let (mine, theirs) = (store.for_partner(&new_partner()), store.for_partner(&new_partner()));
+    assert_eq!(mine.apply(create(), Some(idem("r1", b"A"))).await.unwrap(), Applied::Done);
+    let kept = Applied::Replay(KeptResponse { status: 201, body: b"sealed".to_vec() });
+    assert_eq!(mine.apply(create(), Some(idem("r1", b"A"))).await.unwrap(), kept);
+    assert_eq!(mine.apply(create(), Some(idem("r1", b"B"))).await.unwrap(), Applied::Mismatch);
+    assert_eq!(theirs.apply(create(), Some(idem("r1", b"B"))).await.unwrap(), Applied::Done, "per partner");
+    // A mutation that fails keeps nothing: the same id then runs for real.
+    let missing = Mutation::Delete { id: "00000000-0000-4000-8000-000000000000".into() };
+    assert_eq!(mine.apply(missing, Some(idem("r2", b"C"))).await.unwrap(), Applied::NotFound);
+    assert_eq!(mine.apply(create(), Some(idem("r2", b"D"))).await.unwrap(), Applied::Done);
+    // Records younger than the cut-off stay; the purge removes the older ones.
+    assert_eq!(store.purge_idempotency(3600).await.unwrap(), 0);
+    assert_eq!(store.purge_idempotency(-5).await.unwrap(), 3);
+    assert_eq!(mine.apply(create(), Some(idem("r1", b"A"))).await.unwrap(), Applied::Done, "forgotten after the purge");
+});
