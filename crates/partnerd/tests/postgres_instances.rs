@@ -87,6 +87,22 @@ async fn assert_ok_or_unavailable(res: Response, ok: StatusCode) -> StatusCode {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn instances_migrating_an_empty_database_at_once_all_succeed_and_migrate_once() {
+    let Some((_db, url)) = database().await else { return };
+    let args = ["migrate", "--database-url", &url];
+    tokio::join!(run(&args), run(&args), run(&args));
+    let versions: Vec<i64> = sql(&url)
+        .await
+        .query("SELECT version FROM schema_migrations ORDER BY version", &[])
+        .await
+        .expect("schema_migrations")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(versions, vec![1]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_walk_alternating_instances_page_by_page_sees_every_customer_once() {
     let Some((_db, url)) = database().await else { return };
     let partner = new_partner();
