@@ -262,3 +262,22 @@ async fn the_token_provider_is_asked_before_every_attempt() {
     assert!(matches!(&err, Error::Token(e) if e.to_string() == "refresh token expired"), "{err:?}");
     assert_eq!(proxy.seen().len(), 2, "nothing sent without a token");
 }
+
+/// partnerd's own limit refuses with the contract's 429: a client that may not wait gets
+/// a typed error carrying the server's `Retry-After` and message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_servers_rate_limit_is_a_typed_throttle() {
+    let config = partnerd_server::Config { rate_limit_per_minute: Some(1), ..Default::default() };
+    let server = support::server_with(config).await;
+    let partner = new_partner();
+    let policy = RetryPolicy { max_throttled_retries: 0, ..support::fast_retries() };
+    let client = Client::builder().base_url(server.app.url("")).token(token(&partner)).retry_policy(policy).build().unwrap();
+    client.list_page(&ListQuery::new()).await.unwrap();
+    match client.list_page(&ListQuery::new()).await.unwrap_err() {
+        Error::Throttled { retry_after: Some(wait), message } => {
+            assert!((1..=60).contains(&wait.as_secs()), "{wait:?}");
+            assert_eq!(message, format!("Rate limit is exceeded. Try again in {} seconds.", wait.as_secs()));
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -2,6 +2,7 @@
 //! to the customers the API lists, exports that match lists and resume after an
 //! interruption, throttling, and exit statuses.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,11 +24,16 @@ struct Server {
 
 /// A server whose partner has `n` customers.
 async fn server(n: usize) -> Server {
+    server_with(n, partnerd_server::Config::default()).await.0
+}
+
+/// A server with `config` whose partner has `n` customers; also returns the customers.
+async fn server_with(n: usize, config: partnerd_server::Config) -> (Server, Vec<Customer>) {
     let db = TestDb::new(Kind::Sqlite).await.expect("sqlite");
-    let app = TestApp::start(&db).await;
+    let app = TestApp::start_with(&db, config).await;
     let partner = new_partner();
-    insert_many(&app.store, &partner, n).await;
-    Server { app, partner, _db: db }
+    let customers = insert_many(&app.store, &partner, n).await;
+    (Server { app, partner, _db: db }, customers)
 }
 
 struct Run {
@@ -263,6 +269,25 @@ async fn an_export_waits_out_throttling() {
     let (_, _, throttled, hammered) = *state.lock().unwrap();
     assert_eq!((throttled, hammered), (1, 0), "5 pages: one throttling, waited out");
     assert_eq!(proxy.seen().len(), 6, "5 pages and one 429");
+}
+
+/// partnerd's own limit (`--rate-limit 3`: three requests a minute): the export of five
+/// pages is throttled once, waits out the `Retry-After` (up to a minute), and completes.
+/// A counting proxy shows that exactly one request was refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_completes_under_the_servers_rate_limit() {
+    let config = partnerd_server::Config { rate_limit_per_minute: Some(3), ..Default::default() };
+    let (s, customers) = server_with(10, config).await;
+    let proxy = Proxy::start(&s.app.url(""), |_| Verdict::Forward).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("all.jsonl");
+    let out = cli(&proxy.url(""), &token(&s.partner), &["export", "--output", path.to_str().unwrap(), "--size", "2"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let exported: Vec<String> = jsonl(&path).into_iter().map(|c| c.id.unwrap()).collect();
+    let expected: HashSet<String> = customers.into_iter().map(|c| c.id.unwrap()).collect();
+    assert_eq!(exported.len(), 10);
+    assert_eq!(exported.into_iter().collect::<HashSet<_>>(), expected);
+    assert_eq!(proxy.seen().len(), 6, "5 pages and a single 429");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
