@@ -104,7 +104,23 @@ where
 /// Page cache per connection (negative: KiB).
 pub const CACHE_KIB: i64 = -16_000;
 
+/// Turns off SQLite's global memory statistics before its first connection: with them on,
+/// every allocation inside SQLite takes one process-wide mutex, which concurrent readers then
+/// queue on.
+fn configure_sqlite_once() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is called before any connection of this process is opened
+        // (this runs first in `open`); if SQLite was initialised already it returns
+        // SQLITE_MISUSE and changes nothing, which is harmless.
+        unsafe {
+            rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int);
+        }
+    });
+}
+
 fn open(uri: &str, memory: bool) -> rusqlite::Result<Connection> {
+    configure_sqlite_once();
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_URI
