@@ -71,8 +71,10 @@ impl FilterError {
 }
 
 /// The comparison form of text for case-insensitive, Unicode-aware matching and ordering.
+/// Characters are lowered one by one, without context (so `Σ` is always `σ`, never the
+/// word-final `ς`): a prefix then folds exactly as the start of a longer name does.
 pub fn fold_key(s: &str) -> String {
-    s.to_lowercase()
+    s.chars().flat_map(char::to_lowercase).collect()
 }
 
 impl Filter {
@@ -159,5 +161,6 @@ mod tests {
     #[test]
     fn folding_is_unicode_aware() {
         assert!(fold_key("Ärzte GmbH").starts_with(&fold_key("ärz")));
+        assert!(fold_key("ΟΔΟΣΤΡΩΤΗΡΑΣ").starts_with(&fold_key("ΟΔΟΣ")));
     }
 }

@@ -5,17 +5,30 @@ use serde_json::{Map, Value};
 
 use crate::canonical::{canonical_member, ARRAY_MEMBERS};
 
+/// The deepest member path a form body may use; the contract's deepest is three
+/// (`billingProfile.defaultAddress.country`).
+pub const MAX_PATH_SEGMENTS: usize = 8;
+
+/// A form key nests deeper than any member of the contract.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("form key '{0}' nests deeper than {MAX_PATH_SEGMENTS} members")]
+pub struct TooDeep(pub String);
+
 /// Builds the JSON value a form body describes. Unknown members are dropped; an array
 /// member repeated (`customDomains=a&customDomains=b`) collects every value.
-pub fn from_form(body: &[u8]) -> Value {
+pub fn from_form(body: &[u8]) -> Result<Value, TooDeep> {
     let mut root = Map::new();
     for (path, value) in form_urlencoded::parse(body) {
+        if path.split('.').nth(MAX_PATH_SEGMENTS).is_some() {
+            let shown: String = path.chars().take(80).collect();
+            return Err(TooDeep(shown));
+        }
         let Some(segments) = path.split('.').map(canonical_member).collect::<Option<Vec<_>>>() else {
             continue;
         };
         insert(&mut root, &segments, value.into_owned());
     }
-    Value::Object(root)
+    Ok(Value::Object(root))
 }
 
 fn insert(map: &mut Map<String, Value>, path: &[&str], value: String) {
@@ -47,7 +60,7 @@ mod tests {
 
     #[test]
     fn dotted_paths_in_any_case() {
-        let v = from_form(b"companyProfile.domain=a.onmicrosoft.com&CompanyProfile.CompanyName=A+B&billingProfile.defaultAddress.country=US&customDomains=x&customDomains=y&junk.field=1");
+        let v = from_form(b"companyProfile.domain=a.onmicrosoft.com&CompanyProfile.CompanyName=A+B&billingProfile.defaultAddress.country=US&customDomains=x&customDomains=y&junk.field=1").unwrap();
         assert_eq!(
             v,
             json!({
@@ -56,5 +69,12 @@ mod tests {
                 "customDomains": ["x", "y"]
             })
         );
+    }
+
+    #[test]
+    fn deep_paths_are_refused_before_anything_is_built() {
+        let deep = format!("{}=1", vec!["id"; 20_000].join("."));
+        assert!(from_form(deep.as_bytes()).is_err());
+        assert!(from_form(b"id.id.id.id.id.id.id.id=1").is_ok());
     }
 }

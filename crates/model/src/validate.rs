@@ -163,8 +163,20 @@ fn language_tag(tag: &str, member: &str) -> Check {
 
 fn required<'a>(value: &'a Option<String>, member: &str) -> Result<&'a str, Invalid> {
     match value.as_deref() {
-        Some(v) if !v.trim().is_empty() => Ok(v),
+        Some(v) if !v.trim().is_empty() => {
+            printable(v, member)?;
+            Ok(v)
+        }
         _ => Err(invalid(member, "is required")),
+    }
+}
+
+/// Control characters (NUL, line breaks, escapes) belong in no member of a customer.
+fn printable(value: &str, member: &str) -> Check {
+    if value.chars().any(char::is_control) {
+        Err(invalid(member, "must not contain control characters"))
+    } else {
+        Ok(())
     }
 }
 
@@ -173,6 +185,7 @@ fn optional_text(value: &Option<String>, member: &str, min: usize, max: usize) -
 }
 
 fn length(value: &str, member: &str, min: usize, max: usize) -> Check {
+    printable(value, member)?;
     let n = value.chars().count();
     if n < min || n > max {
         Err(invalid(member, format!("must be {min} to {max} characters long")))
@@ -217,6 +230,8 @@ mod tests {
             ("/billingProfile/defaultAddress/country", json!("USA"), "billingProfile.defaultAddress.country"),
             ("/billingProfile/defaultAddress/postalCode", json!(""), "billingProfile.defaultAddress.postalCode"),
             ("/billingProfile/defaultAddress/addressLine1", json!("x".repeat(201)), "billingProfile.defaultAddress.addressLine1"),
+            ("/billingProfile/companyName", json!("Contoso\u{0}"), "billingProfile.companyName"),
+            ("/billingProfile/defaultAddress/city", json!("Red\nmond"), "billingProfile.defaultAddress.city"),
         ];
         for (pointer, value, member) in cases {
             let mut body = valid();

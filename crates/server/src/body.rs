@@ -53,7 +53,7 @@ impl<S: Send + Sync> FromRequest<S> for Body {
                 let text = std::str::from_utf8(&bytes).map_err(|_| ApiError::invalid("The XML body is not UTF-8."))?;
                 xml::from_xml(text).map_err(|e| ApiError::invalid(format!("{e}.")))?
             }
-            Format::Form => form::from_form(&bytes),
+            Format::Form => form::from_form(&bytes).map_err(|e| ApiError::invalid(format!("{e}.")))?,
         };
         if !matches!(format, Format::Json) {
             canonical::coerce_text_scalars(&mut value);
@@ -61,11 +61,66 @@ impl<S: Send + Sync> FromRequest<S> for Body {
         if !value.is_object() {
             return Err(ApiError::invalid("The body must be an object."));
         }
-        Ok(Body(canonical::canonicalize(value)))
+        let mut value = canonical::canonicalize(value);
+        strip_server_owned(&mut value);
+        Ok(Body(value))
+    }
+}
+
+/// Drops members only the server writes (links anywhere, credentials) so that whatever a
+/// client echoes back in them, nulls included, is ignored rather than type-checked.
+fn strip_server_owned(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.remove("links");
+            map.remove("userCredentials");
+            map.values_mut().for_each(strip_server_owned);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_server_owned),
+        _ => {}
+    }
+}
+
+/// The body in a form that ignores key order and explicit nulls, which no two serialisers of
+/// the same request agree on: what idempotency fingerprints hash.
+fn fingerprint_text(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut members: Vec<_> = map.iter().filter(|(_, v)| !v.is_null()).collect();
+            members.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (k, v)) in members.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                fingerprint_text(v, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                fingerprint_text(v, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
     }
 }
 
 impl Body {
+    /// The canonical text idempotency fingerprints are taken over.
+    pub fn fingerprint_text(&self) -> String {
+        let mut out = String::new();
+        fingerprint_text(&self.0, &mut out);
+        out
+    }
+
     /// The body as `T`, or a 400 naming the member that does not fit.
     pub fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
         canonical::read_lenient(self.0.clone()).map_err(|e| {
@@ -73,5 +128,26 @@ impl Body {
             let err = if e.is_enum { ApiError::invalid_enum(description) } else { ApiError::invalid(description) };
             err.with_data(e.member)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fingerprints_ignore_key_order_and_nulls() {
+        let a = Body(json!({"b": {"y": 1, "x": [1, {"q": null}]}, "a": null, "c": "t"}));
+        let b = Body(json!({"c": "t", "b": {"x": [1, {}], "y": 1}}));
+        assert_eq!(a.fingerprint_text(), b.fingerprint_text());
+        assert_ne!(a.fingerprint_text(), Body(json!({"c": "u"})).fingerprint_text());
+    }
+
+    #[test]
+    fn server_owned_members_are_dropped_at_any_depth() {
+        let mut v = json!({"links": null, "userCredentials": 5, "companyProfile": {"links": {"self": {"uri": null}}, "domain": "d"}});
+        strip_server_owned(&mut v);
+        assert_eq!(v, json!({"companyProfile": {"domain": "d"}}));
     }
 }

@@ -15,8 +15,9 @@ use crate::ApiError;
 
 /// Bound into every token so that a ciphertext made for another purpose never opens as one.
 const AAD: &[u8] = b"partnerd continuation token v1";
-/// Longer tokens are refused before any work is done on them.
-const MAX_TOKEN_LEN: usize = 4096;
+/// Longer tokens are refused before any work is done on them. The longest a server issues
+/// (two 256-character positions and a 256-character filter, all escaped) is well below.
+const MAX_TOKEN_LEN: usize = 16 * 1024;
 
 /// What a token says about the page it was issued with.
 #[derive(Clone, Debug, PartialEq)]

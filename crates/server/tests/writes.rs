@@ -66,7 +66,7 @@ store_test!(dotnet_bodies_with_pascal_case_nulls_and_read_only_members_work, |db
     let domain = unique_domain();
     let body = json!({
         "Id": "00000000-0000-0000-0000-000000000000", "CommerceId": "mine",
-        "CompanyProfile": {"TenantId": "x", "Domain": domain.to_uppercase(), "CompanyName": "Contoso GmbH", "Address": null, "Email": null, "Links": null},
+        "CompanyProfile": {"TenantId": "x", "Domain": domain.to_uppercase(), "CompanyName": "Contoso GmbH", "Address": null, "Email": null, "Links": {"Self": {"Uri": null, "Method": null, "Headers": null}}},
         "BillingProfile": {"Id": "mine", "FirstName": "Jörg", "LastName": "Müller", "Email": "j@contoso.de", "Culture": "de-DE", "Language": "de",
             "CompanyName": "Contoso GmbH", "DefaultAddress": {"Country": "DE", "City": "München", "AddressLine1": "Leopoldstraße 1",
             "AddressLine2": null, "PostalCode": "80802", "PhoneNumber": null}, "Attributes": {"ObjectType": "CustomerBillingProfile"}},
@@ -100,6 +100,7 @@ store_test!(each_invalid_body_names_its_member_and_changes_nothing, |db| {
         ("/billingProfile/defaultAddress/postalCode", json!(12345), "billingProfile.defaultAddress.postalCode", 800002),
         ("/billingProfile/firstName", json!("x".repeat(51)), "billingProfile.firstName", 800002),
         ("/companyProfile/companyName", json!("x".repeat(100_000)), "companyProfile.companyName", 800002),
+        ("/companyProfile/companyName", json!("Contoso\u{0}"), "companyProfile.companyName", 800002),
         ("/relationshipToPartner", json!("friend"), "relationshipToPartner", 900126),
         ("/companyProfile/organizationRegistrationNumber", json!("123"), "companyProfile.organizationRegistrationNumber", 800002),
     ];
@@ -170,6 +171,7 @@ store_test!(every_body_format_is_read_and_others_refused, |db| {
         ("application/json", b"[]".to_vec(), 400),
         ("application/json", b"{\"companyProfile\": \"a string\"}".to_vec(), 400),
         ("application/json", huge, 413),
+        ("application/x-www-form-urlencoded", format!("{}=1", vec!["id"; 20_000].join(".")).into_bytes(), 400),
     ] {
         let res = send(ct, body).await.unwrap();
         assert_eq!(res.status(), status, "{ct}");

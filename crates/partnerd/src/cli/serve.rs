@@ -84,6 +84,11 @@ impl AuthArgs {
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let auth = args.auth.config()?;
     let development = matches!(auth, AuthConfig::Development);
+    anyhow::ensure!(
+        !(development && args.mode == Mode::Production),
+        "--mode production needs production token keys (--jwt-secret or --jwt-public-key, with --jwt-issuer): \
+         the development secret is public"
+    );
     let store = args.db.open().await?;
     let demo = PartnerId::parse(DEMO_PARTNER).expect("demo partner is a GUID");
     if !args.no_demo && store.is_empty().await? {

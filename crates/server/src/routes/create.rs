@@ -29,7 +29,7 @@ pub(crate) async fn create(State(state): State<AppState>, auth: Authed, ids: Req
         location: Some(format!("/v1/customers/{}", record.id)),
         etag: Some(record.etag.clone()),
     };
-    let idem = idempotency::record(&state, &ids, &Method::POST, &["/v1/customers", &body.0.to_string()], &outcome);
+    let idem = idempotency::record(&state, &ids, &Method::POST, &["/v1/customers", &body.fingerprint_text()], &outcome);
     let limit = match state.config.mode {
         Mode::Sandbox => state.config.sandbox_customer_limit,
         Mode::Production => None,

@@ -49,7 +49,7 @@ pub(crate) async fn update_customer(
     };
     let outcome = Outcome { status: StatusCode::OK, root: "Customer", json, location: None, etag: None };
     let path = format!("/v1/customers/{id}");
-    let idem = idempotency::record(&state, &ids, &Method::PATCH, &[&path, &body.0.to_string()], &outcome);
+    let idem = idempotency::record(&state, &ids, &Method::PATCH, &[&path, &body.fingerprint_text()], &outcome);
     let applied = auth.store.apply(Mutation::RemoveRelationship { id }, idem).await?;
     idempotency::settle(&state, applied, outcome)
 }
@@ -104,7 +104,7 @@ pub(crate) async fn replace_billing(
     };
     let path = format!("/v1/customers/{id}/profiles/billing");
     let precondition = expected.clone().unwrap_or_default();
-    let idem = idempotency::record(&state, &ids, &Method::PUT, &[&path, &precondition, &body.0.to_string()], &outcome);
+    let idem = idempotency::record(&state, &ids, &Method::PUT, &[&path, &precondition, &body.fingerprint_text()], &outcome);
     let applied = auth.store.apply(Mutation::Replace { record, expected_etag: expected }, idem).await?;
     idempotency::settle(&state, applied, outcome)
 }

@@ -122,7 +122,13 @@ fn render(state: &AppState, auth: &Authed, query: &ListQuery, page: &Page, raw_q
             body: None,
         }
     };
-    let self_uri = if raw_query.is_empty() { "/v1/customers".to_string() } else { format!("/v1/customers?{raw_query}") };
+    // The query is echoed as sent, except that a literal `?` (legal in a query) is encoded so
+    // that no URI ever holds two.
+    let self_uri = if raw_query.is_empty() {
+        "/v1/customers".to_string()
+    } else {
+        format!("/v1/customers?{}", raw_query.replace('?', "%3F"))
+    };
     let links = ResourceLinks {
         self_link: Some(Link::get(self_uri)),
         next: next.is_some().then(|| seek_link("Next")),

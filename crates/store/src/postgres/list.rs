@@ -3,7 +3,7 @@
 use tokio_postgres::types::ToSql;
 
 use super::pool::Client;
-use crate::list_sql::{build, finish, Param};
+use crate::list_sql::{build, finish, Dialect, Param};
 use crate::{ListQuery, Page, Row, StoreError};
 
 /// The bound value as PostgreSQL takes it: text, or `INT8` (the type `LIMIT` infers).
@@ -18,7 +18,7 @@ pub(crate) fn param(p: &Param) -> &(dyn ToSql + Sync) {
 /// value with a NUL matches nothing: answered here, where the database would refuse the
 /// parameter outright.
 pub async fn page(client: &Client, partner: &str, query: &ListQuery) -> Result<Page, StoreError> {
-    let q = build(partner, query, '$');
+    let q = build(partner, query, Dialect::Postgres);
     if q.params.iter().any(|p| matches!(p, Param::Text(s) if s.contains('\0'))) {
         return Ok(finish(Vec::new(), query, q.descending));
     }

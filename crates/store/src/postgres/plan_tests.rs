@@ -8,7 +8,7 @@ use partnerd_model::{Filter, FilterField};
 
 use super::pool::{Client, Pool};
 use super::{bulk, migrate};
-use crate::list_sql::{build, Param};
+use crate::list_sql::{build, Dialect, Param};
 use crate::{CustomerRecord, ListQuery, Position, Seek};
 
 const PARTNER: &str = "11111111-1111-1111-1111-111111111111";
@@ -61,7 +61,7 @@ fn literal(p: &Param) -> String {
 
 /// The plan of the store's query for `query`, as chosen under `mode` (plan_cache_mode).
 async fn plan(client: &Client, query: &ListQuery, mode: &str) -> String {
-    let q = build(PARTNER, query, '$');
+    let q = build(PARTNER, query, Dialect::Postgres);
     let args: Vec<String> = q.params.iter().map(literal).collect();
     client
         .batch_execute(&format!(

@@ -3,7 +3,7 @@
 use rusqlite::types::ToSqlOutput;
 use rusqlite::{Connection, ToSql};
 
-use crate::list_sql::{build, finish, Param};
+use crate::list_sql::{build, finish, Dialect, Param};
 use crate::{ListQuery, Page, Row};
 
 impl ToSql for Param {
@@ -16,7 +16,7 @@ impl ToSql for Param {
 }
 
 pub fn page(conn: &Connection, partner: &str, query: &ListQuery) -> rusqlite::Result<Page> {
-    let q = build(partner, query, '?');
+    let q = build(partner, query, Dialect::Sqlite);
     let mut stmt = conn.prepare_cached(&q.sql)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(q.params.iter()), |r| {

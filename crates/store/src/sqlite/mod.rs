@@ -208,3 +208,6 @@ fn insert_record(
     ])?;
     Ok(())
 }
+
+#[cfg(test)]
+mod plan_tests;

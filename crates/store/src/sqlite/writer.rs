@@ -3,8 +3,10 @@
 //! Concurrent mutations that arrive while a commit is being made wait in a queue; the next
 //! transaction takes all of them (up to [`MAX_GROUP`]), each inside its own savepoint so that
 //! a failed or refused one rolls back alone, and one durable commit (one fsync) then answers
-//! every one of them. Nobody is answered before the commit that holds their change returns,
-//! so an acknowledged change survives a crash.
+//! every one of them. Nobody is answered before the commit of their group returns, and when
+//! it fails everybody in the group gets the failure, even those whose answer changed nothing
+//! (a replay or a conflict may rest on another job's uncommitted row): an acknowledged
+//! change survives a crash, and no answer rests on a change that was never committed.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
@@ -70,8 +72,8 @@ impl Writer {
             let keep = matches!(result, Ok((_, true)));
             let finish: Finish = Box::new(move |commit_error| {
                 let _ = tx.send(match commit_error {
-                    Some(e) if keep => Err(e),
-                    _ => result.map(|(t, _)| t),
+                    Some(e) => Err(e),
+                    None => result.map(|(t, _)| t),
                 });
             });
             (keep, finish)
