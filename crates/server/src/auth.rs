@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
+use std::collections::HashMap;
+
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use partnerd_model::PartnerId;
 use partnerd_store::PartnerStore;
@@ -38,12 +41,21 @@ pub enum KeyConfig {
     Hs256Secret(String),
     /// A PEM public key: RSA (RS256) or EC P-256 (ES256).
     PublicKeyPem(String),
+    /// A JWKS document (RS256 and ES256 keys), as an identity provider publishes it; a
+    /// token's `kid` picks the key, so keys can roll over.
+    Jwks(String),
 }
 
-/// Verifies bearer tokens against the configured key, issuer and audience.
+/// Verifies bearer tokens against the configured keys, issuer and audience.
 pub(crate) struct Verifier {
-    key: DecodingKey,
+    keys: Keys,
     validation: Validation,
+}
+
+/// One key for every token, or keys chosen by the token's `kid`.
+enum Keys {
+    Single(DecodingKey, Algorithm),
+    ByKid(HashMap<String, (DecodingKey, Algorithm)>),
 }
 
 #[derive(Deserialize)]
@@ -53,45 +65,79 @@ struct Claims {
 
 impl Verifier {
     pub fn new(config: &AuthConfig) -> Result<Verifier, String> {
-        let (key, alg, issuer, audience) = match config {
+        let (keys, issuer, audience) = match config {
             AuthConfig::Development => {
-                (DecodingKey::from_secret(DEV_SECRET.as_bytes()), Algorithm::HS256, DEV_ISSUER, DEV_AUDIENCE)
+                (Keys::Single(DecodingKey::from_secret(DEV_SECRET.as_bytes()), Algorithm::HS256), DEV_ISSUER, DEV_AUDIENCE)
             }
-            AuthConfig::Production { key, issuer, audience } => {
-                let (key, alg) = production_key(key)?;
-                (key, alg, issuer.as_str(), audience.as_str())
-            }
+            AuthConfig::Production { key, issuer, audience } => (production_keys(key)?, issuer.as_str(), audience.as_str()),
         };
-        let mut validation = Validation::new(alg);
+        // The algorithm list is set per key at verification; this one is only the template.
+        let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
         validation.validate_nbf = true;
         validation.leeway = 30;
-        Ok(Verifier { key, validation })
+        Ok(Verifier { keys, validation })
     }
 
-    /// The partner a token speaks for, or why it is refused.
+    /// The partner a token speaks for, or why it is refused. Each key verifies only the one
+    /// algorithm it is for, so `alg: none` or an algorithm switch never passes.
     pub fn verify(&self, token: &str) -> Result<PartnerId, ApiError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
-            .map_err(|e| ApiError::unauthorized(format!("The bearer token is not valid: {e}.")))?;
+        let invalid = |e: jsonwebtoken::errors::Error| ApiError::unauthorized(format!("The bearer token is not valid: {e}."));
+        let (key, alg) = match &self.keys {
+            Keys::Single(key, alg) => (key, *alg),
+            Keys::ByKid(keys) => {
+                let kid = jsonwebtoken::decode_header(token).map_err(invalid)?.kid;
+                let found = kid.as_ref().and_then(|k| keys.get(k));
+                let (key, alg) = found.ok_or_else(|| ApiError::unauthorized("The bearer token's kid names no configured key."))?;
+                (key, *alg)
+            }
+        };
+        let mut validation = self.validation.clone();
+        validation.algorithms = vec![alg];
+        let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(invalid)?;
         PartnerId::parse(&data.claims.tid)
             .ok_or_else(|| ApiError::unauthorized("The bearer token's tid claim is not a GUID."))
     }
 }
 
-fn production_key(key: &KeyConfig) -> Result<(DecodingKey, Algorithm), String> {
+fn production_keys(key: &KeyConfig) -> Result<Keys, String> {
     match key {
         KeyConfig::Hs256Secret(secret) if secret == DEV_SECRET => {
             Err("the development secret cannot be used in production".into())
         }
         KeyConfig::Hs256Secret(secret) if secret.len() < 32 => Err("an HS256 secret needs at least 32 bytes".into()),
-        KeyConfig::Hs256Secret(secret) => Ok((DecodingKey::from_secret(secret.as_bytes()), Algorithm::HS256)),
+        KeyConfig::Hs256Secret(secret) => Ok(Keys::Single(DecodingKey::from_secret(secret.as_bytes()), Algorithm::HS256)),
         KeyConfig::PublicKeyPem(pem) => DecodingKey::from_rsa_pem(pem.as_bytes())
-            .map(|k| (k, Algorithm::RS256))
-            .or_else(|_| DecodingKey::from_ec_pem(pem.as_bytes()).map(|k| (k, Algorithm::ES256)))
+            .map(|k| Keys::Single(k, Algorithm::RS256))
+            .or_else(|_| DecodingKey::from_ec_pem(pem.as_bytes()).map(|k| Keys::Single(k, Algorithm::ES256)))
             .map_err(|e| format!("the public key is neither an RSA nor an EC PEM key: {e}")),
+        KeyConfig::Jwks(document) => jwks_keys(document).map(Keys::ByKid),
     }
+}
+
+/// The RS256 and ES256 keys of a JWKS document, by `kid`; other keys are refused, so a key
+/// set can never smuggle in a symmetric key or an unexpected algorithm.
+fn jwks_keys(document: &str) -> Result<HashMap<String, (DecodingKey, Algorithm)>, String> {
+    let set: JwkSet = serde_json::from_str(document).map_err(|e| format!("the JWKS document does not parse: {e}"))?;
+    let mut keys = HashMap::new();
+    for jwk in &set.keys {
+        let kid = jwk.common.key_id.clone().ok_or("every JWKS key needs a kid")?;
+        let alg = match (&jwk.algorithm, jwk.common.key_algorithm) {
+            (AlgorithmParameters::RSA(_), None | Some(KeyAlgorithm::RS256)) => Algorithm::RS256,
+            (AlgorithmParameters::EllipticCurve(p), None | Some(KeyAlgorithm::ES256)) if p.curve == EllipticCurve::P256 => {
+                Algorithm::ES256
+            }
+            _ => return Err(format!("JWKS key '{kid}' is not an RS256 or ES256 (P-256) key")),
+        };
+        let key = DecodingKey::from_jwk(jwk).map_err(|e| format!("JWKS key '{kid}': {e}"))?;
+        keys.insert(kid, (key, alg));
+    }
+    if keys.is_empty() {
+        return Err("the JWKS document has no keys".into());
+    }
+    Ok(keys)
 }
 
 #[derive(Serialize)]

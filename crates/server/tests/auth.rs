@@ -123,3 +123,53 @@ store_test!(partners_are_isolated, |db| {
     let (ids, _) = walk(&app, &a, &format!("/v1/customers?filter={filter}")).await;
     assert!(ids.is_empty(), "filters never reach foreign rows");
 });
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!("{FIXTURES}/{name}")).unwrap()
+}
+
+/// Signs production-style claims with a fixture key; `kid` goes in the header when given.
+fn signed(alg: Algorithm, pem: &str, kid: Option<&str>, tid: &str) -> String {
+    let mut header = Header::new(alg);
+    header.kid = kid.map(str::to_string);
+    let key = match alg {
+        Algorithm::ES256 => EncodingKey::from_ec_pem(fixture(pem).as_bytes()).unwrap(),
+        _ => EncodingKey::from_rsa_pem(fixture(pem).as_bytes()).unwrap(),
+    };
+    let mut c = claims(tid);
+    c["iss"] = json!("https://login.example/issuer");
+    format!("Bearer {}", encode(&header, &c, &key).unwrap())
+}
+
+fn production(key: KeyConfig) -> Config {
+    let auth = AuthConfig::Production { key, issuer: "https://login.example/issuer".into(), audience: DEV_AUDIENCE.into() };
+    Config { auth, ..Config::default() }
+}
+
+store_test!(jwks_keys_are_chosen_by_kid, |db| {
+    let app = TestApp::start_with(&db, production(KeyConfig::Jwks(fixture("jwks.json")))).await;
+    let tid = new_partner().to_string();
+    for (alg, pem, kid) in [(Algorithm::ES256, "ec-key-1.pem", "ec-key-1"), (Algorithm::ES256, "ec-key-2.pem", "ec-key-2"), (Algorithm::RS256, "rsa-key.pem", "rsa-key")] {
+        assert_eq!(status_with(&app, Some(signed(alg, pem, Some(kid), &tid))).await.0, 200, "{kid}");
+    }
+    for (name, auth) in [
+        ("signed by another key of the set", signed(Algorithm::ES256, "ec-key-1.pem", Some("ec-key-2"), &tid)),
+        ("no kid", signed(Algorithm::ES256, "ec-key-1.pem", None, &tid)),
+        ("unknown kid", signed(Algorithm::ES256, "ec-key-1.pem", Some("ec-key-9"), &tid)),
+        ("algorithm switched for the kid", signed(Algorithm::RS256, "rsa-key.pem", Some("ec-key-1"), &tid)),
+        ("development token", format!("Bearer {}", sign(&claims(&tid), DEV_SECRET))),
+    ] {
+        let (status, www, body) = status_with(&app, Some(auth)).await;
+        assert_eq!((status, www.as_deref(), body["code"].as_i64()), (401, Some("Bearer"), Some(800001)), "{name}");
+    }
+});
+
+store_test!(a_pem_public_key_accepts_only_its_own_algorithm, |db| {
+    let app = TestApp::start_with(&db, production(KeyConfig::PublicKeyPem(fixture("rsa-key.pub.pem")))).await;
+    let tid = new_partner().to_string();
+    assert_eq!(status_with(&app, Some(signed(Algorithm::RS256, "rsa-key.pem", None, &tid))).await.0, 200);
+    assert_eq!(status_with(&app, Some(signed(Algorithm::ES256, "ec-key-1.pem", None, &tid))).await.0, 401);
+    assert!(partnerd_server::AppState::new(db.open().await, production(KeyConfig::Jwks("{\"keys\": []}".into()))).await.is_err());
+});

@@ -54,11 +54,14 @@ fn parse_mode(s: &str) -> Result<Mode, String> {
 #[derive(Args)]
 struct AuthArgs {
     /// HS256 shared secret (at least 32 bytes) for production tokens.
-    #[arg(long, env = "PARTNERD_JWT_SECRET", conflicts_with = "jwt_public_key")]
+    #[arg(long, env = "PARTNERD_JWT_SECRET", conflicts_with_all = ["jwt_public_key", "jwks"])]
     jwt_secret: Option<String>,
     /// PEM file with the RSA (RS256) or EC P-256 (ES256) public key of production tokens.
-    #[arg(long, env = "PARTNERD_JWT_PUBLIC_KEY")]
+    #[arg(long, env = "PARTNERD_JWT_PUBLIC_KEY", conflicts_with = "jwks")]
     jwt_public_key: Option<std::path::PathBuf>,
+    /// JWKS file (RS256/ES256 keys, chosen by the token's kid), as your identity provider publishes it.
+    #[arg(long, env = "PARTNERD_JWKS")]
+    jwks: Option<std::path::PathBuf>,
     /// The `iss` production tokens must carry.
     #[arg(long, env = "PARTNERD_JWT_ISSUER")]
     jwt_issuer: Option<String>,
@@ -69,12 +72,12 @@ struct AuthArgs {
 
 impl AuthArgs {
     fn config(&self) -> anyhow::Result<AuthConfig> {
-        let key = match (&self.jwt_secret, &self.jwt_public_key) {
-            (Some(secret), _) => KeyConfig::Hs256Secret(secret.clone()),
-            (None, Some(path)) => KeyConfig::PublicKeyPem(
-                std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
-            ),
-            (None, None) => return Ok(AuthConfig::Development),
+        let read = |path: &std::path::PathBuf| std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()));
+        let key = match (&self.jwt_secret, &self.jwt_public_key, &self.jwks) {
+            (Some(secret), _, _) => KeyConfig::Hs256Secret(secret.clone()),
+            (None, Some(path), _) => KeyConfig::PublicKeyPem(read(path)?),
+            (None, None, Some(path)) => KeyConfig::Jwks(read(path)?),
+            (None, None, None) => return Ok(AuthConfig::Development),
         };
         let issuer = self.jwt_issuer.clone().context("--jwt-issuer is required with production keys")?;
         Ok(AuthConfig::Production { key, issuer, audience: self.jwt_audience.clone() })
@@ -86,7 +89,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let development = matches!(auth, AuthConfig::Development);
     anyhow::ensure!(
         !(development && args.mode == Mode::Production),
-        "--mode production needs production token keys (--jwt-secret or --jwt-public-key, with --jwt-issuer): \
+        "--mode production needs production token keys (--jwt-secret, --jwt-public-key or --jwks, with --jwt-issuer): \
          the development secret is public"
     );
     let store = args.db.open().await?;

@@ -102,7 +102,7 @@ where
 }
 
 /// Page cache per connection (negative: KiB).
-pub const CACHE_KIB: i64 = -16_000;
+const CACHE_KIB: i64 = -16_000;
 
 /// Turns off SQLite's global memory statistics before its first connection: with them on,
 /// every allocation inside SQLite takes one process-wide mutex, which concurrent readers then
