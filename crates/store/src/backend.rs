@@ -69,6 +69,28 @@ pub enum Applied {
     LimitReached,
 }
 
+impl Applied {
+    /// What an earlier request's kept record means for this one: the same request gets the
+    /// kept response again, a different one with the same id is refused.
+    pub(crate) fn seen(kept_fingerprint: &[u8], idem: &Idempotency, response: KeptResponse) -> Applied {
+        if kept_fingerprint == idem.fingerprint.as_slice() {
+            Applied::Replay(response)
+        } else {
+            Applied::Mismatch
+        }
+    }
+
+    /// `Done` when a statement scoped to one customer of the partner changed it, `NotFound`
+    /// when there was no such customer.
+    pub(crate) fn by_rows_changed(changed: u64) -> Applied {
+        if changed == 0 {
+            Applied::NotFound
+        } else {
+            Applied::Done
+        }
+    }
+}
+
 #[async_trait]
 pub trait Backend: Send + Sync + 'static {
     /// The named secret, created with random bytes by whichever instance asks first.

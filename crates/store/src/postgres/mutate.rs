@@ -84,16 +84,10 @@ async fn kept(client: &Client, partner: &str, idem: &Idempotency) -> Result<Appl
         // Purged between the conflict and this read: the client's retry will run afresh.
         .ok_or_else(|| StoreError::Unavailable("idempotency record purged while being read".into()))?;
     let fingerprint: Vec<u8> = row.try_get(0)?;
-    if fingerprint != idem.fingerprint {
-        return Ok(Applied::Mismatch);
-    }
     let status: i32 = row.try_get(1)?;
     let status =
         u16::try_from(status).map_err(|_| StoreError::Internal(format!("kept status {status}")))?;
-    Ok(Applied::Replay(KeptResponse {
-        status,
-        body: row.try_get(2)?,
-    }))
+    Ok(Applied::seen(&fingerprint, idem, KeptResponse { status, body: row.try_get(2)? }))
 }
 
 async fn change(
@@ -101,13 +95,7 @@ async fn change(
     partner: &str,
     mutation: &Mutation,
 ) -> Result<Applied, StoreError> {
-    let done = |changed: u64| {
-        if changed == 0 {
-            Applied::NotFound
-        } else {
-            Applied::Done
-        }
-    };
+    let done = Applied::by_rows_changed;
     Ok(match mutation {
         Mutation::Create { record, limit } => {
             if let Some(limit) = limit {

@@ -167,18 +167,7 @@ fn insert_batch(
         let mut stmt = tx.prepare_cached(INSERT_CUSTOMER_OR_SKIP)?;
         let now = crate::now_secs();
         for (i, r) in records.iter().enumerate() {
-            if stmt.execute(params![
-                r.id,
-                partner,
-                r.name_key,
-                r.domain_key,
-                r.assoc_key,
-                r.etag,
-                r.doc,
-                r.list_json,
-                now
-            ])? == 0
-            {
+            if insert_record(&mut stmt, partner, r, now)? == 0 {
                 skipped.push(i);
             }
         }
@@ -197,12 +186,13 @@ const INSERT_CUSTOMER: &str = "INSERT INTO customers \
     (id, partner_id, name_key, domain_key, assoc_key, etag, doc, list_json, created_at) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
+/// Runs an insert statement for one record; returns how many rows it inserted.
 fn insert_record(
     stmt: &mut rusqlite::CachedStatement<'_>,
     partner: &str,
     r: &CustomerRecord,
     now: i64,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<usize> {
     stmt.execute(params![
         r.id,
         partner,
@@ -213,8 +203,7 @@ fn insert_record(
         r.doc,
         r.list_json,
         now
-    ])?;
-    Ok(())
+    ])
 }
 
 #[cfg(test)]

@@ -42,23 +42,11 @@ fn kept(conn: &Connection, partner: &str, idem: &Idempotency) -> rusqlite::Resul
         .prepare_cached("SELECT fingerprint, status, response FROM idempotency WHERE partner_id = ?1 AND request_id = ?2")?
         .query_row(params![partner, idem.request_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    Ok(row.map(|(fingerprint, status, body)| {
-        if fingerprint == idem.fingerprint {
-            Applied::Replay(KeptResponse { status, body })
-        } else {
-            Applied::Mismatch
-        }
-    }))
+    Ok(row.map(|(fingerprint, status, body)| Applied::seen(&fingerprint, idem, KeptResponse { status, body })))
 }
 
 fn change(conn: &Connection, partner: &str, mutation: &Mutation) -> Result<Applied, StoreError> {
-    let done = |changed: usize| {
-        if changed == 0 {
-            Applied::NotFound
-        } else {
-            Applied::Done
-        }
-    };
+    let done = |changed: usize| Applied::by_rows_changed(changed as u64);
     Ok(match mutation {
         Mutation::Create { record, limit } => {
             if let Some(limit) = limit {
