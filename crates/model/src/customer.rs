@@ -177,36 +177,6 @@ impl<'de> Deserialize<'de> for Relationship {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relationship_reads_every_client_spelling() {
-        for s in ["microsoft_support", "MicrosoftSupport", "microsoftSupport", "4", "MICROSOFT_SUPPORT"] {
-            assert_eq!(Relationship::parse(s), Some(Relationship::MicrosoftSupport), "{s}");
-        }
-        let r: Relationship = serde_json::from_str("5").unwrap();
-        assert_eq!(r, Relationship::None);
-        assert!(serde_json::from_str::<Relationship>("6").is_err());
-        assert!(serde_json::from_str::<Relationship>("\"partner\"").is_err());
-    }
-
-    #[test]
-    fn nulls_are_left_out_and_empties_kept() {
-        let c = Customer {
-            id: Some("x".into()),
-            custom_domains: Some(vec![]),
-            company_profile: Some(CompanyProfile { email: Some(String::new()), ..Default::default() }),
-            ..Default::default()
-        };
-        assert_eq!(
-            serde_json::to_string(&c).unwrap(),
-            r#"{"id":"x","companyProfile":{"email":""},"customDomains":[]}"#
-        );
-    }
-}
-
 impl Customer {
     /// The list item form (spec §3.2): only what a list shows, so that lists never carry
     /// billing details, commerce ids or custom domains.
@@ -238,5 +208,35 @@ impl Customer {
     /// The customer's initial domain.
     pub fn domain(&self) -> &str {
         self.company_profile.as_ref().and_then(|p| p.domain.as_deref()).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relationship_reads_every_client_spelling() {
+        for s in ["microsoft_support", "MicrosoftSupport", "microsoftSupport", "4", "MICROSOFT_SUPPORT"] {
+            assert_eq!(Relationship::parse(s), Some(Relationship::MicrosoftSupport), "{s}");
+        }
+        let r: Relationship = serde_json::from_str("5").unwrap();
+        assert_eq!(r, Relationship::None);
+        assert!(serde_json::from_str::<Relationship>("6").is_err());
+        assert!(serde_json::from_str::<Relationship>("\"partner\"").is_err());
+    }
+
+    #[test]
+    fn nulls_are_left_out_and_empties_kept() {
+        let c = Customer {
+            id: Some("x".into()),
+            custom_domains: Some(vec![]),
+            company_profile: Some(CompanyProfile { email: Some(String::new()), ..Default::default() }),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&c).unwrap(),
+            r#"{"id":"x","companyProfile":{"email":""},"customDomains":[]}"#
+        );
     }
 }

@@ -72,12 +72,13 @@ pub(crate) fn build(partner: &str, query: &ListQuery, dialect: Dialect) -> ListS
         // PostgreSQL takes both as index conditions, and without the prefix bound it may
         // prefer a worse index, so it gets both.
         let positioned = dialect == Dialect::Sqlite && cmp.is_some() && column == key;
+        let (keep_lower, keep_upper) = (!positioned || descending, !positioned || !descending);
         // An empty prefix matches everything, except that the indirect filters still need an
         // associated partner to be present.
-        if (!lo.is_empty() || column == "assoc_key") && !(positioned && !descending) {
+        if (!lo.is_empty() || column == "assoc_key") && keep_lower {
             sql += &format!(" AND {column} >= {}", next(Param::Text(lo), &mut params));
         }
-        if let Some(hi) = hi.filter(|_| !(positioned && descending)) {
+        if let Some(hi) = hi.filter(|_| keep_upper) {
             sql += &format!(" AND {column} < {}", next(Param::Text(hi), &mut params));
         }
     }

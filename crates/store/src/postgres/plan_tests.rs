@@ -18,7 +18,7 @@ fn record(i: usize) -> CustomerRecord {
         id: format!("00000000-0000-0000-0000-{i:012}"),
         name_key: format!("company {i:05}"),
         domain_key: format!("d{i:05}.onmicrosoft.com"),
-        assoc_key: (i % 50 == 0).then(|| format!("{:08}-0000-0000-0000-000000000000", i % 7)),
+        assoc_key: i.is_multiple_of(50).then(|| format!("{:08}-0000-0000-0000-000000000000", i % 7)),
         etag: "e".into(),
         doc: "{}".into(),
         list_json: "{}".into(),

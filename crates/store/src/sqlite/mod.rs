@@ -36,7 +36,7 @@ impl SqliteBackend {
 
     async fn open(pool: Result<Pool, rusqlite::Error>) -> Result<Self, StoreError> {
         let pool = pool?;
-        pool.write(|conn| migrate::apply(conn)).await?;
+        pool.write(migrate::apply).await?;
         Ok(SqliteBackend { pool })
     }
 }
@@ -172,7 +172,7 @@ fn insert_batch(
             }
         }
     }
-    if !(atomic && !skipped.is_empty()) {
+    if !atomic || skipped.is_empty() {
         tx.commit()?;
     }
     Ok(skipped)
