@@ -82,3 +82,16 @@ async fn tokens_for_other_partners_see_only_their_own() {
     let (ids, _) = walk(&app, &partnerd_model::PartnerId::parse(DEMO_PARTNER).unwrap(), "/v1/customers").await;
     assert!(ids.is_empty(), "--no-demo created nothing");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_mode_reads_its_own_writes() {
+    let server = ServerProcess::start(BIN, &["--memory".to_string()]);
+    let http = reqwest::Client::new();
+    let bearer = token(&[]);
+    let body = partnerd_testkit::fixtures::create_body(&partnerd_testkit::fixtures::unique_domain());
+    let res = http.post(server.url("/v1/customers")).bearer_auth(&bearer).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    let list: serde_json::Value =
+        http.get(server.url("/v1/customers")).bearer_auth(&bearer).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["totalCount"], 1, "--no-demo, then one create: {list}");
+}
