@@ -271,12 +271,16 @@ async fn an_export_waits_out_throttling() {
     assert_eq!(proxy.seen().len(), 6, "5 pages and one 429");
 }
 
-/// partnerd's own limit (`--rate-limit 3`: three requests a minute): the export of five
-/// pages is throttled once, waits out the `Retry-After` (up to a minute), and completes.
-/// A counting proxy shows that exactly one request was refused.
+/// partnerd's own limit (three requests a window; a 3-second window here so the test does
+/// not wait a minute): the export of five pages is throttled once, waits out the
+/// `Retry-After`, and completes. A counting proxy shows that exactly one request was refused.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_export_completes_under_the_servers_rate_limit() {
-    let config = partnerd_server::Config { rate_limit_per_minute: Some(3), ..Default::default() };
+    let config = partnerd_server::Config {
+        rate_limit_per_minute: Some(3),
+        rate_limit_window: std::time::Duration::from_secs(3),
+        ..Default::default()
+    };
     let (s, customers) = server_with(10, config).await;
     let proxy = Proxy::start(&s.app.url(""), |_| Verdict::Forward).await;
     let dir = tempfile::tempdir().unwrap();

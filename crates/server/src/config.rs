@@ -24,6 +24,9 @@ pub struct Config {
     /// Requests per minute per partner on this instance (Partner Center publishes 500 for the
     /// Customer resource); `None` turns throttling off.
     pub rate_limit_per_minute: Option<u32>,
+    /// The throttling window: a minute, as Partner Center counts; shorter only in tests that
+    /// must not wait a minute for a window to end.
+    pub rate_limit_window: Duration,
 }
 
 impl Default for Config {
@@ -34,6 +37,7 @@ impl Default for Config {
             mode: Mode::Sandbox,
             sandbox_customer_limit: None,
             rate_limit_per_minute: None,
+            rate_limit_window: Duration::from_secs(60),
         }
     }
 }

@@ -15,8 +15,6 @@ use partnerd_model::PartnerId;
 
 use crate::ApiError;
 
-const WINDOW: Duration = Duration::from_secs(60);
-
 /// Where one partner stands in its current window.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Standing {
@@ -34,12 +32,13 @@ struct Window {
 /// The per-partner counters of this instance.
 pub(crate) struct RateLimiter {
     limit: u32,
+    window: Duration,
     windows: Mutex<HashMap<PartnerId, Window>>,
 }
 
 impl RateLimiter {
-    pub fn new(per_minute: u32) -> RateLimiter {
-        RateLimiter { limit: per_minute, windows: Mutex::new(HashMap::new()) }
+    pub fn new(limit: u32, window: Duration) -> RateLimiter {
+        RateLimiter { limit, window, windows: Mutex::new(HashMap::new()) }
     }
 
     /// Counts one request of `partner`; `Err` when it is over the limit.
@@ -47,13 +46,13 @@ impl RateLimiter {
         let now = Instant::now();
         let mut windows = self.windows.lock().expect("rate limiter");
         if windows.len() > 10_000 {
-            windows.retain(|_, w| now.duration_since(w.started) < WINDOW);
+            windows.retain(|_, w| now.duration_since(w.started) < self.window);
         }
         let w = windows.entry(partner.clone()).or_insert(Window { started: now, used: 0 });
-        if now.duration_since(w.started) >= WINDOW {
+        if now.duration_since(w.started) >= self.window {
             *w = Window { started: now, used: 0 };
         }
-        let reset = (WINDOW - now.duration_since(w.started)).as_secs_f64().ceil().max(1.0) as u64;
+        let reset = (self.window - now.duration_since(w.started)).as_secs_f64().ceil().max(1.0) as u64;
         if w.used >= self.limit {
             let standing = Standing { limit: self.limit, remaining: 0, reset };
             return Err((standing, ApiError::throttled(reset)));
@@ -94,7 +93,7 @@ mod tests {
 
     #[test]
     fn counts_per_partner_within_the_window() {
-        let limiter = RateLimiter::new(2);
+        let limiter = RateLimiter::new(2, Duration::from_secs(60));
         let a = PartnerId::parse("11111111-1111-1111-1111-111111111111").unwrap();
         let b = PartnerId::parse("22222222-2222-2222-2222-222222222222").unwrap();
         assert_eq!(limiter.admit(&a).unwrap().remaining, 1);

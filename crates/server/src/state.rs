@@ -33,7 +33,7 @@ impl AppState {
             verifier: Arc::new(verifier),
             sealer: Arc::new(sealer),
             vault: Arc::new(Vault::new(&key)),
-            limiter: config.rate_limit_per_minute.map(|n| Arc::new(RateLimiter::new(n))),
+            limiter: config.rate_limit_per_minute.map(|n| Arc::new(RateLimiter::new(n, config.rate_limit_window))),
             config: Arc::new(config),
         })
     }

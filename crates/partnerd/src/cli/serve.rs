@@ -104,6 +104,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         mode: args.mode,
         sandbox_customer_limit: args.sandbox_customer_limit,
         rate_limit_per_minute: args.rate_limit,
+        ..Config::default()
     };
     let state = AppState::new(store, config).await?;
     partnerd_server::spawn_purger(&state);
