@@ -160,7 +160,10 @@ impl ClientBuilder {
         let credentials = self.credentials.ok_or_else(|| Error::Token("no token or token provider was given".into()))?;
         let http = match self.http {
             Some(http) => http,
+            // The API never redirects; following one could carry the token or a request
+            // body somewhere else.
             None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
                 .timeout(self.timeout)
                 .user_agent(concat!("partnerd-client/", env!("CARGO_PKG_VERSION")))
                 .build()

@@ -99,6 +99,15 @@ impl Client {
         endpoint(&self.inner.base, segments)
     }
 
+    /// The URL of a customer (or below it). Customer ids are GUIDs; anything else is refused
+    /// before a request is sent, so an id such as `..` or `relationshiprequests` can never
+    /// turn into another resource's path.
+    fn customer_url(&self, id: &str, below: &[&str]) -> Result<Url, Error> {
+        let id = partnerd_model::parse_guid(id).ok_or_else(|| Error::Url(format!("customer id '{id}' is not a GUID")))?;
+        let segments: Vec<&str> = ["customers", id.as_str()].into_iter().chain(below.iter().copied()).collect();
+        Ok(self.url(&segments))
+    }
+
     /// Gets a customer with all its members (operation 2).
     ///
     /// ```no_run
@@ -108,7 +117,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn get(&self, id: &str) -> Result<Customer, Error> {
-        self.fetch(&Call::new(Method::GET, self.url(&["customers", id]))).await
+        self.fetch(&Call::new(Method::GET, self.customer_url(id, &[])?)).await
     }
 
     /// Creates a customer (operation 3) and returns it with its admin credentials, which
@@ -139,7 +148,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn delete(&self, id: &str) -> Result<(), Error> {
-        self.execute(&Call::new(Method::DELETE, self.url(&["customers", id]))).await?.success()?;
+        self.execute(&Call::new(Method::DELETE, self.customer_url(id, &[])?)).await?.success()?;
         Ok(())
     }
 
@@ -160,7 +169,7 @@ impl Client {
             attributes: Some(Attributes::object("Customer")),
             ..Customer::default()
         };
-        self.fetch(&Call::new(Method::PATCH, self.url(&["customers", id])).json_body(&body)).await
+        self.fetch(&Call::new(Method::PATCH, self.customer_url(id, &[])?).json_body(&body)).await
     }
 
     /// Gets a customer's company profile (operation 6).
@@ -172,7 +181,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn company_profile(&self, id: &str) -> Result<CompanyProfile, Error> {
-        self.fetch(&Call::new(Method::GET, self.url(&["customers", id, "profiles", "company"]))).await
+        self.fetch(&Call::new(Method::GET, self.customer_url(id, &["profiles", "company"])?)).await
     }
 
     /// Gets a customer's billing profile (operation 7), with the etag that an update needs.
@@ -184,7 +193,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn billing_profile(&self, id: &str) -> Result<BillingProfile, Error> {
-        self.fetch(&Call::new(Method::GET, self.url(&["customers", id, "profiles", "billing"]))).await
+        self.fetch(&Call::new(Method::GET, self.customer_url(id, &["profiles", "billing"])?)).await
     }
 
     /// Replaces a customer's billing profile (operation 8). When the profile carries the
@@ -201,7 +210,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn update_billing_profile(&self, id: &str, profile: &BillingProfile) -> Result<BillingProfile, Error> {
-        let mut call = Call::new(Method::PUT, self.url(&["customers", id, "profiles", "billing"])).json_body(profile);
+        let mut call = Call::new(Method::PUT, self.customer_url(id, &["profiles", "billing"])?).json_body(profile);
         let etag = profile.attributes.as_ref().and_then(|a| a.etag.as_deref());
         if let Some(value) = etag.and_then(|e| HeaderValue::from_str(&format!("\"{e}\"")).ok()) {
             call.headers.push((IF_MATCH, value));

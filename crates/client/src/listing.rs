@@ -3,11 +3,11 @@
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use partnerd_model::{Collection, Customer, Filter, FilterField, Link};
-use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
+use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 
 use crate::links::resolve;
-use crate::transport::{Call, MS_CORRELATION_ID, MS_REQUEST_ID};
+use crate::transport::Call;
 use crate::{Client, Error};
 
 /// One page of customers as the server sent it; `links.next` leads to the following one.
@@ -205,17 +205,18 @@ impl Client {
         self.fetch(&Call::new(Method::GET, url)).await
     }
 
-    /// Fetches the page a link points to, sending the link's headers (the continuation
-    /// token) but never letting them replace the client's own authentication or ids.
+    /// Fetches the page a link points to. Paging links are reads: a link with another
+    /// method is refused, and of its headers only the continuation token is sent, so a
+    /// response (or an edited saved link) cannot make the client write, or send anything
+    /// else with its credentials.
     async fn follow(&self, link: &Link) -> Result<Page, Error> {
-        let method = if link.method.is_empty() { Method::GET } else { link_method(&link.method)? };
-        let mut call = Call::new(method, resolve(&self.inner.base, &link.uri)?);
-        for h in &link.headers {
-            let name = HeaderName::from_bytes(h.key.as_bytes()).map_err(|_| bad_header(&h.key))?;
-            if [AUTHORIZATION, HOST, MS_REQUEST_ID, MS_CORRELATION_ID].contains(&name) {
-                continue;
-            }
-            call.headers.push((name, HeaderValue::from_str(&h.value).map_err(|_| bad_header(&h.key))?));
+        if !(link.method.is_empty() || link.method.eq_ignore_ascii_case("GET")) {
+            return Err(Error::Url(format!("a paging link must be a GET, not '{}'", link.method)));
+        }
+        let mut call = Call::new(Method::GET, resolve(&self.inner.base, &link.uri)?);
+        for h in link.headers.iter().filter(|h| h.key.eq_ignore_ascii_case(MS_CONTINUATION_TOKEN)) {
+            let value = HeaderValue::from_str(&h.value).map_err(|_| bad_header(&h.key))?;
+            call.headers.push((HeaderName::from_static("ms-continuationtoken"), value));
         }
         self.fetch(&call).await
     }
@@ -225,13 +226,18 @@ impl Client {
         stream::try_unfold(Some(start), move |cursor| {
             let client = client.clone();
             async move {
-                let page = match cursor {
+                let (page, came_by) = match cursor {
                     None => return Ok(None),
-                    Some(Cursor::Query(q)) => client.list_page(&q).await?,
-                    Some(Cursor::Link(link)) => client.follow(&link).await?,
+                    Some(Cursor::Query(q)) => (client.list_page(&q).await?, None),
+                    Some(Cursor::Link(link)) => (client.follow(&link).await?, Some(link)),
                 };
-                let next = page.links.next.clone().map(Cursor::Link);
-                Ok(Some((page, next)))
+                let next = page.links.next.clone();
+                // A walk must move: a page whose next link is the one that fetched it would
+                // otherwise loop for ever.
+                if next.is_some() && next == came_by {
+                    return Err(Error::Url("the server's next link does not advance the walk".into()));
+                }
+                Ok(Some((page, next.map(Cursor::Link))))
             }
         })
         .boxed()
@@ -243,9 +249,8 @@ fn flatten(pages: PageStream) -> CustomerStream {
     pages.map_ok(|page| stream::iter(page.items.into_iter().map(Ok))).try_flatten().boxed()
 }
 
-fn link_method(method: &str) -> Result<Method, Error> {
-    Method::from_bytes(method.to_ascii_uppercase().as_bytes()).map_err(|_| Error::Url(format!("link method '{method}' is not valid")))
-}
+/// The one header a paging link carries.
+const MS_CONTINUATION_TOKEN: &str = "MS-ContinuationToken";
 
 fn bad_header(key: &str) -> Error {
     Error::Url(format!("link header '{key}' is not a valid HTTP header"))

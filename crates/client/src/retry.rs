@@ -25,6 +25,10 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// The longest backoff delay (a server's `Retry-After` is honoured even when longer).
     pub max_delay: Duration,
+    /// The longest `Retry-After` the client waits out; a server asking for more gets the
+    /// call failed at once ([`Error::Throttled`](crate::Error::Throttled) or the 5xx error)
+    /// instead of a call that hangs for hours.
+    pub max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -40,6 +44,7 @@ impl Default for RetryPolicy {
             max_throttled_retries: 10,
             base_delay: Duration::from_secs(1),
             max_delay: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(300),
         }
     }
 }
@@ -60,19 +65,28 @@ impl RetryPolicy {
 
     /// The wait before retrying the `n`th consecutive 429: the server's `Retry-After`, plus
     /// a growing backoff from the second one on, so that a client that keeps being
-    /// throttled slows down rather than returning on the dot.
-    pub(crate) fn throttle_delay(&self, retry_after: Option<Duration>, n: u32) -> Duration {
-        match retry_after {
-            Some(wait) if n <= 1 => wait,
-            Some(wait) => wait + self.backoff(n - 1),
-            None => self.backoff(n),
+    /// throttled slows down rather than returning on the dot. `None` when the server asks
+    /// for longer than `max_retry_after`.
+    pub(crate) fn throttle_delay(&self, retry_after: Option<Duration>, n: u32) -> Option<Duration> {
+        match self.acceptable(retry_after)? {
+            Some(wait) if n <= 1 => Some(wait),
+            Some(wait) => Some(wait.saturating_add(self.backoff(n - 1))),
+            None => Some(self.backoff(n)),
         }
     }
 
     /// The wait before the `n`th retry of a failure: the backoff, or longer when a 503
-    /// says how long the server needs.
-    pub(crate) fn failure_delay(&self, retry_after: Option<Duration>, n: u32) -> Duration {
-        self.backoff(n).max(retry_after.unwrap_or_default())
+    /// says how long the server needs; `None` when that is longer than `max_retry_after`.
+    pub(crate) fn failure_delay(&self, retry_after: Option<Duration>, n: u32) -> Option<Duration> {
+        Some(self.backoff(n).max(self.acceptable(retry_after)?.unwrap_or_default()))
+    }
+
+    /// `None` (give up) when the server asks for a longer wait than this policy accepts.
+    fn acceptable(&self, retry_after: Option<Duration>) -> Option<Option<Duration>> {
+        match retry_after {
+            Some(wait) if wait > self.max_retry_after => None,
+            other => Some(other),
+        }
     }
 }
 
@@ -96,16 +110,25 @@ mod tests {
     fn throttling_waits_for_retry_after_then_backs_off() {
         let p = policy();
         let ra = Some(Duration::from_secs(5));
-        assert_eq!(p.throttle_delay(ra, 1), Duration::from_secs(5));
-        assert_eq!(p.throttle_delay(ra, 2), Duration::from_millis(5100));
-        assert_eq!(p.throttle_delay(ra, 3), Duration::from_millis(5200));
-        assert_eq!(p.throttle_delay(None, 2), Duration::from_millis(200));
+        assert_eq!(p.throttle_delay(ra, 1), Some(Duration::from_secs(5)));
+        assert_eq!(p.throttle_delay(ra, 2), Some(Duration::from_millis(5100)));
+        assert_eq!(p.throttle_delay(ra, 3), Some(Duration::from_millis(5200)));
+        assert_eq!(p.throttle_delay(None, 2), Some(Duration::from_millis(200)));
     }
 
     #[test]
     fn failures_wait_at_least_what_the_server_asks() {
         let p = policy();
-        assert_eq!(p.failure_delay(None, 2), Duration::from_millis(200));
-        assert_eq!(p.failure_delay(Some(Duration::from_secs(3)), 2), Duration::from_secs(3));
+        assert_eq!(p.failure_delay(None, 2), Some(Duration::from_millis(200)));
+        assert_eq!(p.failure_delay(Some(Duration::from_secs(3)), 2), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn absurd_waits_give_up_instead_of_hanging_or_overflowing() {
+        let p = policy();
+        assert_eq!(p.throttle_delay(Some(Duration::from_secs(301)), 1), None);
+        assert_eq!(p.throttle_delay(Some(Duration::from_secs(u64::MAX)), 2), None);
+        assert_eq!(p.failure_delay(Some(Duration::from_secs(99_999_999)), 1), None);
+        assert_eq!(p.throttle_delay(Some(Duration::from_secs(300)), 3), Some(Duration::from_millis(300_200)));
     }
 }

@@ -54,22 +54,25 @@ impl Client {
             let wait = match self.attempt(call, &token, &request_id).await {
                 Ok(reply) if reply.status == StatusCode::TOO_MANY_REQUESTS => {
                     throttles += 1;
-                    if throttles > policy.max_throttled_retries {
-                        return Err(reply.into_error());
+                    match policy.throttle_delay(reply.retry_after(), throttles) {
+                        Some(wait) if throttles <= policy.max_throttled_retries => wait,
+                        _ => return Err(reply.into_error()),
                     }
-                    policy.throttle_delay(reply.retry_after(), throttles)
                 }
                 Ok(reply) if reply.status.is_server_error() => {
                     failures += 1;
-                    if failures > policy.max_retries {
-                        return Err(reply.into_error());
+                    match policy.failure_delay(reply.retry_after(), failures) {
+                        Some(wait) if failures <= policy.max_retries => wait,
+                        _ => return Err(reply.into_error()),
                     }
-                    policy.failure_delay(reply.retry_after(), failures)
                 }
                 Ok(reply) => return Ok(reply),
                 Err(e) => {
                     failures += 1;
-                    if failures > policy.max_retries {
+                    // Only a failure on the way (connecting, timing out, a broken exchange)
+                    // may heal; a request that cannot even be built never will.
+                    let transient = e.is_connect() || e.is_timeout() || e.is_request() || e.is_body();
+                    if !transient || failures > policy.max_retries {
                         return Err(Error::Transport(e));
                     }
                     policy.backoff(failures)

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use partnerd_client::{ListQuery, Page};
 use partnerd_model::filter::fold_key;
 use partnerd_model::Customer;
@@ -119,7 +119,8 @@ async fn a_walk_resumes_from_a_saved_next_link() {
     assert!(!whole.is_empty());
 }
 
-/// A link's headers are sent, but never in place of the client's own token and ids.
+/// Of a link's headers only the continuation token is sent: never anything in place of the
+/// client's own token and ids, nor anything else.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn link_headers_cannot_replace_the_token_or_the_ids() {
     let server = support::server().await;
@@ -136,8 +137,42 @@ async fn link_headers_cannot_replace_the_token_or_the_ids() {
     let got: Vec<Customer> = client.list(&ListQuery::new().size(2)).try_collect().await.unwrap();
     assert_eq!(got.len(), 4);
     let follow = proxy.seen().into_iter().find(|s| s.path_and_query.contains("seekOperation=Next")).expect("a next page");
-    assert_eq!(follow.header("x-extra"), Some("1"), "the link's headers were sent");
+    assert!(follow.header("ms-continuationtoken").is_some_and(|t| !t.is_empty()), "the token was sent");
+    assert_eq!(follow.header("x-extra"), None, "other link headers are not sent");
     assert_eq!(follow.headers.get_all("authorization").iter().count(), 1);
     assert_ne!(follow.header("authorization"), Some("Bearer stolen"));
+    assert_eq!(follow.headers.get_all("ms-requestid").iter().count(), 1);
     assert_ne!(follow.header("ms-requestid"), Some("fixed"));
+}
+
+/// A next link that is the link that fetched the page would loop for ever: the walk stops
+/// with an error instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_next_link_that_does_not_advance_ends_the_walk_with_an_error() {
+    let server = support::server().await;
+    let partner = new_partner();
+    insert_many(&server.app.store, &partner, 10).await;
+    let client = support::client(&server.app.url(""), &partner);
+    let first = client.list_page(&ListQuery::new().size(2)).await.unwrap();
+    let next = first.links.next.clone().unwrap();
+    // Replaying the link always answers with the same page, whose next link differs only by
+    // its freshly sealed token; a proxy pins it to the link that fetched it.
+    let pinned = serde_json::to_string(&next.headers[0].value).unwrap();
+    let proxy = Proxy::start(&server.app.url(""), move |_| {
+        let pinned = pinned.clone();
+        Verdict::ForwardRewriting(Box::new(move |body| {
+            let start = body.find(r#""key":"MS-ContinuationToken","value":"#).map(|i| i + r#""key":"MS-ContinuationToken","value":"#.len());
+            match start {
+                Some(i) => {
+                    let end = i + body[i..][1..].find('"').unwrap() + 2;
+                    format!("{}{}{}", &body[..i], pinned, &body[end..])
+                }
+                None => body,
+            }
+        }))
+    })
+    .await;
+    let looping = support::client(&proxy.url(""), &partner);
+    let walk: Result<Vec<Page>, _> = looping.pages_from(next).take(10).try_collect().await;
+    assert!(matches!(walk, Err(partnerd_client::Error::Url(_))), "{walk:?}");
 }

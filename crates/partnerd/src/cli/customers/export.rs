@@ -76,6 +76,7 @@ pub async fn run(client: &Client, base_url: &str, args: ExportArgs) -> anyhow::R
     let state = Checkpoint::path_for(&args.output);
     let mut checkpoint = begin(&args, job, format, &state)?;
     let mut file = reopen(&args.output, checkpoint.bytes)?;
+    let resuming = checkpoint.next.is_some();
     let pages: PageStream = match checkpoint.next.clone() {
         Some(link) => client.pages_from(link),
         None => client.pages(&args.filter.query(Some(args.size))),
@@ -88,8 +89,12 @@ pub async fn run(client: &Client, base_url: &str, args: ExportArgs) -> anyhow::R
         _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("stopped by Ctrl-C")),
     };
     bar.finish_and_clear();
-    written.with_context(|| {
-        format!("export interrupted after {} customers (run the same command again to resume)", checkpoint.count)
+    written.map_err(|e| {
+        // A refused resume (an expired or foreign continuation token) cannot go on from the
+        // checkpoint; anything else can.
+        let refused = e.downcast_ref::<partnerd_client::Error>().and_then(|c| c.status()).is_some_and(|s| s == 400);
+        let how = if refused && resuming { "add --restart to start over" } else { "run the same command again to resume" };
+        e.context(format!("export interrupted after {} customers ({how})", checkpoint.count))
     })?;
     std::fs::remove_file(&state).with_context(|| format!("removing {}", state.display()))?;
     eprintln!("exported {} customers to {}", checkpoint.count, args.output.display());
@@ -123,7 +128,8 @@ async fn copy(
 /// file (with the CSV header).
 fn begin(args: &ExportArgs, job: Job, format: ExportFormat, state: &Path) -> anyhow::Result<Checkpoint> {
     let output = args.output.display();
-    if let Some(found) = Checkpoint::load(state)?.filter(|_| !args.restart) {
+    let saved = if args.restart { None } else { Checkpoint::load(state)? };
+    if let Some(found) = saved {
         if found.job != job {
             return Err(Usage(format!(
                 "an interrupted export to {output} used other options; rerun it with the same ones to resume, or add --restart"

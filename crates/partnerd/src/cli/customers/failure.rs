@@ -50,11 +50,48 @@ pub fn one_line(err: &anyhow::Error) -> String {
     line.replace('\n', " ")
 }
 
-/// Prints the failure as `error: ...` and gives its exit status. A reader that went away
-/// (`| head`) is not a failure: the output it wanted was written.
+/// Standard output's reader went away (`| head`): what it wanted was written.
+#[derive(Debug)]
+pub struct StdoutClosed;
+
+impl std::fmt::Display for StdoutClosed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("standard output was closed")
+    }
+}
+
+impl std::error::Error for StdoutClosed {}
+
+/// Standard output, whose broken pipe is told apart from every other one (a request or a
+/// file write that breaks is a failure; a reader of our output that leaves is not).
+pub fn stdout() -> impl std::io::Write {
+    struct Marked(std::io::StdoutLock<'static>);
+    impl std::io::Write for Marked {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf).map_err(mark)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.0.flush().map_err(mark)
+        }
+    }
+    fn mark(e: std::io::Error) -> std::io::Error {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, StdoutClosed)
+        } else {
+            e
+        }
+    }
+    Marked(std::io::stdout().lock())
+}
+
+/// Prints the failure as `error: ...` and gives its exit status. A reader of standard output
+/// that went away (`| head`) is not a failure: the output it wanted was written.
 pub fn report(err: &anyhow::Error) -> ExitCode {
-    let closed_pipe = err.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe));
-    if closed_pipe {
+    let stdout_closed = err.chain().any(|c| {
+        c.is::<StdoutClosed>()
+            || c.downcast_ref::<std::io::Error>().and_then(|e| e.get_ref()).is_some_and(|inner| inner.is::<StdoutClosed>())
+    });
+    if stdout_closed {
         return ExitCode::SUCCESS;
     }
     eprintln!("error: {}", one_line(err));
@@ -86,5 +123,13 @@ mod tests {
         let io = std::io::Error::other("broken pipe");
         let err = anyhow::Error::new(io).context("writing out.csv");
         assert_eq!(one_line(&err), "writing out.csv: broken pipe");
+    }
+
+    #[test]
+    fn only_a_closed_stdout_is_not_a_failure() {
+        let network = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe)).context("sending");
+        assert_eq!(report(&network), ExitCode::from(1));
+        let stdout = std::io::Error::new(std::io::ErrorKind::BrokenPipe, StdoutClosed);
+        assert_eq!(report(&anyhow::Error::new(stdout).context("printing")), ExitCode::SUCCESS);
     }
 }

@@ -33,6 +33,7 @@ impl FilterArgs {
     }
 }
 
-fn parse_guid(s: &str) -> Result<String, String> {
+/// A GUID argument (a reseller's or a customer's tenant id), normalised to lowercase.
+pub(super) fn parse_guid(s: &str) -> Result<String, String> {
     partnerd_model::parse_guid(s).ok_or_else(|| format!("'{s}' is not a GUID"))
 }

@@ -27,7 +27,7 @@ pub struct ListArgs {
 
 pub async fn run(client: &Client, args: ListArgs) -> anyhow::Result<()> {
     let query = args.filter.query(args.size);
-    let mut printer = ListPrinter::new(std::io::stdout().lock(), Format::or_default(args.output));
+    let mut printer = ListPrinter::new(super::failure::stdout(), Format::or_default(args.output));
     if args.all {
         let mut pages = client.pages(&query);
         while let Some(page) = pages.try_next().await.context("listing customers")? {

@@ -15,12 +15,14 @@ use super::output::{print_customer, Format};
 #[derive(Args)]
 pub struct IdArg {
     /// The customer's id (its tenant GUID).
+    #[arg(value_parser = super::filter::parse_guid)]
     id: String,
 }
 
 #[derive(Args)]
 pub struct GetArgs {
     /// The customer's id (its tenant GUID).
+    #[arg(value_parser = super::filter::parse_guid)]
     id: String,
     /// table on a terminal, json otherwise.
     #[arg(long, value_enum)]
@@ -39,13 +41,13 @@ pub struct CreateArgs {
 
 pub async fn get(client: &Client, args: GetArgs) -> anyhow::Result<()> {
     let customer = client.get(&args.id).await.with_context(|| format!("getting customer {}", args.id))?;
-    print_customer(&mut std::io::stdout().lock(), &customer, Format::or_default(args.output))
+    print_customer(&mut super::failure::stdout(), &customer, Format::or_default(args.output))
 }
 
 pub async fn create(client: &Client, args: CreateArgs) -> anyhow::Result<()> {
     let input = read_customer(&args.file)?;
     let created = client.create(&input).await.context("creating the customer")?;
-    print_customer(&mut std::io::stdout().lock(), &created, Format::or_default(args.output))?;
+    print_customer(&mut super::failure::stdout(), &created, Format::or_default(args.output))?;
     if std::io::stderr().is_terminal() {
         eprintln!("(the admin password is shown only this once)");
     }
