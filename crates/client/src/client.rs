@@ -137,7 +137,28 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn create(&self, customer: &Customer) -> Result<Customer, Error> {
-        self.fetch(&Call::new(Method::POST, self.url(&["customers"])).json_body(customer)).await
+        self.create_with_request_id(customer, uuid::Uuid::new_v4()).await
+    }
+
+    /// Creates a customer under a request id of the caller's choosing. When every attempt of
+    /// an earlier create failed on the way back, repeating it with the same id and body gets
+    /// the response the server kept (spec §6), admin password included, instead of a 409 for
+    /// the domain the first attempt already took.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: partnerd_client::Client, input: partnerd_model::Customer) -> Result<(), partnerd_client::Error> {
+    /// let request_id = uuid::Uuid::new_v4();
+    /// let created = match client.create_with_request_id(&input, request_id).await {
+    ///     Ok(c) => c,
+    ///     Err(_) => client.create_with_request_id(&input, request_id).await?, // later, same id
+    /// };
+    /// # let _ = created;
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_with_request_id(&self, customer: &Customer, request_id: uuid::Uuid) -> Result<Customer, Error> {
+        let mut call = Call::new(Method::POST, self.url(&["customers"])).json_body(customer);
+        call.request_id = Some(request_id);
+        self.fetch(&call).await
     }
 
     /// Deletes a customer (operation 4; only sandbox deployments allow it).

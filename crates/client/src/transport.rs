@@ -20,11 +20,13 @@ pub(crate) struct Call {
     pub url: Url,
     pub headers: Vec<(HeaderName, HeaderValue)>,
     pub body: Option<Vec<u8>>,
+    /// The caller's `MS-RequestId`, to repeat a call made before; a fresh one otherwise.
+    pub request_id: Option<uuid::Uuid>,
 }
 
 impl Call {
     pub fn new(method: Method, url: Url) -> Call {
-        Call { method, url, headers: Vec::new(), body: None }
+        Call { method, url, headers: Vec::new(), body: None, request_id: None }
     }
 
     pub fn json_body<T: serde::Serialize>(mut self, body: &T) -> Call {
@@ -47,7 +49,8 @@ impl Client {
     /// (spec §6) turns a retried create into a replay of the first one's response.
     pub(crate) async fn execute(&self, call: &Call) -> Result<Reply, Error> {
         let policy = &self.inner.retry;
-        let request_id = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).expect("uuids are ASCII");
+        let request_id = call.request_id.unwrap_or_else(uuid::Uuid::new_v4);
+        let request_id = HeaderValue::from_str(&request_id.to_string()).expect("uuids are ASCII");
         let (mut failures, mut throttles) = (0, 0);
         loop {
             let token = self.inner.credentials.token().await.map_err(Error::Token)?;

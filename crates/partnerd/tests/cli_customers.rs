@@ -368,3 +368,20 @@ async fn exit_statuses() {
     let no_token = cli(&s.app.url(""), "", &["list"]).await;
     assert_eq!(no_token.code, 2, "{}", no_token.stderr);
 }
+
+/// A create repeated with the same `--request-id` gets the kept answer, password included,
+/// and creates nothing more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_repeated_with_its_request_id_is_replayed() {
+    let s = server(0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("customer.json");
+    std::fs::write(&file, create_body(&unique_domain()).to_string()).unwrap();
+    let rid = "6b3c7e8a-5555-4000-8000-000000000001";
+    let args = ["create", "--file", file.to_str().unwrap(), "--request-id", rid, "--output", "json"];
+    let (first, again) = (s.cli(&args).await, s.cli(&args).await);
+    assert_eq!((first.code, again.code), (0, 0), "{} {}", first.stderr, again.stderr);
+    let (a, b): (Customer, Customer) = (serde_json::from_str(&first.stdout).unwrap(), serde_json::from_str(&again.stdout).unwrap());
+    assert_eq!(a, b, "same customer, same password");
+    assert_eq!(s.listed(ListQuery::new()).await.len(), 1);
+}

@@ -34,6 +34,10 @@ pub struct CreateArgs {
     /// The customer as JSON (camelCase or PascalCase members); `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     file: PathBuf,
+    /// The MS-RequestId to send (a GUID). Repeating a create that failed on the way back with
+    /// the id it printed gets the server's kept answer, admin password included.
+    #[arg(long, value_name = "GUID")]
+    request_id: Option<uuid::Uuid>,
     /// table on a terminal, json otherwise.
     #[arg(long, value_enum)]
     output: Option<Format>,
@@ -46,7 +50,10 @@ pub async fn get(client: &Client, args: GetArgs) -> anyhow::Result<()> {
 
 pub async fn create(client: &Client, args: CreateArgs) -> anyhow::Result<()> {
     let input = read_customer(&args.file)?;
-    let created = client.create(&input).await.context("creating the customer")?;
+    let request_id = args.request_id.unwrap_or_else(uuid::Uuid::new_v4);
+    let created = client.create_with_request_id(&input, request_id).await.with_context(|| {
+        format!("creating the customer (to retry without creating twice: --request-id {request_id})")
+    })?;
     print_customer(&mut super::failure::stdout(), &created, Format::or_default(args.output))?;
     if std::io::stderr().is_terminal() {
         eprintln!("(the admin password is shown only this once)");
