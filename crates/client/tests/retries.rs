@@ -70,13 +70,13 @@ async fn client_errors_are_never_retried() {
     let err = client.get(&uuid::Uuid::new_v4().to_string()).await.unwrap_err();
     assert!(matches!(&err, Error::Api(api) if api.status == 404 && api.code == 1000), "{err:?}");
     let err = client.get("not-a-guid").await.unwrap_err();
-    assert_eq!((err.status(), err.code()), (Some(400), Some(900118)), "{err:?}");
+    assert!(matches!(&err, Error::Url(_)), "refused before sending: {err:?}");
     let bad_token = Client::builder().base_url(proxy.url("")).token("nonsense").build().unwrap();
     let err = bad_token.list_page(&ListQuery::new()).await.unwrap_err();
     assert_eq!((err.status(), err.code()), (Some(401), Some(800001)), "{err:?}");
-    assert_eq!(proxy.seen().len(), 3, "one request per call");
+    assert_eq!(proxy.seen().len(), 2, "one request per call that was sent");
     if let Error::Api(api) = err {
-        assert_eq!(api.request_id.as_deref(), Some(request_ids(&proxy.seen())[2].as_str()), "the server echoed our id");
+        assert_eq!(api.request_id.as_deref(), Some(request_ids(&proxy.seen())[1].as_str()), "the server echoed our id");
     }
 }
 
