@@ -86,7 +86,11 @@ impl std::fmt::Display for MemberError {
 
 /// Canonicalizes a body and reads it as `T`, naming the member on failure.
 pub fn read_lenient<T: DeserializeOwned>(value: Value) -> Result<T, MemberError> {
-    let value = canonicalize(value);
+    read_canonical(canonicalize(value))
+}
+
+/// Reads an already canonical body as `T`, naming the member on failure.
+pub fn read_canonical<T: DeserializeOwned>(value: Value) -> Result<T, MemberError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let member = e.path().to_string();
         let message = e.inner().to_string();

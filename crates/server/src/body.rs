@@ -123,7 +123,7 @@ impl Body {
 
     /// The body as `T`, or a 400 naming the member that does not fit.
     pub fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
-        canonical::read_lenient(self.0.clone()).map_err(|e| {
+        canonical::read_canonical(self.0.clone()).map_err(|e| {
             let description = format!("{} is not valid: {}.", e.member, e.message);
             let err = if e.is_enum { ApiError::invalid_enum(description) } else { ApiError::invalid(description) };
             err.with_data(e.member)

@@ -2,6 +2,7 @@
 //! with ChaCha20-Poly1305 under a key kept in the database, so they cannot be read, forged or
 //! edited, and they work after a restart and on every instance sharing the database.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -58,13 +59,13 @@ fn field_from_code(c: u8) -> Option<FilterField> {
 }
 
 pub(crate) struct Sealer {
-    vault: Vault,
+    vault: Arc<Vault>,
     ttl: Duration,
 }
 
 impl Sealer {
-    pub fn new(key: &[u8], ttl: Duration) -> Sealer {
-        Sealer { vault: Vault::new(key), ttl }
+    pub fn new(vault: Arc<Vault>, ttl: Duration) -> Sealer {
+        Sealer { vault, ttl }
     }
 
     pub fn seal(&self, cursor: &Cursor) -> String {
@@ -135,8 +136,7 @@ mod tests {
 
     #[test]
     fn round_trip_and_refusals() {
-        let key = [7u8; 32];
-        let sealer = Sealer::new(&key, Duration::from_secs(60));
+        let sealer = Sealer::new(Arc::new(Vault::new(&[7u8; 32])), Duration::from_secs(60));
         let p = PartnerId::parse("11111111-1111-1111-1111-111111111111").unwrap();
         let q = PartnerId::parse("22222222-2222-2222-2222-222222222222").unwrap();
         let token = sealer.seal(&cursor(&p));
@@ -145,7 +145,7 @@ mod tests {
         let mut edited = token.clone().into_bytes();
         edited[20] = if edited[20] == b'A' { b'B' } else { b'A' };
         assert!(sealer.open(std::str::from_utf8(&edited).unwrap(), &p).is_err());
-        let other_key = Sealer::new(&[8u8; 32], Duration::from_secs(60));
+        let other_key = Sealer::new(Arc::new(Vault::new(&[8u8; 32])), Duration::from_secs(60));
         assert!(other_key.open(&token, &p).is_err());
         assert!(sealer.open("", &p).is_err());
         assert!(sealer.open("!!!", &p).is_err());

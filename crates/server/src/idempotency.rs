@@ -3,10 +3,11 @@
 //! must never rest in the database in plain text). The store keeps and races the records.
 
 use axum::http::{header, Method, StatusCode};
-use partnerd_store::{Applied, Idempotency, KeptResponse};
+use partnerd_store::{Applied, Idempotency, KeptResponse, Mutation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::auth::Authed;
 use crate::reply::Reply;
 use crate::request_ids::RequestIds;
 use crate::{ApiError, AppState};
@@ -43,16 +44,32 @@ impl Outcome {
             reply = reply.header(header::LOCATION, location);
         }
         if let Some(etag) = &self.etag {
-            reply = reply.header(header::ETAG, &format!("\"{etag}\""));
+            reply = reply.etag(etag);
         }
         reply
     }
 }
 
+/// Applies `mutation` to the caller's customers, in one store transaction with its
+/// idempotency record when the client sent an MS-RequestId, and answers: `outcome` when it
+/// was applied, the kept answer on a replay, the contract's error otherwise. `identity` is
+/// what makes two requests "the same" besides the method: path, preconditions, canonical body.
+pub(crate) async fn apply(
+    state: &AppState,
+    auth: &Authed,
+    ids: &RequestIds,
+    method: Method,
+    identity: &[&str],
+    mutation: Mutation,
+    outcome: Outcome,
+) -> Result<Reply, ApiError> {
+    let idem = record(state, ids, &method, identity, &outcome);
+    let applied = auth.store.apply(mutation, idem).await?;
+    settle(state, applied, outcome)
+}
+
 /// The idempotency record for this request, when the client sent an MS-RequestId.
-/// `identity` is everything that makes two requests "the same": method, path, the
-/// preconditions and the canonical body.
-pub(crate) fn record(state: &AppState, ids: &RequestIds, method: &Method, identity: &[&str], outcome: &Outcome) -> Option<Idempotency> {
+fn record(state: &AppState, ids: &RequestIds, method: &Method, identity: &[&str], outcome: &Outcome) -> Option<Idempotency> {
     let request_id = ids.client_request_id.clone()?;
     let mut hash = Sha256::new();
     hash.update(method.as_str());
@@ -76,7 +93,7 @@ pub(crate) fn record(state: &AppState, ids: &RequestIds, method: &Method, identi
 
 /// The answer to a mutation the store has settled: the outcome itself when it was applied,
 /// the kept answer on a replay, the contract's error otherwise.
-pub(crate) fn settle(state: &AppState, applied: Applied, outcome: Outcome) -> Result<Reply, ApiError> {
+fn settle(state: &AppState, applied: Applied, outcome: Outcome) -> Result<Reply, ApiError> {
     match applied {
         Applied::Done => Ok(outcome.reply()),
         Applied::Replay(kept) => replay(state, kept),

@@ -40,6 +40,11 @@ impl Reply {
         self
     }
 
+    /// Adds the `ETag` header (quoted) for `etag`.
+    pub fn etag(self, etag: &str) -> Reply {
+        self.header(axum::http::header::ETAG, &format!("\"{etag}\""))
+    }
+
     pub fn header(mut self, name: HeaderName, value: &str) -> Reply {
         if let Ok(v) = HeaderValue::from_str(value) {
             self.headers.insert(name, v);

@@ -26,13 +26,15 @@ impl AppState {
     /// prepares token verification.
     pub async fn new(store: Store, config: Config) -> Result<AppState, StateError> {
         let key = store.server_key("continuation-token").await?;
-        let sealer = Sealer::new(&key, config.continuation_ttl);
+        // One key, one cipher: tokens and kept responses are told apart by their purposes.
+        let vault = Arc::new(Vault::new(&key));
+        let sealer = Sealer::new(vault.clone(), config.continuation_ttl);
         let verifier = Verifier::new(&config.auth).map_err(StateError::Auth)?;
         Ok(AppState {
             store,
             verifier: Arc::new(verifier),
             sealer: Arc::new(sealer),
-            vault: Arc::new(Vault::new(&key)),
+            vault,
             limiter: config.rate_limit_per_minute.map(|n| Arc::new(RateLimiter::new(n, config.rate_limit_window))),
             config: Arc::new(config),
         })

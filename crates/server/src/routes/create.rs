@@ -29,11 +29,10 @@ pub(crate) async fn create(State(state): State<AppState>, auth: Authed, ids: Req
         location: Some(format!("/v1/customers/{}", record.id)),
         etag: Some(record.etag.clone()),
     };
-    let idem = idempotency::record(&state, &ids, &Method::POST, &["/v1/customers", &body.fingerprint_text()], &outcome);
     let limit = match state.config.mode {
         Mode::Sandbox => state.config.sandbox_customer_limit,
         Mode::Production => None,
     };
-    let applied = auth.store.apply(Mutation::Create { record, limit }, idem).await?;
-    idempotency::settle(&state, applied, outcome)
+    let identity = ["/v1/customers", &body.fingerprint_text()];
+    idempotency::apply(&state, &auth, &ids, Method::POST, &identity, Mutation::Create { record, limit }, outcome).await
 }

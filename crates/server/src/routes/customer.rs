@@ -12,52 +12,47 @@ use crate::ApiError;
 /// GET /v1/customers/{id}: the full customer.
 pub(crate) async fn get_customer(auth: Authed, CustomerId(id): CustomerId, headers: HeaderMap) -> Result<Reply, ApiError> {
     let stored = fetch(&auth, &id).await?;
-    Ok(conditional(&headers, &stored.etag).unwrap_or_else(|| Reply::ok_json("Customer", stored.doc.clone())).header(header::ETAG, &quoted(&stored.etag)))
+    conditional(&headers, &stored, || Ok(Reply::ok_json("Customer", stored.doc.clone())))
 }
 
 /// GET /v1/customers/{id}/profiles/company.
 pub(crate) async fn company_profile(auth: Authed, CustomerId(id): CustomerId, headers: HeaderMap) -> Result<Reply, ApiError> {
-    let (stored, customer) = fetch_parsed(&auth, &id).await?;
-    let profile = customer.company_profile.unwrap_or_default();
-    Ok(conditional(&headers, &stored.etag)
-        .unwrap_or_else(|| Reply::ok("CustomerCompanyProfile", &profile))
-        .header(header::ETAG, &quoted(&stored.etag)))
+    let stored = fetch(&auth, &id).await?;
+    conditional(&headers, &stored, || {
+        Ok(Reply::ok("CustomerCompanyProfile", &parse_doc(&stored)?.company_profile.unwrap_or_default()))
+    })
 }
 
 /// GET /v1/customers/{id}/profiles/billing.
 pub(crate) async fn billing_profile(auth: Authed, CustomerId(id): CustomerId, headers: HeaderMap) -> Result<Reply, ApiError> {
-    let (stored, customer) = fetch_parsed(&auth, &id).await?;
-    let profile = customer.billing_profile.unwrap_or_default();
-    Ok(conditional(&headers, &stored.etag)
-        .unwrap_or_else(|| Reply::ok("CustomerBillingProfile", &profile))
-        .header(header::ETAG, &quoted(&stored.etag)))
+    let stored = fetch(&auth, &id).await?;
+    conditional(&headers, &stored, || {
+        Ok(Reply::ok("CustomerBillingProfile", &parse_doc(&stored)?.billing_profile.unwrap_or_default()))
+    })
+}
+
+/// A conditional read of one customer's resource: 304 when `If-None-Match` names the current
+/// etag (or is `*`), otherwise the body `answer` builds (only then); the `ETag` header either way.
+fn conditional(
+    headers: &HeaderMap,
+    stored: &StoredCustomer,
+    answer: impl FnOnce() -> Result<Reply, ApiError>,
+) -> Result<Reply, ApiError> {
+    let unchanged = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|value| {
+        value.split(',').map(|t| t.trim().trim_start_matches("W/").trim_matches('"')).any(|t| t == "*" || t == stored.etag)
+    });
+    let reply = if unchanged { Reply::empty(StatusCode::NOT_MODIFIED) } else { answer()? };
+    Ok(reply.etag(&stored.etag))
 }
 
 pub(crate) async fn fetch(auth: &Authed, id: &str) -> Result<StoredCustomer, ApiError> {
     auth.store.get(id).await?.ok_or_else(ApiError::customer_not_found)
 }
 
-async fn fetch_parsed(auth: &Authed, id: &str) -> Result<(StoredCustomer, Customer), ApiError> {
-    let stored = fetch(auth, id).await?;
-    let customer = parse_doc(&stored, id)?;
-    Ok((stored, customer))
-}
-
 /// The stored document as a customer; a document that does not parse is a server fault.
-pub(crate) fn parse_doc(stored: &StoredCustomer, id: &str) -> Result<Customer, ApiError> {
+pub(crate) fn parse_doc(stored: &StoredCustomer) -> Result<Customer, ApiError> {
     serde_json::from_str(&stored.doc).map_err(|e| {
-        tracing::error!(%id, error = %e, "stored customer document does not parse");
+        tracing::error!(error = %e, "a stored customer document does not parse");
         ApiError::internal()
     })
-}
-
-pub(crate) fn quoted(etag: &str) -> String {
-    format!("\"{etag}\"")
-}
-
-/// 304 when `If-None-Match` names the current etag (or is `*`).
-fn conditional(headers: &HeaderMap, etag: &str) -> Option<Reply> {
-    let value = headers.get(header::IF_NONE_MATCH)?.to_str().ok()?;
-    let matches = value.split(',').map(|t| t.trim().trim_start_matches("W/").trim_matches('"')).any(|t| t == "*" || t == etag);
-    matches.then(|| Reply::empty(StatusCode::NOT_MODIFIED))
 }

@@ -41,7 +41,7 @@ pub(crate) async fn update_customer(
     // and nothing is ever kept for a customer that was not found.
     let json = match auth.store.get(&id).await? {
         Some(stored) => {
-            let mut customer = parse_doc(&stored, &id)?;
+            let mut customer = parse_doc(&stored)?;
             customer.relationship_to_partner = Some(Relationship::None);
             Some(serde_json::to_string(&customer).expect("customers serialise"))
         }
@@ -49,9 +49,8 @@ pub(crate) async fn update_customer(
     };
     let outcome = Outcome { status: StatusCode::OK, root: "Customer", json, location: None, etag: None };
     let path = format!("/v1/customers/{id}");
-    let idem = idempotency::record(&state, &ids, &Method::PATCH, &[&path, &body.fingerprint_text()], &outcome);
-    let applied = auth.store.apply(Mutation::RemoveRelationship { id }, idem).await?;
-    idempotency::settle(&state, applied, outcome)
+    let identity = [path.as_str(), &body.fingerprint_text()];
+    idempotency::apply(&state, &auth, &ids, Method::PATCH, &identity, Mutation::RemoveRelationship { id }, outcome).await
 }
 
 /// DELETE /v1/customers/{id}: sandbox deployments only.
@@ -70,9 +69,7 @@ pub(crate) async fn delete_customer(
     }
     let outcome = Outcome { status: StatusCode::NO_CONTENT, root: "Customer", json: None, location: None, etag: None };
     let path = format!("/v1/customers/{id}");
-    let idem = idempotency::record(&state, &ids, &Method::DELETE, &[&path], &outcome);
-    let applied = auth.store.apply(Mutation::Delete { id }, idem).await?;
-    idempotency::settle(&state, applied, outcome)
+    idempotency::apply(&state, &auth, &ids, Method::DELETE, &[&path], Mutation::Delete { id }, outcome).await
 }
 
 /// PUT /v1/customers/{id}/profiles/billing: full replacement, conditional on the etag from
@@ -89,7 +86,7 @@ pub(crate) async fn replace_billing(
     validate_billing_profile(&profile, "")?;
     let expected = if_match(&headers).or_else(|| profile.attributes.as_ref().and_then(|a| a.etag.clone()));
     let stored = fetch(&auth, &id).await?;
-    let mut customer = parse_doc(&stored, &id)?;
+    let mut customer = parse_doc(&stored)?;
     let billing_id = customer.billing_profile.as_ref().and_then(|b| b.id.clone());
     customer.billing_profile = Some(BillingProfile { id: billing_id, links: None, attributes: None, ..profile });
     let etag = new_etag();
@@ -104,9 +101,9 @@ pub(crate) async fn replace_billing(
     };
     let path = format!("/v1/customers/{id}/profiles/billing");
     let precondition = expected.clone().unwrap_or_default();
-    let idem = idempotency::record(&state, &ids, &Method::PUT, &[&path, &precondition, &body.fingerprint_text()], &outcome);
-    let applied = auth.store.apply(Mutation::Replace { record, expected_etag: expected }, idem).await?;
-    idempotency::settle(&state, applied, outcome)
+    let identity = [path.as_str(), &precondition, &body.fingerprint_text()];
+    let mutation = Mutation::Replace { record, expected_etag: expected };
+    idempotency::apply(&state, &auth, &ids, Method::PUT, &identity, mutation, outcome).await
 }
 
 fn if_match(headers: &HeaderMap) -> Option<String> {
