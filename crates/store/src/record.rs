@@ -1,5 +1,7 @@
 //! The stored form of a customer.
 
+use std::borrow::Cow;
+
 use partnerd_model::filter::fold_key;
 use partnerd_model::Customer;
 
@@ -19,9 +21,12 @@ pub struct CustomerRecord {
 
 impl CustomerRecord {
     /// Builds the row for a complete customer (id, links and billing etag already set).
+    /// Credentials are never stored: a customer that carries them is stored without.
     pub fn from_customer(customer: &Customer) -> CustomerRecord {
-        let mut stored = customer.clone();
-        stored.user_credentials = None;
+        let stored = match customer.user_credentials {
+            None => Cow::Borrowed(customer),
+            Some(_) => Cow::Owned(Customer { user_credentials: None, ..customer.clone() }),
+        };
         let etag = stored
             .billing_profile
             .as_ref()
@@ -34,7 +39,7 @@ impl CustomerRecord {
             domain_key: fold_key(stored.domain()),
             assoc_key: stored.associated_partner_id.as_deref().map(fold_key),
             etag,
-            doc: serde_json::to_string(&stored).expect("customers serialise"),
+            doc: serde_json::to_string(stored.as_ref()).expect("customers serialise"),
             list_json: serde_json::to_string(&stored.list_projection())
                 .expect("customers serialise"),
         }
@@ -47,4 +52,22 @@ pub fn now_secs() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use partnerd_model::UserCredentials;
+
+    #[test]
+    fn credentials_are_never_in_the_stored_documents() {
+        let customer = Customer {
+            id: Some("c".into()),
+            user_credentials: Some(UserCredentials { user_name: Some("admin".into()), password: Some("s3cret!".into()) }),
+            ..Default::default()
+        };
+        let record = CustomerRecord::from_customer(&customer);
+        assert!(!record.doc.contains("s3cret!") && !record.list_json.contains("s3cret!"));
+        assert!(record.doc.contains("\"id\":\"c\""));
+    }
 }
