@@ -157,7 +157,8 @@ impl ClientBuilder {
     /// ```
     pub fn build(self) -> Result<Client, Error> {
         let base = links::parse_base(&self.base_url)?;
-        let credentials = self.credentials.ok_or_else(|| Error::Token("no token or token provider was given".into()))?;
+        let credentials =
+            self.credentials.ok_or_else(|| Error::Token("no token or token provider was given".into()))?;
         let http = match self.http {
             Some(http) => http,
             // The API never redirects; following one could carry the token or a request

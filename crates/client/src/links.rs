@@ -77,8 +77,14 @@ mod tests {
     #[test]
     fn a_base_path_prefix_is_kept() {
         let b = base("https://gw.example.com/partner-center/");
-        assert_eq!(resolve(&b, "/customers?size=1").unwrap().as_str(), "https://gw.example.com/partner-center/v1/customers?size=1");
-        assert_eq!(endpoint(&b, &["customers", "a b"]).as_str(), "https://gw.example.com/partner-center/v1/customers/a%20b");
+        assert_eq!(
+            resolve(&b, "/customers?size=1").unwrap().as_str(),
+            "https://gw.example.com/partner-center/v1/customers?size=1"
+        );
+        assert_eq!(
+            endpoint(&b, &["customers", "a b"]).as_str(),
+            "https://gw.example.com/partner-center/v1/customers/a%20b"
+        );
         assert_eq!(endpoint(&base("http://h"), &["customers"]).as_str(), "http://h/v1/customers");
     }
 

@@ -52,16 +52,19 @@ async fn filters_select_by_name_domain_and_reseller() {
         customers.iter().filter(|c| fold_key(c.company_name()).starts_with(&p)).map(|c| c.id.clone().unwrap()).collect()
     };
     for prefix in ["alpha b", "ärz", "CONTOSO", "東京", "nobody"] {
-        let got: Vec<Customer> = client.list(&ListQuery::new().size(3).company_name_starts_with(prefix)).try_collect().await.unwrap();
+        let got: Vec<Customer> =
+            client.list(&ListQuery::new().size(3).company_name_starts_with(prefix)).try_collect().await.unwrap();
         assert_eq!(ids(&got).into_iter().collect::<BTreeSet<_>>(), by_name(prefix), "name prefix {prefix}");
         assert_eq!(got.len(), by_name(prefix).len(), "name prefix {prefix}: repeats");
     }
 
     let domain = customers[7].domain().to_string();
-    let got: Vec<Customer> = client.list(&ListQuery::new().domain_starts_with(&domain[..12])).try_collect().await.unwrap();
+    let got: Vec<Customer> =
+        client.list(&ListQuery::new().domain_starts_with(&domain[..12])).try_collect().await.unwrap();
     assert_eq!(ids(&got), vec![customers[7].id.clone().unwrap()]);
 
-    let got: Vec<Customer> = client.list(&ListQuery::new().size(1).indirect_reseller(&reseller)).try_collect().await.unwrap();
+    let got: Vec<Customer> =
+        client.list(&ListQuery::new().size(1).indirect_reseller(&reseller)).try_collect().await.unwrap();
     assert_eq!(ids(&got).into_iter().collect::<BTreeSet<_>>(), ids(&resold).into_iter().collect());
 }
 
@@ -136,7 +139,8 @@ async fn link_headers_cannot_replace_the_token_or_the_ids() {
     let client = support::client(&proxy.url(""), &partner);
     let got: Vec<Customer> = client.list(&ListQuery::new().size(2)).try_collect().await.unwrap();
     assert_eq!(got.len(), 4);
-    let follow = proxy.seen().into_iter().find(|s| s.path_and_query.contains("seekOperation=Next")).expect("a next page");
+    let follow =
+        proxy.seen().into_iter().find(|s| s.path_and_query.contains("seekOperation=Next")).expect("a next page");
     assert!(follow.header("ms-continuationtoken").is_some_and(|t| !t.is_empty()), "the token was sent");
     assert_eq!(follow.header("x-extra"), None, "other link headers are not sent");
     assert_eq!(follow.headers.get_all("authorization").iter().count(), 1);
@@ -161,7 +165,9 @@ async fn a_next_link_that_does_not_advance_ends_the_walk_with_an_error() {
     let proxy = Proxy::start(&server.app.url(""), move |_| {
         let pinned = pinned.clone();
         Verdict::ForwardRewriting(Box::new(move |body| {
-            let start = body.find(r#""key":"MS-ContinuationToken","value":"#).map(|i| i + r#""key":"MS-ContinuationToken","value":"#.len());
+            let start = body
+                .find(r#""key":"MS-ContinuationToken","value":"#)
+                .map(|i| i + r#""key":"MS-ContinuationToken","value":"#.len());
             match start {
                 Some(i) => {
                     let end = i + body[i..][1..].find('"').unwrap() + 2;

@@ -27,7 +27,11 @@ async fn create_then_read_the_customer_and_its_profiles() {
     assert!(client.domain_exists(&domain.to_uppercase()).await.unwrap(), "domains compare case-insensitively");
 
     let got = client.get(&id.to_uppercase()).await.unwrap();
-    assert_eq!(got, Customer { user_credentials: None, ..created.clone() }, "GET gives the created customer, without credentials");
+    assert_eq!(
+        got,
+        Customer { user_credentials: None, ..created.clone() },
+        "GET gives the created customer, without credentials"
+    );
     let company = client.company_profile(&id).await.unwrap();
     assert_eq!(company.domain.as_deref(), Some(domain.as_str()));
     assert_eq!(company.tenant_id.as_deref(), Some(id.as_str()));

@@ -20,7 +20,8 @@ fn answer(status: u16, retry_after: Option<&str>, body: &str) -> Verdict {
     Verdict::Answer { status, headers, body: body.to_string() }
 }
 
-const SERVER_ERROR: &str = r#"{"code":800003,"description":"An unexpected error occurred.","data":[],"source":"partnerd"}"#;
+const SERVER_ERROR: &str =
+    r#"{"code":800003,"description":"An unexpected error occurred.","data":[],"source":"partnerd"}"#;
 
 fn request_ids(seen: &[Seen]) -> Vec<String> {
     seen.iter().map(|s| s.header("ms-requestid").expect("MS-RequestId sent").to_string()).collect()
@@ -86,7 +87,8 @@ async fn a_lost_response_is_retried() {
     let partner = new_partner();
     insert_many(&server.app.store, &partner, 3).await;
     let proxy =
-        Proxy::start(&server.app.url(""), |s| if s.index == 0 { Verdict::ForwardThenDrop } else { Verdict::Forward }).await;
+        Proxy::start(&server.app.url(""), |s| if s.index == 0 { Verdict::ForwardThenDrop } else { Verdict::Forward })
+            .await;
     let client = support::client(&proxy.url(""), &partner);
     let page = client.list_page(&ListQuery::new()).await.unwrap();
     assert_eq!(page.items.len(), 3);
@@ -185,7 +187,8 @@ async fn persistent_throttling_ends_in_a_throttled_error() {
     let body = r#"{"statusCode": 429, "message": "Rate limit is exceeded. Try again in 0 seconds."}"#;
     let proxy = Proxy::start(&server.app.url(""), move |_| answer(429, Some("0"), body)).await;
     let policy = RetryPolicy { max_throttled_retries: 2, ..support::fast_retries() };
-    let client = Client::builder().base_url(proxy.url("")).token(token(&new_partner())).retry_policy(policy).build().unwrap();
+    let client =
+        Client::builder().base_url(proxy.url("")).token(token(&new_partner())).retry_policy(policy).build().unwrap();
     let err = client.list_page(&ListQuery::new()).await.unwrap_err();
     match err {
         Error::Throttled { retry_after, message } => {
@@ -271,7 +274,8 @@ async fn the_servers_rate_limit_is_a_typed_throttle() {
     let server = support::server_with(config).await;
     let partner = new_partner();
     let policy = RetryPolicy { max_throttled_retries: 0, ..support::fast_retries() };
-    let client = Client::builder().base_url(server.app.url("")).token(token(&partner)).retry_policy(policy).build().unwrap();
+    let client =
+        Client::builder().base_url(server.app.url("")).token(token(&partner)).retry_policy(policy).build().unwrap();
     client.list_page(&ListQuery::new()).await.unwrap();
     match client.list_page(&ListQuery::new()).await.unwrap_err() {
         Error::Throttled { retry_after: Some(wait), message } => {

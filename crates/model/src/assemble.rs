@@ -49,7 +49,10 @@ pub fn assemble(input: &Customer, ids: NewIds) -> Customer {
         relationship_to_partner: Some(Relationship::Reseller),
         allow_delegated_access: Some(input.allow_delegated_access.unwrap_or(true)),
         user_credentials: None,
-        associated_partner_id: input.associated_partner_id.as_deref().map(|p| crate::parse_guid(p).unwrap_or_else(|| p.to_string())),
+        associated_partner_id: input
+            .associated_partner_id
+            .as_deref()
+            .map(|p| crate::parse_guid(p).unwrap_or_else(|| p.to_string())),
         custom_domains: Some(domain.into_iter().collect()),
         links: None,
         attributes: None,
@@ -71,7 +74,8 @@ pub fn set_resource_members(customer: &mut Customer, etag: &str) {
     }
     if let Some(billing) = customer.billing_profile.as_mut() {
         billing.links = Some(ResourceLinks::self_only(format!("/customers/{id}/profiles/billing")));
-        billing.attributes = Some(Attributes { etag: Some(etag.to_string()), object_type: Some("CustomerBillingProfile".into()) });
+        billing.attributes =
+            Some(Attributes { etag: Some(etag.to_string()), object_type: Some("CustomerBillingProfile".into()) });
     }
 }
 

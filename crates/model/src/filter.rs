@@ -144,14 +144,20 @@ mod tests {
             let f = Filter::parse_json(text).unwrap();
             assert_eq!(f, Filter { field: FilterField::CompanyName, value: "cont".into() }, "{text}");
         }
-        assert_eq!(Filter::parse_json(r#"{"Field":"DefaultDomainName","Value":"a"}"#).unwrap().field, FilterField::Domain);
+        assert_eq!(
+            Filter::parse_json(r#"{"Field":"DefaultDomainName","Value":"a"}"#).unwrap().field,
+            FilterField::Domain
+        );
     }
 
     #[test]
     fn refusals_carry_their_codes() {
         assert_eq!(Filter::parse_json("{oops").unwrap_err().code(), 800002);
         assert_eq!(Filter::parse_json(r#"{"Field":"Email","Value":"a"}"#).unwrap_err().code(), 2000);
-        assert_eq!(Filter::parse_json(r#"{"Field":"Domain","Value":"a","Operator":"equals"}"#).unwrap_err().code(), 2000);
+        assert_eq!(
+            Filter::parse_json(r#"{"Field":"Domain","Value":"a","Operator":"equals"}"#).unwrap_err().code(),
+            2000
+        );
         let long = format!(r#"{{"Field":"Domain","Value":"{}"}}"#, "a".repeat(257));
         assert_eq!(Filter::parse_json(&long).unwrap_err(), FilterError::TooLong);
         let ok = format!(r#"{{"Field":"Domain","Value":"{}"}}"#, "ä".repeat(256));

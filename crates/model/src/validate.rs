@@ -107,7 +107,9 @@ fn address_limits(a: &Address, at: &str) -> Check {
         optional_text(value, &format!("{at}.{member}"), 0, MAX_TEXT)?;
     }
     if let Some(phone) = a.phone_number.as_deref().filter(|p| !p.is_empty()) {
-        if !phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) || !phone.chars().any(|c| c.is_ascii_digit()) {
+        if !phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+            || !phone.chars().any(|c| c.is_ascii_digit())
+        {
             return Err(invalid(&format!("{at}.phoneNumber"), "must contain only digits, spaces and + - ( ) ."));
         }
     }
@@ -121,7 +123,9 @@ fn registration_number(number: &Option<String>, country: &str) -> Check {
     let needed = REGISTRATION_COUNTRIES.contains(&country.to_ascii_uppercase().as_str());
     match (needed, given) {
         (true, false) => Err(invalid(member, format!("is required for customers in {}", country.to_ascii_uppercase()))),
-        (false, true) => Err(invalid(member, format!("is not accepted for customers in {}", country.to_ascii_uppercase()))),
+        (false, true) => {
+            Err(invalid(member, format!("is not accepted for customers in {}", country.to_ascii_uppercase())))
+        }
         _ => optional_text(number, member, 0, 50),
     }
 }
@@ -142,7 +146,14 @@ fn initial_domain(domain: &str, member: &str) -> Check {
 fn email_address(email: &str, member: &str) -> Check {
     length(email, member, 3, 254)?;
     match email.split_once('@') {
-        Some((local, host)) if !local.is_empty() && host.contains('.') && !host.contains('@') && !email.contains(char::is_whitespace) => Ok(()),
+        Some((local, host))
+            if !local.is_empty()
+                && host.contains('.')
+                && !host.contains('@')
+                && !email.contains(char::is_whitespace) =>
+        {
+            Ok(())
+        }
         _ => Err(invalid(member, "must be an email address")),
     }
 }
@@ -152,7 +163,8 @@ fn language_tag(tag: &str, member: &str) -> Check {
     let ok = tag.len() <= 35
         && tag.split('-').enumerate().all(|(i, part)| {
             let n = part.len();
-            (if i == 0 { (2..=3).contains(&n) } else { (1..=8).contains(&n) }) && part.chars().all(|c| c.is_ascii_alphanumeric())
+            (if i == 0 { (2..=3).contains(&n) } else { (1..=8).contains(&n) })
+                && part.chars().all(|c| c.is_ascii_alphanumeric())
         });
     if ok {
         Ok(())
@@ -229,7 +241,11 @@ mod tests {
             ("/billingProfile/culture", json!("english please"), "billingProfile.culture"),
             ("/billingProfile/defaultAddress/country", json!("USA"), "billingProfile.defaultAddress.country"),
             ("/billingProfile/defaultAddress/postalCode", json!(""), "billingProfile.defaultAddress.postalCode"),
-            ("/billingProfile/defaultAddress/addressLine1", json!("x".repeat(201)), "billingProfile.defaultAddress.addressLine1"),
+            (
+                "/billingProfile/defaultAddress/addressLine1",
+                json!("x".repeat(201)),
+                "billingProfile.defaultAddress.addressLine1",
+            ),
             ("/billingProfile/companyName", json!("Contoso\u{0}"), "billingProfile.companyName"),
             ("/billingProfile/defaultAddress/city", json!("Red\nmond"), "billingProfile.defaultAddress.city"),
         ];

@@ -172,9 +172,9 @@ fn local_name(qname: &[u8]) -> String {
 
 /// `i:nil="true"` is how .NET's serializers write a null member.
 fn is_nil(e: &quick_xml::events::BytesStart) -> bool {
-    e.attributes().flatten().any(|a| {
-        local_name(a.key.as_ref()) == "nil" && a.value.as_ref().eq_ignore_ascii_case(b"true")
-    })
+    e.attributes()
+        .flatten()
+        .any(|a| local_name(a.key.as_ref()) == "nil" && a.value.as_ref().eq_ignore_ascii_case(b"true"))
 }
 
 #[cfg(test)]
@@ -203,7 +203,10 @@ mod tests {
     fn dtds_are_refused_and_nil_is_null() {
         let bomb = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><Customer><id>&lol;</id></Customer>"#;
         assert_eq!(from_xml(bomb), Err(XmlError::Dtd));
-        let v = from_xml(r#"<Customer xmlns:i="x"><ID i:nil="true"/><CustomDomains><d>a</d><d>b</d></CustomDomains></Customer>"#).unwrap();
+        let v = from_xml(
+            r#"<Customer xmlns:i="x"><ID i:nil="true"/><CustomDomains><d>a</d><d>b</d></CustomDomains></Customer>"#,
+        )
+        .unwrap();
         assert_eq!(v, json!({"id": null, "customDomains": ["a", "b"]}));
         assert!(matches!(from_xml("<a><b></a>"), Err(XmlError::Malformed(_))));
         assert!(matches!(from_xml(&"<a>".repeat(40)), Err(XmlError::TooDeep)));

@@ -10,24 +10,90 @@ use rand::{Rng, SeedableRng};
 pub const DEMO_PARTNER: &str = "c0ffee00-0000-4000-8000-000000000001";
 
 const STEMS: &[&str] = &[
-    "Contoso", "Contoso Pharma", "Contour", "Fabrikam", "Fabrikam Fiber", "Northwind", "Northwind Traders",
-    "Adventure Works", "Tailspin Toys", "Wide World Importers", "Litware", "Proseware", "Woodgrove",
-    "Alpine Ski House", "Coho Winery", "Margie's Travel", "Trey Research", "Lamna Healthcare", "Fourth Coffee",
-    "Blue Yonder Airlines", "City Power & Light", "Graphic Design Institute", "Humongous Insurance",
-    "Lucerne Publishing", "Relecloud", "School of Fine Art", "VanArsdel", "Wingtip Toys", "Best For You Organics",
-    "Ärzte", "Ärztekammer", "Müller", "Müllerei", "Société Générale des Eaux", "Østergaard", "Zürich Consulting",
-    "Café Olé", "Łódź Logistics", "São Paulo Digital", "Ñandú Software", "Þór Systems", "Çelik Yapı", "東京システム",
-    "Δέλτα Ενέργεια", "Новые Технологии", "Ångström Labs", "École Numérique", "Smørrebrød Catering",
+    "Contoso",
+    "Contoso Pharma",
+    "Contour",
+    "Fabrikam",
+    "Fabrikam Fiber",
+    "Northwind",
+    "Northwind Traders",
+    "Adventure Works",
+    "Tailspin Toys",
+    "Wide World Importers",
+    "Litware",
+    "Proseware",
+    "Woodgrove",
+    "Alpine Ski House",
+    "Coho Winery",
+    "Margie's Travel",
+    "Trey Research",
+    "Lamna Healthcare",
+    "Fourth Coffee",
+    "Blue Yonder Airlines",
+    "City Power & Light",
+    "Graphic Design Institute",
+    "Humongous Insurance",
+    "Lucerne Publishing",
+    "Relecloud",
+    "School of Fine Art",
+    "VanArsdel",
+    "Wingtip Toys",
+    "Best For You Organics",
+    "Ärzte",
+    "Ärztekammer",
+    "Müller",
+    "Müllerei",
+    "Société Générale des Eaux",
+    "Østergaard",
+    "Zürich Consulting",
+    "Café Olé",
+    "Łódź Logistics",
+    "São Paulo Digital",
+    "Ñandú Software",
+    "Þór Systems",
+    "Çelik Yapı",
+    "東京システム",
+    "Δέλτα Ενέργεια",
+    "Новые Технологии",
+    "Ångström Labs",
+    "École Numérique",
+    "Smørrebrød Catering",
 ];
 const SECTORS: &[&str] = &[
-    "", "Healthcare", "Logistics", "Bank", "Consulting", "Software", "Foods", "Energy", "Retail", "Legal",
-    "Architects", "Robotics", "Media", "Insurance", "Textiles", "Partners", "Group", "Holdings",
+    "",
+    "Healthcare",
+    "Logistics",
+    "Bank",
+    "Consulting",
+    "Software",
+    "Foods",
+    "Energy",
+    "Retail",
+    "Legal",
+    "Architects",
+    "Robotics",
+    "Media",
+    "Insurance",
+    "Textiles",
+    "Partners",
+    "Group",
+    "Holdings",
 ];
-const SUFFIXES: &[&str] = &["", "Ltd", "GmbH", "Inc.", "S.A.", "AB", "Oy", "KK", "LLC", "Pty Ltd", "SARL", "B.V.", "AG", "S.p.A."];
+const SUFFIXES: &[&str] =
+    &["", "Ltd", "GmbH", "Inc.", "S.A.", "AB", "Oy", "KK", "LLC", "Pty Ltd", "SARL", "B.V.", "AG", "S.p.A."];
 const CITIES: &[(&str, &str, &str)] = &[
-    ("US", "Redmond", "98052"), ("US", "New York", "10001"), ("DE", "München", "80331"), ("FR", "Paris", "75002"),
-    ("GB", "London", "EC1A 1BB"), ("SE", "Göteborg", "41101"), ("JP", "Tokyo", "100-0001"), ("BR", "São Paulo", "01000-000"),
-    ("ES", "Málaga", "29001"), ("DK", "Aarhus", "8000"), ("PL", "Łódź", "90-001"), ("NL", "Utrecht", "3511"),
+    ("US", "Redmond", "98052"),
+    ("US", "New York", "10001"),
+    ("DE", "München", "80331"),
+    ("FR", "Paris", "75002"),
+    ("GB", "London", "EC1A 1BB"),
+    ("SE", "Göteborg", "41101"),
+    ("JP", "Tokyo", "100-0001"),
+    ("BR", "São Paulo", "01000-000"),
+    ("ES", "Málaga", "29001"),
+    ("DK", "Aarhus", "8000"),
+    ("PL", "Łódź", "90-001"),
+    ("NL", "Utrecht", "3511"),
 ];
 
 /// Generates customers deterministically from `seed`; domains are unique within one
@@ -58,7 +124,8 @@ impl Generator {
         let domain = format!("{}{}{}.onmicrosoft.com", domain_stem(stem), self.tag, base36(n));
         let (country, city, postal) = CITIES[self.rng.gen_range(0..CITIES.len())];
         let first = pick(&mut self.rng, &["Ada", "Björn", "Chloé", "Dmitri", "Eun-ji", "Farah", "Giulia", "Hiro"]);
-        let last = pick(&mut self.rng, &["Lovelace", "Åkesson", "Dubois", "Ivanov", "Kim", "Haddad", "Rossi", "Tanaka"]);
+        let last =
+            pick(&mut self.rng, &["Lovelace", "Åkesson", "Dubois", "Ivanov", "Kim", "Haddad", "Rossi", "Tanaka"]);
         let address = Address {
             country: Some(country.into()),
             city: Some(city.into()),
@@ -70,7 +137,11 @@ impl Generator {
             ..Default::default()
         };
         let input = Customer {
-            company_profile: Some(CompanyProfile { domain: Some(domain.clone()), company_name: Some(name.clone()), ..Default::default() }),
+            company_profile: Some(CompanyProfile {
+                domain: Some(domain.clone()),
+                company_name: Some(name.clone()),
+                ..Default::default()
+            }),
             billing_profile: Some(BillingProfile {
                 first_name: Some(first.into()),
                 last_name: Some(last.into()),
@@ -89,8 +160,13 @@ impl Generator {
 
 /// Up to 12 lowercase ASCII letters from a stem, so the domain prefix stays under 27.
 fn domain_stem(stem: &str) -> String {
-    let s: String = stem.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).take(12).collect();
-    if s.is_empty() { "tenant".into() } else { s }
+    let s: String =
+        stem.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).take(12).collect();
+    if s.is_empty() {
+        "tenant".into()
+    } else {
+        s
+    }
 }
 
 fn base36(mut n: u64) -> String {

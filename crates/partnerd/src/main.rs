@@ -10,7 +10,8 @@ async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PARTNERD_LOG").unwrap_or_else(|_| "partnerd=info,partnerd_server=info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("PARTNERD_LOG")
+                .unwrap_or_else(|_| "partnerd=info,partnerd_server=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -134,12 +134,20 @@ async fn filtered_lists_and_exports_agree() {
         let out = s.cli(&["export", "--output", jsonl_path.to_str().unwrap(), "--size", "4", flag, value]).await;
         assert_eq!(out.code, 0, "{}", out.stderr);
         assert_eq!(jsonl(&jsonl_path), expected, "{flag} {value}: export and list differ");
-        assert_eq!(out.stderr, format!("exported {} customers to {}\n", expected.len(), jsonl_path.display()), "no progress bar when piped");
+        assert_eq!(
+            out.stderr,
+            format!("exported {} customers to {}\n", expected.len(), jsonl_path.display()),
+            "no progress bar when piped"
+        );
 
         let csv_path = dir.path().join("export.csv");
         let out = s.cli(&["export", "--output", csv_path.to_str().unwrap(), flag, value]).await;
         assert_eq!(out.code, 0, "{}", out.stderr);
-        assert_eq!(csv_records(&std::fs::read_to_string(&csv_path).unwrap()), csv_expected(&expected), "{flag} {value}");
+        assert_eq!(
+            csv_records(&std::fs::read_to_string(&csv_path).unwrap()),
+            csv_expected(&expected),
+            "{flag} {value}"
+        );
         assert!(!dir.path().join("export.csv.partnerd-export").exists(), "checkpoint removed when done");
     }
 }
@@ -188,7 +196,9 @@ async fn an_interrupted_export_resumes() {
     assert!(second.stderr.starts_with("resuming the export"), "{}", second.stderr);
     let resumed: Vec<_> = proxy.seen().into_iter().skip(before).collect();
     assert_eq!(resumed.len(), 3, "pages 3 to 5 only");
-    assert!(resumed[0].path_and_query.contains("seekOperation=Next") && resumed[0].header("ms-continuationtoken").is_some());
+    assert!(
+        resumed[0].path_and_query.contains("seekOperation=Next") && resumed[0].header("ms-continuationtoken").is_some()
+    );
     assert_eq!(jsonl(&path), all, "every customer once, in order");
 
     let again = cli(&proxy.url(""), &tok, &args).await;
@@ -230,7 +240,10 @@ async fn ctrl_c_stops_an_export_that_a_rerun_finishes() {
     let out = child.wait_with_output().await.unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert_eq!(stderr, "error: export interrupted after 10 customers (run the same command again to resume): stopped by Ctrl-C\n");
+    assert_eq!(
+        stderr,
+        "error: export interrupted after 10 customers (run the same command again to resume): stopped by Ctrl-C\n"
+    );
     assert_eq!(jsonl(&path), all[..10]);
 
     let rerun = cli(&proxy.url(""), &token(&s.partner), &args).await;
@@ -263,7 +276,8 @@ async fn an_export_waits_out_throttling() {
     .await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("all.csv");
-    let out = cli(&proxy.url(""), &token(&s.partner), &["export", "--output", path.to_str().unwrap(), "--size", "6"]).await;
+    let out =
+        cli(&proxy.url(""), &token(&s.partner), &["export", "--output", path.to_str().unwrap(), "--size", "6"]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(csv_records(&std::fs::read_to_string(&path).unwrap()), csv_expected(&s.listed(ListQuery::new()).await));
     let (_, _, throttled, hammered) = *state.lock().unwrap();
@@ -285,7 +299,8 @@ async fn an_export_completes_under_the_servers_rate_limit() {
     let proxy = Proxy::start(&s.app.url(""), |_| Verdict::Forward).await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("all.jsonl");
-    let out = cli(&proxy.url(""), &token(&s.partner), &["export", "--output", path.to_str().unwrap(), "--size", "2"]).await;
+    let out =
+        cli(&proxy.url(""), &token(&s.partner), &["export", "--output", path.to_str().unwrap(), "--size", "2"]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let exported: Vec<String> = jsonl(&path).into_iter().map(|c| c.id.unwrap()).collect();
     let expected: HashSet<String> = customers.into_iter().map(|c| c.id.unwrap()).collect();
@@ -311,7 +326,11 @@ async fn single_customer_commands() {
     let got = s.cli(&["get", &id, "--output", "json"]).await;
     assert_eq!(serde_json::from_str::<Customer>(&got.stdout).unwrap(), Customer { user_credentials: None, ..customer });
     let table = s.cli(&["get", &id, "--output", "table"]).await;
-    assert!(table.stdout.lines().any(|l| l.starts_with("Domain ") && l.ends_with(&format!(" {domain}"))), "{}", table.stdout);
+    assert!(
+        table.stdout.lines().any(|l| l.starts_with("Domain ") && l.ends_with(&format!(" {domain}"))),
+        "{}",
+        table.stdout
+    );
     let first = table.stdout.lines().next().unwrap();
     let col = first.len() - first["Id".len()..].trim_start().len();
     let aligned = |l: &str| l[..col].ends_with("  ") && !l[col..].starts_with(' ');
@@ -327,7 +346,10 @@ async fn single_customer_commands() {
     assert_eq!((removed.code, removed.stdout.as_str()), (0, ""), "{}", removed.stderr);
     let gone = s.cli(&["get", &id]).await;
     assert_eq!(gone.code, 3);
-    assert_eq!(gone.stderr, format!("error: getting customer {id}: HTTP 404, code 1000: The customer was not found.\n"));
+    assert_eq!(
+        gone.stderr,
+        format!("error: getting customer {id}: HTTP 404, code 1000: The customer was not found.\n")
+    );
 
     assert_eq!(s.cli(&["delete", &second_id]).await.code, 0);
     assert_eq!(s.cli(&["delete", &second_id]).await.code, 3);
@@ -381,7 +403,8 @@ async fn a_create_repeated_with_its_request_id_is_replayed() {
     let args = ["create", "--file", file.to_str().unwrap(), "--request-id", rid, "--output", "json"];
     let (first, again) = (s.cli(&args).await, s.cli(&args).await);
     assert_eq!((first.code, again.code), (0, 0), "{} {}", first.stderr, again.stderr);
-    let (a, b): (Customer, Customer) = (serde_json::from_str(&first.stdout).unwrap(), serde_json::from_str(&again.stdout).unwrap());
+    let (a, b): (Customer, Customer) =
+        (serde_json::from_str(&first.stdout).unwrap(), serde_json::from_str(&again.stdout).unwrap());
     assert_eq!(a, b, "same customer, same password");
     assert_eq!(s.listed(ListQuery::new()).await.len(), 1);
 }

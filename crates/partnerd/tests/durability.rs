@@ -58,7 +58,12 @@ async fn acknowledged_creates_survive_sigkill() {
     }
     // Every stored customer is whole: listed, readable, and consistent with its list item.
     let (ids, _) = walk(&app, &partner, "/v1/customers?size=500").await;
-    assert!(ids.len() >= acked.len() && ids.len() <= acked.len() + WRITERS, "{} stored, {} acknowledged", ids.len(), acked.len());
+    assert!(
+        ids.len() >= acked.len() && ids.len() <= acked.len() + WRITERS,
+        "{} stored, {} acknowledged",
+        ids.len(),
+        acked.len()
+    );
     for id in &ids {
         let res = app.get(&partner, &format!("/v1/customers/{id}")).send().await.unwrap();
         assert_eq!(res.status(), 200);

@@ -60,7 +60,13 @@ async fn stored_ids(url: &str, partner: &PartnerId) -> HashSet<String> {
     rows.expect("ids").iter().map(|r| r.get(0)).collect()
 }
 
-async fn post(http: &reqwest::Client, server: &Server, partner: &PartnerId, request_id: &str, body: &Value) -> Response {
+async fn post(
+    http: &reqwest::Client,
+    server: &Server,
+    partner: &PartnerId,
+    request_id: &str,
+    body: &Value,
+) -> Response {
     http.post(server.url("/v1/customers"))
         .bearer_auth(token(partner))
         .header("MS-RequestId", request_id)
@@ -189,15 +195,21 @@ async fn terminate_backends(admin: &tokio_postgres::Client) -> Vec<i32> {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    admin.execute("SELECT pg_terminate_backend(pid) FROM unnest($1::int4[]) AS pid", &[&pids]).await.expect("terminate");
+    admin
+        .execute("SELECT pg_terminate_backend(pid) FROM unnest($1::int4[]) AS pid", &[&pids])
+        .await
+        .expect("terminate");
     pids
 }
 
 /// Waits until these backends have exited, so none dies after the test moves on.
 async fn wait_gone(admin: &tokio_postgres::Client, pids: &[i32]) {
     for _ in 0..1000 {
-        let left: i64 =
-            admin.query_one("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1)", &[&pids]).await.unwrap().get(0);
+        let left: i64 = admin
+            .query_one("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1)", &[&pids])
+            .await
+            .unwrap()
+            .get(0);
         if left == 0 {
             return;
         }
@@ -312,7 +324,8 @@ async fn with_the_database_down_requests_get_503_and_work_again_when_it_is_back(
     let (proxy, server) = behind_proxy(&url, 3).await;
     let http = http();
     // Fill the pool, so the outage also finds connections that were open.
-    let (a, b, c) = tokio::join!(list(&http, &server, &partner), list(&http, &server, &partner), list(&http, &server, &partner));
+    let (a, b, c) =
+        tokio::join!(list(&http, &server, &partner), list(&http, &server, &partner), list(&http, &server, &partner));
     assert_eq!([a.status(), b.status(), c.status()], [200, 200, 200]);
 
     proxy.set(State::Down);

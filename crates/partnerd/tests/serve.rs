@@ -44,7 +44,10 @@ async fn demo_data_once_then_a_graceful_stop() {
         }
         let addr = banner.iter().find_map(|l| l.strip_prefix("partnerd listening on http://")).unwrap().to_string();
         let curl = banner.last().unwrap();
-        assert!(curl.contains("Authorization: Bearer ey") && curl.contains(&format!("http://{addr}/v1/customers")), "{curl}");
+        assert!(
+            curl.contains("Authorization: Bearer ey") && curl.contains(&format!("http://{addr}/v1/customers")),
+            "{curl}"
+        );
         // The printed token works: the demo partner has exactly 37 customers, each time.
         let bearer = token(&[]);
         let body: serde_json::Value = reqwest::Client::new()

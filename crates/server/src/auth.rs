@@ -66,10 +66,14 @@ struct Claims {
 impl Verifier {
     pub fn new(config: &AuthConfig) -> Result<Verifier, String> {
         let (keys, issuer, audience) = match config {
-            AuthConfig::Development => {
-                (Keys::Single(DecodingKey::from_secret(DEV_SECRET.as_bytes()), Algorithm::HS256), DEV_ISSUER, DEV_AUDIENCE)
+            AuthConfig::Development => (
+                Keys::Single(DecodingKey::from_secret(DEV_SECRET.as_bytes()), Algorithm::HS256),
+                DEV_ISSUER,
+                DEV_AUDIENCE,
+            ),
+            AuthConfig::Production { key, issuer, audience } => {
+                (production_keys(key)?, issuer.as_str(), audience.as_str())
             }
-            AuthConfig::Production { key, issuer, audience } => (production_keys(key)?, issuer.as_str(), audience.as_str()),
         };
         // The algorithm list is set per key at verification; this one is only the template.
         let mut validation = Validation::new(Algorithm::HS256);
@@ -84,13 +88,15 @@ impl Verifier {
     /// The partner a token speaks for, or why it is refused. Each key verifies only the one
     /// algorithm it is for, so `alg: none` or an algorithm switch never passes.
     pub fn verify(&self, token: &str) -> Result<PartnerId, ApiError> {
-        let invalid = |e: jsonwebtoken::errors::Error| ApiError::unauthorized(format!("The bearer token is not valid: {e}."));
+        let invalid =
+            |e: jsonwebtoken::errors::Error| ApiError::unauthorized(format!("The bearer token is not valid: {e}."));
         let (key, alg) = match &self.keys {
             Keys::Single(key, alg) => (key, *alg),
             Keys::ByKid(keys) => {
                 let kid = jsonwebtoken::decode_header(token).map_err(invalid)?.kid;
                 let found = kid.as_ref().and_then(|k| keys.get(k));
-                let (key, alg) = found.ok_or_else(|| ApiError::unauthorized("The bearer token's kid names no configured key."))?;
+                let (key, alg) =
+                    found.ok_or_else(|| ApiError::unauthorized("The bearer token's kid names no configured key."))?;
                 (key, *alg)
             }
         };
@@ -108,7 +114,9 @@ fn production_keys(key: &KeyConfig) -> Result<Keys, String> {
             Err("the development secret cannot be used in production".into())
         }
         KeyConfig::Hs256Secret(secret) if secret.len() < 32 => Err("an HS256 secret needs at least 32 bytes".into()),
-        KeyConfig::Hs256Secret(secret) => Ok(Keys::Single(DecodingKey::from_secret(secret.as_bytes()), Algorithm::HS256)),
+        KeyConfig::Hs256Secret(secret) => {
+            Ok(Keys::Single(DecodingKey::from_secret(secret.as_bytes()), Algorithm::HS256))
+        }
         KeyConfig::PublicKeyPem(pem) => DecodingKey::from_rsa_pem(pem.as_bytes())
             .map(|k| Keys::Single(k, Algorithm::RS256))
             .or_else(|_| DecodingKey::from_ec_pem(pem.as_bytes()).map(|k| Keys::Single(k, Algorithm::ES256)))
@@ -126,7 +134,9 @@ fn jwks_keys(document: &str) -> Result<HashMap<String, (DecodingKey, Algorithm)>
         let kid = jwk.common.key_id.clone().ok_or("every JWKS key needs a kid")?;
         let alg = match (&jwk.algorithm, jwk.common.key_algorithm) {
             (AlgorithmParameters::RSA(_), None | Some(KeyAlgorithm::RS256)) => Algorithm::RS256,
-            (AlgorithmParameters::EllipticCurve(p), None | Some(KeyAlgorithm::ES256)) if p.curve == EllipticCurve::P256 => {
+            (AlgorithmParameters::EllipticCurve(p), None | Some(KeyAlgorithm::ES256))
+                if p.curve == EllipticCurve::P256 =>
+            {
                 Algorithm::ES256
             }
             _ => return Err(format!("JWKS key '{kid}' is not an RS256 or ES256 (P-256) key")),

@@ -43,9 +43,9 @@ impl<S: Send + Sync> FromRequest<S> for Body {
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
         let format = format_of(&req)?;
-        let bytes = to_bytes(req.into_body(), MAX_BODY_BYTES).await.map_err(|_| {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, 800002, "The body is larger than 1 MiB.")
-        })?;
+        let bytes = to_bytes(req.into_body(), MAX_BODY_BYTES)
+            .await
+            .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, 800002, "The body is larger than 1 MiB."))?;
         let mut value = match format {
             Format::Json => serde_json::from_slice::<Value>(&bytes)
                 .map_err(|e| ApiError::invalid(format!("The body is not valid JSON: {e}.")))?,

@@ -53,9 +53,14 @@ fn field_code(f: FilterField) -> u8 {
 }
 
 fn field_from_code(c: u8) -> Option<FilterField> {
-    [FilterField::CompanyName, FilterField::Domain, FilterField::IndirectReseller, FilterField::IndirectCloudSolutionProvider]
-        .get(c as usize)
-        .copied()
+    [
+        FilterField::CompanyName,
+        FilterField::Domain,
+        FilterField::IndirectReseller,
+        FilterField::IndirectCloudSolutionProvider,
+    ]
+    .get(c as usize)
+    .copied()
 }
 
 pub(crate) struct Sealer {

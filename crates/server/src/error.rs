@@ -97,7 +97,11 @@ impl ApiError {
         ApiError {
             retry_after: Some(retry_after),
             throttled: true,
-            ..Self::new(StatusCode::TOO_MANY_REQUESTS, 429, format!("Rate limit is exceeded. Try again in {retry_after} seconds."))
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                429,
+                format!("Rate limit is exceeded. Try again in {retry_after} seconds."),
+            )
         }
     }
 }

@@ -69,7 +69,13 @@ pub(crate) async fn apply(
 }
 
 /// The idempotency record for this request, when the client sent an MS-RequestId.
-fn record(state: &AppState, ids: &RequestIds, method: &Method, identity: &[&str], outcome: &Outcome) -> Option<Idempotency> {
+fn record(
+    state: &AppState,
+    ids: &RequestIds,
+    method: &Method,
+    identity: &[&str],
+    outcome: &Outcome,
+) -> Option<Idempotency> {
     let request_id = ids.client_request_id.clone()?;
     let mut hash = Sha256::new();
     hash.update(method.as_str());

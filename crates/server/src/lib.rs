@@ -4,8 +4,8 @@
 //! [`serve`] runs it on a listener until a shutdown signal, letting in-flight requests finish.
 
 pub mod auth;
-mod config;
 mod body;
+mod config;
 mod continuation;
 mod credentials;
 mod error;

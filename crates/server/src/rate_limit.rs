@@ -80,7 +80,11 @@ pub(crate) async fn report(mut req: Request, next: Next) -> Response {
     let standing = *slot.0.lock().expect("standing slot");
     if let Some(s) = standing {
         let headers = res.headers_mut();
-        for (name, value) in [("ratelimit-limit", s.limit as u64), ("ratelimit-remaining", s.remaining as u64), ("ratelimit-reset", s.reset)] {
+        for (name, value) in [
+            ("ratelimit-limit", s.limit as u64),
+            ("ratelimit-remaining", s.remaining as u64),
+            ("ratelimit-reset", s.reset),
+        ] {
             headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
         }
     }

@@ -60,10 +60,22 @@ store_test!(every_bad_token_gets_401, |db| {
         ("alg none", Some(format!("Bearer {unsigned}"))),
         ("wrong secret", Some(format!("Bearer {}", sign(&base, "another-secret-another-secret-1234")))),
         ("expired", Some(format!("Bearer {}", sign(&with(base.clone(), "exp", json!(now() - 3600)), DEV_SECRET)))),
-        ("not yet valid", Some(format!("Bearer {}", sign(&with(base.clone(), "nbf", json!(now() + 3600)), DEV_SECRET)))),
+        (
+            "not yet valid",
+            Some(format!("Bearer {}", sign(&with(base.clone(), "nbf", json!(now() + 3600)), DEV_SECRET))),
+        ),
         ("no exp", Some(format!("Bearer {}", sign(&without(base.clone(), "exp"), DEV_SECRET)))),
-        ("wrong audience", Some(format!("Bearer {}", sign(&with(base.clone(), "aud", json!("https://graph.microsoft.com")), DEV_SECRET)))),
-        ("wrong issuer", Some(format!("Bearer {}", sign(&with(base.clone(), "iss", json!("https://evil.example")), DEV_SECRET)))),
+        (
+            "wrong audience",
+            Some(format!(
+                "Bearer {}",
+                sign(&with(base.clone(), "aud", json!("https://graph.microsoft.com")), DEV_SECRET)
+            )),
+        ),
+        (
+            "wrong issuer",
+            Some(format!("Bearer {}", sign(&with(base.clone(), "iss", json!("https://evil.example")), DEV_SECRET))),
+        ),
         ("tid not a guid", Some(format!("Bearer {}", sign(&with(base.clone(), "tid", json!("contoso")), DEV_SECRET)))),
         ("no tid", Some(format!("Bearer {}", sign(&without(base.clone(), "tid"), DEV_SECRET)))),
     ];
@@ -97,7 +109,9 @@ store_test!(production_keys_refuse_development_tokens, |db| {
         issuer: "x".into(),
         audience: "y".into(),
     };
-    assert!(partnerd_server::AppState::new(db.open().await, Config { auth: dev_key, ..Config::default() }).await.is_err());
+    assert!(partnerd_server::AppState::new(db.open().await, Config { auth: dev_key, ..Config::default() })
+        .await
+        .is_err());
 });
 
 store_test!(partners_are_isolated, |db| {
@@ -109,7 +123,11 @@ store_test!(partners_are_isolated, |db| {
     assert_eq!(ids.len(), 3);
     for c in &theirs {
         let id = c.id.as_ref().unwrap();
-        for path in [format!("/v1/customers/{id}"), format!("/v1/customers/{id}/profiles/company"), format!("/v1/customers/{id}/profiles/billing")] {
+        for path in [
+            format!("/v1/customers/{id}"),
+            format!("/v1/customers/{id}/profiles/company"),
+            format!("/v1/customers/{id}/profiles/billing"),
+        ] {
             let res = app.get(&a, &path).send().await.unwrap();
             assert_eq!(res.status(), 404, "{path}");
             let body: Value = res.json().await.unwrap();
@@ -119,7 +137,8 @@ store_test!(partners_are_isolated, |db| {
         assert_eq!(res.status(), 404, "a foreign customer cannot be deleted");
     }
     let domain = theirs[0].domain();
-    let filter: String = form_urlencoded::byte_serialize(format!(r#"{{"Field":"Domain","Value":"{domain}"}}"#).as_bytes()).collect();
+    let filter: String =
+        form_urlencoded::byte_serialize(format!(r#"{{"Field":"Domain","Value":"{domain}"}}"#).as_bytes()).collect();
     let (ids, _) = walk(&app, &a, &format!("/v1/customers?filter={filter}")).await;
     assert!(ids.is_empty(), "filters never reach foreign rows");
 });
@@ -144,14 +163,19 @@ fn signed(alg: Algorithm, pem: &str, kid: Option<&str>, tid: &str) -> String {
 }
 
 fn production(key: KeyConfig) -> Config {
-    let auth = AuthConfig::Production { key, issuer: "https://login.example/issuer".into(), audience: DEV_AUDIENCE.into() };
+    let auth =
+        AuthConfig::Production { key, issuer: "https://login.example/issuer".into(), audience: DEV_AUDIENCE.into() };
     Config { auth, ..Config::default() }
 }
 
 store_test!(jwks_keys_are_chosen_by_kid, |db| {
     let app = TestApp::start_with(&db, production(KeyConfig::Jwks(fixture("jwks.json")))).await;
     let tid = new_partner().to_string();
-    for (alg, pem, kid) in [(Algorithm::ES256, "ec-key-1.pem", "ec-key-1"), (Algorithm::ES256, "ec-key-2.pem", "ec-key-2"), (Algorithm::RS256, "rsa-key.pem", "rsa-key")] {
+    for (alg, pem, kid) in [
+        (Algorithm::ES256, "ec-key-1.pem", "ec-key-1"),
+        (Algorithm::ES256, "ec-key-2.pem", "ec-key-2"),
+        (Algorithm::RS256, "rsa-key.pem", "rsa-key"),
+    ] {
         assert_eq!(status_with(&app, Some(signed(alg, pem, Some(kid), &tid))).await.0, 200, "{kid}");
     }
     for (name, auth) in [
@@ -171,5 +195,7 @@ store_test!(a_pem_public_key_accepts_only_its_own_algorithm, |db| {
     let tid = new_partner().to_string();
     assert_eq!(status_with(&app, Some(signed(Algorithm::RS256, "rsa-key.pem", None, &tid))).await.0, 200);
     assert_eq!(status_with(&app, Some(signed(Algorithm::ES256, "ec-key-1.pem", None, &tid))).await.0, 401);
-    assert!(partnerd_server::AppState::new(db.open().await, production(KeyConfig::Jwks("{\"keys\": []}".into()))).await.is_err());
+    assert!(partnerd_server::AppState::new(db.open().await, production(KeyConfig::Jwks("{\"keys\": []}".into())))
+        .await
+        .is_err());
 });

@@ -18,7 +18,16 @@ async fn names(app: &TestApp, partner: &partnerd_model::PartnerId, query: &str) 
         .collect()
 }
 
-const NAMES: &[&str] = &["Contoso Ltd", "contoso pharma", "Contour", "Ärzte GmbH", "ärztekammer", "Arzt Praxis", "Fabrikam", "東京システム"];
+const NAMES: &[&str] = &[
+    "Contoso Ltd",
+    "contoso pharma",
+    "Contour",
+    "Ärzte GmbH",
+    "ärztekammer",
+    "Arzt Praxis",
+    "Fabrikam",
+    "東京システム",
+];
 
 store_test!(every_spelling_of_a_company_name_filter_matches_the_same, |db| {
     let app = TestApp::start(&db).await;
@@ -34,7 +43,10 @@ store_test!(every_spelling_of_a_company_name_filter_matches_the_same, |db| {
         assert_eq!(names(&app, &partner, &format!("filter={}", encode(json))).await, expected, "{json}");
     }
     // The flattened form of the published reference.
-    assert_eq!(names(&app, &partner, "filter.field=CompanyName&filter.value=Contoso&filter.operator=9").await, expected);
+    assert_eq!(
+        names(&app, &partner, "filter.field=CompanyName&filter.value=Contoso&filter.operator=9").await,
+        expected
+    );
     // `+` is a space (the .NET and Java SDKs encode spaces that way).
     let plus = "filter=%7B%22Field%22%3A%22CompanyName%22%2C%22Value%22%3A%22contoso+ph%22%2C%22Operator%22%3A%22starts_with%22%7D";
     assert_eq!(names(&app, &partner, plus).await, vec!["contoso pharma".to_string()]);
@@ -44,7 +56,9 @@ store_test!(unicode_prefixes_match_case_insensitively, |db| {
     let app = TestApp::start(&db).await;
     let partner = new_partner();
     insert_named(&app.store, &partner, NAMES).await;
-    let f = |v: &str| format!("filter={}", encode(&format!(r#"{{"Field":"CompanyName","Value":"{v}","Operator":"starts_with"}}"#)));
+    let f = |v: &str| {
+        format!("filter={}", encode(&format!(r#"{{"Field":"CompanyName","Value":"{v}","Operator":"starts_with"}}"#)))
+    };
     assert_eq!(names(&app, &partner, &f("ärz")).await, vec!["Ärzte GmbH", "ärztekammer"]);
     assert_eq!(names(&app, &partner, &f("ÄRZTEK")).await, vec!["ärztekammer"]);
     assert_eq!(names(&app, &partner, &f("arz")).await, vec!["Arzt Praxis"]);
@@ -61,12 +75,18 @@ store_test!(domain_and_indirect_reseller_filters, |db| {
     customers.push(customer("Other", Some("b1b2c3d4-0000-4000-8000-000000000002")));
     insert(&app.store, &partner, &customers).await;
     let domain = customers[2].domain().to_string();
-    let by_domain = format!("filter={}", encode(&format!(r#"{{"Field":"Domain","Value":"{}","Operator":"starts_with"}}"#, domain[..10].to_uppercase())));
+    let by_domain = format!(
+        "filter={}",
+        encode(&format!(r#"{{"Field":"Domain","Value":"{}","Operator":"starts_with"}}"#, domain[..10].to_uppercase()))
+    );
     assert_eq!(names(&app, &partner, &by_domain).await, vec!["Mid"]);
     let synonym = format!("filter={}", encode(&format!(r#"{{"Field":"DefaultDomainName","Value":"{domain}"}}"#)));
     assert_eq!(names(&app, &partner, &synonym).await, vec!["Mid"]);
     for field in ["IndirectReseller", "IndirectCloudSolutionProvider"] {
-        let q = format!("filter={}", encode(&format!(r#"{{"Field":"{field}","Value":"{}","Operator":"starts_with"}}"#, reseller.to_lowercase())));
+        let q = format!(
+            "filter={}",
+            encode(&format!(r#"{{"Field":"{field}","Value":"{}","Operator":"starts_with"}}"#, reseller.to_lowercase()))
+        );
         assert_eq!(names(&app, &partner, &q).await, vec!["Abe", "Zed"], "{field}: ordered by company name");
     }
 });

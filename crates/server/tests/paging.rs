@@ -102,7 +102,8 @@ store_test!(a_walk_during_inserts_and_deletes_sees_every_survivor_once, |db| {
         // Between pages: delete two not-yet-deleted customers and add three new ones.
         for c in customers.iter().skip(round * 7).take(2) {
             let id = c.id.clone().unwrap();
-            let res = app.request(reqwest::Method::DELETE, &partner, &format!("/v1/customers/{id}")).send().await.unwrap();
+            let res =
+                app.request(reqwest::Method::DELETE, &partner, &format!("/v1/customers/{id}")).send().await.unwrap();
             assert_eq!(res.status(), 204);
             deleted.insert(id);
         }
@@ -125,7 +126,9 @@ store_test!(size_rules, |db| {
     let app = TestApp::start(&db).await;
     let partner = new_partner();
     insert_many(&app.store, &partner, 510).await;
-    for (query, expected) in [("", 500), ("?size=0", 500), ("?size=600", 500), ("?size=99999999999999999999", 500), ("?size=3", 3)] {
+    for (query, expected) in
+        [("", 500), ("?size=0", 500), ("?size=600", 500), ("?size=99999999999999999999", 500), ("?size=3", 3)]
+    {
         let p = page(&app, &partner, &format!("/v1/customers{query}"), None).await;
         assert_eq!(p.ids.len(), expected, "{query}");
     }

@@ -19,16 +19,28 @@ store_test!(get_by_id_and_profiles_have_their_shapes, |db| {
     let keys: Vec<&str> = full.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["id", "commerceId", "companyProfile", "billingProfile", "relationshipToPartner", "allowDelegatedAccess", "customDomains", "links", "attributes"]
+        [
+            "id",
+            "commerceId",
+            "companyProfile",
+            "billingProfile",
+            "relationshipToPartner",
+            "allowDelegatedAccess",
+            "customDomains",
+            "links",
+            "attributes"
+        ]
     );
     assert_eq!(full["links"]["self"]["uri"], format!("/customers/{id}"));
     assert_eq!(full["attributes"]["objectType"], "Customer");
     assert!(full.get("userCredentials").is_none());
-    let company: Value = app.get(&partner, &format!("/v1/customers/{id}/profiles/company")).send().await.unwrap().json().await.unwrap();
+    let company: Value =
+        app.get(&partner, &format!("/v1/customers/{id}/profiles/company")).send().await.unwrap().json().await.unwrap();
     assert_eq!(company["tenantId"], id.as_str());
     assert_eq!(company["links"]["self"]["uri"], format!("/customers/{id}/profiles/company"));
     assert_eq!(company["attributes"]["objectType"], "CustomerCompanyProfile");
-    let billing: Value = app.get(&partner, &format!("/v1/customers/{id}/profiles/billing")).send().await.unwrap().json().await.unwrap();
+    let billing: Value =
+        app.get(&partner, &format!("/v1/customers/{id}/profiles/billing")).send().await.unwrap().json().await.unwrap();
     assert_eq!(billing["attributes"]["objectType"], "CustomerBillingProfile");
     assert!(billing["attributes"]["etag"].is_string());
     assert_eq!(billing["links"]["self"]["uri"], format!("/customers/{id}/profiles/billing"));
@@ -114,27 +126,61 @@ store_test!(xml_and_text_json_match_json_and_406_otherwise, |db| {
     let partner = new_partner();
     let c = insert_many(&app.store, &partner, 3).await.remove(0);
     let id = c.id.clone().unwrap();
-    for path in ["/v1/customers?size=2".to_string(), format!("/v1/customers/{id}"), format!("/v1/customers/{id}/profiles/billing")] {
+    for path in [
+        "/v1/customers?size=2".to_string(),
+        format!("/v1/customers/{id}"),
+        format!("/v1/customers/{id}/profiles/billing"),
+    ] {
         let json: Value = app.get(&partner, &path).send().await.unwrap().json().await.unwrap();
         let res = app.get(&partner, &path).header("Accept", "application/xml").send().await.unwrap();
         assert_eq!(res.headers()["content-type"], "application/xml; charset=utf-8");
         let xml = res.text().await.unwrap();
         let back = from_xml(&xml).unwrap();
         // XML carries text; compare the same members' text.
-        let text = |v: &Value, ptr: &str| v.pointer(ptr).map(|x| x.as_str().map(str::to_string).unwrap_or(x.to_string()));
-        for ptr in ["/id", "/items/0/id", "/items/1/companyProfile/companyName", "/links/next/headers/0/key", "/totalCount", "/defaultAddress/city", "/attributes/etag"] {
+        let text =
+            |v: &Value, ptr: &str| v.pointer(ptr).map(|x| x.as_str().map(str::to_string).unwrap_or(x.to_string()));
+        for ptr in [
+            "/id",
+            "/items/0/id",
+            "/items/1/companyProfile/companyName",
+            "/links/next/headers/0/key",
+            "/totalCount",
+            "/defaultAddress/city",
+            "/attributes/etag",
+        ] {
             assert_eq!(text(&json, ptr).map(|s| s.trim_matches('"').to_string()), text(&back, ptr), "{path} {ptr}");
         }
         let res = app.get(&partner, &path).header("Accept", "text/json").send().await.unwrap();
         assert_eq!(res.headers()["content-type"], "text/json; charset=utf-8");
         assert_eq!(without_tokens(res.json::<Value>().await.unwrap()), without_tokens(json));
     }
-    let xml = app.get(&partner, "/v1/customers?size=2").header("Accept", "text/xml").send().await.unwrap().text().await.unwrap();
-    assert!(xml.starts_with("<?xml") && xml.contains("<Collection><continuationToken>") && xml.contains("<items><Customer><id>"), "{xml}");
+    let xml = app
+        .get(&partner, "/v1/customers?size=2")
+        .header("Accept", "text/xml")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        xml.starts_with("<?xml")
+            && xml.contains("<Collection><continuationToken>")
+            && xml.contains("<items><Customer><id>"),
+        "{xml}"
+    );
     let res = app.get(&partner, "/v1/customers").header("Accept", "text/html, image/png").send().await.unwrap();
     assert_eq!(res.status(), 406);
     assert_eq!(res.json::<Value>().await.unwrap()["code"], 800002);
-    let err = app.get(&partner, "/v1/customers/x").header("Accept", "application/xml").send().await.unwrap().text().await.unwrap();
+    let err = app
+        .get(&partner, "/v1/customers/x")
+        .header("Accept", "application/xml")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(err.contains("<Error><code>900118</code>"), "{err}");
 });
 

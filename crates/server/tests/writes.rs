@@ -10,7 +10,12 @@ use serde_json::{json, Value};
 
 use partnerd_model::PartnerId;
 
-async fn post(app: &TestApp, partner: &PartnerId, body: &Value, request_id: Option<&str>) -> (u16, Value, reqwest::header::HeaderMap) {
+async fn post(
+    app: &TestApp,
+    partner: &PartnerId,
+    body: &Value,
+    request_id: Option<&str>,
+) -> (u16, Value, reqwest::header::HeaderMap) {
     let mut req = app.request(Method::POST, partner, "/v1/customers").json(body);
     if let Some(id) = request_id {
         req = req.header("MS-RequestId", id);
@@ -95,13 +100,23 @@ store_test!(each_invalid_body_names_its_member_and_changes_nothing, |db| {
         ("/billingProfile/companyName", Value::Null, "billingProfile.companyName", 800002),
         ("/billingProfile/defaultAddress/city", Value::Null, "billingProfile.defaultAddress.city", 800002),
         ("/billingProfile/defaultAddress/country", json!("Germany"), "billingProfile.defaultAddress.country", 800002),
-        ("/billingProfile/defaultAddress/addressLine1", json!("x".repeat(201)), "billingProfile.defaultAddress.addressLine1", 800002),
+        (
+            "/billingProfile/defaultAddress/addressLine1",
+            json!("x".repeat(201)),
+            "billingProfile.defaultAddress.addressLine1",
+            800002,
+        ),
         ("/billingProfile/defaultAddress/postalCode", json!(12345), "billingProfile.defaultAddress.postalCode", 800002),
         ("/billingProfile/firstName", json!("x".repeat(51)), "billingProfile.firstName", 800002),
         ("/companyProfile/companyName", json!("x".repeat(100_000)), "companyProfile.companyName", 800002),
         ("/companyProfile/companyName", json!("Contoso\u{0}"), "companyProfile.companyName", 800002),
         ("/relationshipToPartner", json!("friend"), "relationshipToPartner", 900126),
-        ("/companyProfile/organizationRegistrationNumber", json!("123"), "companyProfile.organizationRegistrationNumber", 800002),
+        (
+            "/companyProfile/organizationRegistrationNumber",
+            json!("123"),
+            "companyProfile.organizationRegistrationNumber",
+            800002,
+        ),
     ];
     for (pointer, value, member, code) in cases {
         let mut body = create_body(&unique_domain());
@@ -248,9 +263,16 @@ store_test!(leaving_the_partner_removes_the_customer_from_every_read, |db| {
     let customers = insert_many(&app.store, &partner, 3).await;
     let id = customers[0].id.clone().unwrap();
     let patch = |body: Value, rid: &'static str| {
-        app.request(Method::PATCH, &partner, &format!("/v1/customers/{id}")).header("MS-RequestId", rid).json(&body).send()
+        app.request(Method::PATCH, &partner, &format!("/v1/customers/{id}"))
+            .header("MS-RequestId", rid)
+            .json(&body)
+            .send()
     };
-    for (body, code) in [(json!({"relationshipToPartner": "reseller"}), 800002), (json!({"relationshipToPartner": "pals"}), 900126), (json!({}), 800002)] {
+    for (body, code) in [
+        (json!({"relationshipToPartner": "reseller"}), 800002),
+        (json!({"relationshipToPartner": "pals"}), 900126),
+        (json!({}), 800002),
+    ] {
         let res = patch(body.clone(), "6b3c7e8a-aaaa-4000-8000-000000000001").await.unwrap();
         assert_eq!(res.status(), 400, "{body}");
         assert_eq!(res.json::<Value>().await.unwrap()["code"], code, "{body}");
@@ -270,7 +292,8 @@ store_test!(leaving_the_partner_removes_the_customer_from_every_read, |db| {
     let res = patch(json!({"relationshipToPartner": "none"}), "6b3c7e8a-aaaa-4000-8000-000000000002").await.unwrap();
     assert_eq!(res.status(), 404);
     // Its domain stays taken.
-    let res = app.request(Method::HEAD, &partner, &format!("/v1/domains/{}", customers[0].domain())).send().await.unwrap();
+    let res =
+        app.request(Method::HEAD, &partner, &format!("/v1/domains/{}", customers[0].domain())).send().await.unwrap();
     assert_eq!(res.status(), 200);
 });
 
@@ -335,7 +358,11 @@ store_test!(billing_updates_are_validated_and_guarded_by_etags, |db| {
     assert_ne!(new_etag, etag);
     assert_eq!(updated["companyName"], "Renamed Ltd");
     assert_eq!(updated["id"], created["billingProfile"]["id"]);
-    assert_eq!(put(profile.clone(), Some(format!("\"{etag}\""))).await.unwrap().status(), 412, "the old etag is stale now");
+    assert_eq!(
+        put(profile.clone(), Some(format!("\"{etag}\""))).await.unwrap().status(),
+        412,
+        "the old etag is stale now"
+    );
     let mut by_body = updated.clone();
     by_body["email"] = json!("new@example.com");
     assert_eq!(put(by_body.clone(), None).await.unwrap().status(), 200, "etag from the body");

@@ -17,10 +17,7 @@ pub struct StoredCustomer {
 pub enum Mutation {
     /// Insert a new customer; refused with [`Applied::LimitReached`] when the partner already
     /// has `limit` customers.
-    Create {
-        record: CustomerRecord,
-        limit: Option<u64>,
-    },
+    Create { record: CustomerRecord, limit: Option<u64> },
     /// The customer leaves this partner: it disappears from every read of this partner, and its
     /// domain stays taken.
     RemoveRelationship { id: String },
@@ -28,10 +25,7 @@ pub enum Mutation {
     Delete { id: String },
     /// Replace the stored customer (billing profile update) if its etag still is
     /// `expected_etag` (or unconditionally when that is `None`).
-    Replace {
-        record: CustomerRecord,
-        expected_etag: Option<String>,
-    },
+    Replace { record: CustomerRecord, expected_etag: Option<String> },
 }
 
 /// The response kept for an `MS-RequestId` (spec §6). `body` is opaque to the store: the
@@ -103,12 +97,7 @@ pub trait Backend: Send + Sync + 'static {
     /// already kept (committed by any instance, or committing concurrently) gives
     /// `Replay`/`Mismatch` instead of a second change. A failed mutation keeps nothing.
     /// `Create` of a taken domain (or id) fails with [`StoreError::DomainTaken`].
-    async fn apply(
-        &self,
-        partner: &str,
-        mutation: Mutation,
-        idem: Option<Idempotency>,
-    ) -> Result<Applied, StoreError>;
+    async fn apply(&self, partner: &str, mutation: Mutation, idem: Option<Idempotency>) -> Result<Applied, StoreError>;
     /// Inserts records in one transaction, skipping those whose domain or id is taken, and
     /// returns the indexes of the skipped ones. With `atomic`, any skip rolls everything back.
     async fn insert_many(

@@ -19,12 +19,8 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode::*;
         match e.sqlite_error_code() {
-            Some(ConstraintViolation) if e.to_string().contains("domain_key") => {
-                StoreError::DomainTaken
-            }
-            Some(DatabaseBusy | DatabaseLocked | CannotOpen | DiskFull) => {
-                StoreError::Unavailable(e.to_string())
-            }
+            Some(ConstraintViolation) if e.to_string().contains("domain_key") => StoreError::DomainTaken,
+            Some(DatabaseBusy | DatabaseLocked | CannotOpen | DiskFull) => StoreError::Unavailable(e.to_string()),
             _ => StoreError::Internal(e.to_string()),
         }
     }
@@ -34,11 +30,7 @@ impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
         if let Some(db) = e.as_db_error() {
             let code = db.code().code();
-            return if code == "23505"
-                && matches!(
-                    db.constraint(),
-                    Some("customers_domain_unique" | "customers_pkey")
-                ) {
+            return if code == "23505" && matches!(db.constraint(), Some("customers_domain_unique" | "customers_pkey")) {
                 StoreError::DomainTaken
             } else if transient_sqlstate(code) {
                 StoreError::Unavailable(db.to_string())
@@ -95,9 +87,7 @@ impl From<deadpool_postgres::PoolError> for StoreError {
         match e {
             PoolError::Backend(e) => e.into(),
             PoolError::Timeout(_) | PoolError::Closed => StoreError::Unavailable(e.to_string()),
-            PoolError::NoRuntimeSpecified | PoolError::PostCreateHook(_) => {
-                StoreError::Internal(e.to_string())
-            }
+            PoolError::NoRuntimeSpecified | PoolError::PostCreateHook(_) => StoreError::Internal(e.to_string()),
         }
     }
 }

@@ -70,9 +70,7 @@ impl Store {
 
     /// Whether any partner's customer has this domain (compared case-insensitively).
     pub async fn domain_exists(&self, domain: &str) -> Result<bool, StoreError> {
-        self.backend
-            .domain_exists(&partnerd_model::filter::fold_key(domain))
-            .await
+        self.backend.domain_exists(&partnerd_model::filter::fold_key(domain)).await
     }
 
     /// Whether the database holds no customer at all (decides demo seeding).
@@ -84,8 +82,6 @@ impl Store {
 impl Store {
     /// Forgets idempotency records older than `max_age_secs`; returns how many went.
     pub async fn purge_idempotency(&self, max_age_secs: i64) -> Result<u64, StoreError> {
-        self.backend
-            .purge_idempotency(now_secs() - max_age_secs)
-            .await
+        self.backend.purge_idempotency(now_secs() - max_age_secs).await
     }
 }

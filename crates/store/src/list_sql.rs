@@ -42,12 +42,14 @@ pub(crate) fn build(partner: &str, query: &ListQuery, dialect: Dialect) -> ListS
         SortField::Name => "name_key",
         SortField::Domain => "domain_key",
     };
-    let indirect = query.filter.as_ref().is_some_and(|f| {
-        matches!(f.field, FilterField::IndirectReseller | FilterField::IndirectCloudSolutionProvider)
-    });
+    let indirect = query
+        .filter
+        .as_ref()
+        .is_some_and(|f| matches!(f.field, FilterField::IndirectReseller | FilterField::IndirectCloudSolutionProvider));
     // One reseller's customers are few: range over them and sort, rather than walk every
     // customer in name order testing each (SQLite's guess without statistics).
-    let table = if indirect && dialect == Dialect::Sqlite { "customers INDEXED BY customers_by_assoc" } else { "customers" };
+    let table =
+        if indirect && dialect == Dialect::Sqlite { "customers INDEXED BY customers_by_assoc" } else { "customers" };
     let mut sql = format!("SELECT id, {key}, list_json FROM {table} WHERE partner_id = {mark}1");
     let (cmp, descending) = match &query.seek {
         Seek::First => (None, false),
@@ -60,9 +62,7 @@ pub(crate) fn build(partner: &str, query: &ListQuery, dialect: Dialect) -> ListS
         let column = match filter.field {
             FilterField::CompanyName => "name_key",
             FilterField::Domain => "domain_key",
-            FilterField::IndirectReseller | FilterField::IndirectCloudSolutionProvider => {
-                "assoc_key"
-            }
+            FilterField::IndirectReseller | FilterField::IndirectCloudSolutionProvider => "assoc_key",
         };
         let (lo, hi) = prefix_range(&filter.folded_value());
         // When the page starts from a position on the filtered column itself, that position
@@ -90,11 +90,7 @@ pub(crate) fn build(partner: &str, query: &ListQuery, dialect: Dialect) -> ListS
     let dir = if descending { "DESC" } else { "ASC" };
     let limit = next(Param::Int(query.size as i64 + 1), &mut params);
     sql += &format!(" ORDER BY {key} {dir}, id {dir} LIMIT {limit}");
-    ListSql {
-        sql,
-        params,
-        descending,
-    }
+    ListSql { sql, params, descending }
 }
 
 /// Turns the fetched rows (page size + 1 at most, in travel order) into an ascending page.
@@ -110,9 +106,5 @@ pub(crate) fn finish(mut rows: Vec<Row>, query: &ListQuery, descending: bool) ->
         Seek::Last | Seek::UpTo(_) => (more, false),
         Seek::Before(_) => (more, true),
     };
-    Page {
-        rows,
-        has_next,
-        has_prev,
-    }
+    Page { rows, has_next, has_prev }
 }

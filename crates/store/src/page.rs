@@ -64,10 +64,7 @@ pub struct Row {
 
 impl Row {
     pub fn position(&self) -> Position {
-        Position {
-            key: self.key.clone(),
-            id: self.id.clone(),
-        }
+        Position { key: self.key.clone(), id: self.id.clone() }
     }
 }
 

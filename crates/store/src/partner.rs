@@ -4,10 +4,7 @@ use std::sync::Arc;
 
 use partnerd_model::PartnerId;
 
-use crate::{
-    Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError,
-    StoredCustomer,
-};
+use crate::{Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError, StoredCustomer};
 
 /// Everything one partner may do with its customers, and nothing more.
 #[derive(Clone)]
@@ -35,24 +32,12 @@ impl PartnerStore {
     }
 
     /// Applies a mutation to this partner's customers (see [`Backend::apply`]).
-    pub async fn apply(
-        &self,
-        mutation: Mutation,
-        idem: Option<Idempotency>,
-    ) -> Result<Applied, StoreError> {
-        self.backend
-            .apply(self.partner.as_str(), mutation, idem)
-            .await
+    pub async fn apply(&self, mutation: Mutation, idem: Option<Idempotency>) -> Result<Applied, StoreError> {
+        self.backend.apply(self.partner.as_str(), mutation, idem).await
     }
 
     /// Inserts many customers at once (seeding and import); see [`Backend::insert_many`].
-    pub async fn insert_many(
-        &self,
-        records: Vec<CustomerRecord>,
-        atomic: bool,
-    ) -> Result<Vec<usize>, StoreError> {
-        self.backend
-            .insert_many(self.partner.as_str(), records, atomic)
-            .await
+    pub async fn insert_many(&self, records: Vec<CustomerRecord>, atomic: bool) -> Result<Vec<usize>, StoreError> {
+        self.backend.insert_many(self.partner.as_str(), records, atomic).await
     }
 }

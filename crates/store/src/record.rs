@@ -40,18 +40,14 @@ impl CustomerRecord {
             assoc_key: stored.associated_partner_id.as_deref().map(fold_key),
             etag,
             doc: serde_json::to_string(stored.as_ref()).expect("customers serialise"),
-            list_json: serde_json::to_string(&stored.list_projection())
-                .expect("customers serialise"),
+            list_json: serde_json::to_string(&stored.list_projection()).expect("customers serialise"),
         }
     }
 }
 
 /// Seconds since the Unix epoch.
 pub fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -63,7 +59,10 @@ mod tests {
     fn credentials_are_never_in_the_stored_documents() {
         let customer = Customer {
             id: Some("c".into()),
-            user_credentials: Some(UserCredentials { user_name: Some("admin".into()), password: Some("s3cret!".into()) }),
+            user_credentials: Some(UserCredentials {
+                user_name: Some("admin".into()),
+                password: Some("s3cret!".into()),
+            }),
             ..Default::default()
         };
         let record = CustomerRecord::from_customer(&customer);

@@ -29,9 +29,9 @@ store_test!(taken_ids_and_domains_are_skipped_and_the_rest_kept, |db| {
         record(1, "fresh-a"), // id taken (by another partner)
         record(3, "two"),     // domain taken
         record(4, "four"),
-        record(4, "four"),    // identical to the one before
-        record(5, "four"),    // domain taken earlier in the batch
-        record(4, "other"),   // id taken earlier in the batch
+        record(4, "four"),  // identical to the one before
+        record(5, "four"),  // domain taken earlier in the batch
+        record(4, "other"), // id taken earlier in the batch
         record(6, "six"),
     ];
     assert_eq!(mine.insert_many(batch, false).await.unwrap(), vec![0, 1, 3, 4, 5]);

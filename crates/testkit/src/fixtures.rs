@@ -14,7 +14,11 @@ pub fn unique_domain() -> String {
 pub fn customer(name: &str, associated_partner: Option<&str>) -> Customer {
     let domain = unique_domain();
     let input = Customer {
-        company_profile: Some(CompanyProfile { domain: Some(domain.clone()), company_name: Some(name.into()), ..Default::default() }),
+        company_profile: Some(CompanyProfile {
+            domain: Some(domain.clone()),
+            company_name: Some(name.into()),
+            ..Default::default()
+        }),
         billing_profile: Some(BillingProfile {
             email: Some(format!("billing@{domain}")),
             culture: Some("en-US".into()),
@@ -44,7 +48,8 @@ pub async fn insert_named(store: &Store, partner: &PartnerId, names: &[&str]) ->
 
 /// Inserts `n` customers with varied names for `partner`.
 pub async fn insert_many(store: &Store, partner: &PartnerId, n: usize) -> Vec<Customer> {
-    const STEMS: &[&str] = &["Contoso", "contoso", "Ärzte", "Fabrikam", "Zürich", "Ölwerk", "Alpha", "alpha beta", "東京"];
+    const STEMS: &[&str] =
+        &["Contoso", "contoso", "Ärzte", "Fabrikam", "Zürich", "Ölwerk", "Alpha", "alpha beta", "東京"];
     let customers: Vec<Customer> =
         (0..n).map(|i| customer(&format!("{} {}", STEMS[i % STEMS.len()], i / STEMS.len() % 7), None)).collect();
     insert(store, partner, &customers).await;

@@ -38,7 +38,8 @@ pub async fn page(app: &TestApp, partner: &PartnerId, path_and_query: &str, toke
     let status = res.status();
     let body: Value = res.json().await.expect("json body");
     assert_eq!(status, 200, "{path_and_query}: {body}");
-    let ids = body["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id").to_string()).collect();
+    let ids =
+        body["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id").to_string()).collect();
     PageSeen { body, ids }
 }
 

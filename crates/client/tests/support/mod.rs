@@ -27,7 +27,11 @@ pub async fn server_with(config: partnerd_server::Config) -> Server {
 
 /// Retries as many as the default policy, but milliseconds apart.
 pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy { base_delay: Duration::from_millis(10), max_delay: Duration::from_millis(100), ..RetryPolicy::default() }
+    RetryPolicy {
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(100),
+        ..RetryPolicy::default()
+    }
 }
 
 /// A client for `partner` at `base` (the server or a proxy in front of it).

@@ -72,7 +72,9 @@ struct AuthArgs {
 
 impl AuthArgs {
     fn config(&self) -> anyhow::Result<AuthConfig> {
-        let read = |path: &std::path::PathBuf| std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()));
+        let read = |path: &std::path::PathBuf| {
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+        };
         let key = match (&self.jwt_secret, &self.jwt_public_key, &self.jwks) {
             (Some(secret), _, _) => KeyConfig::Hs256Secret(secret.clone()),
             (None, Some(path), _) => KeyConfig::PublicKeyPem(read(path)?),
@@ -108,7 +110,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let state = AppState::new(store, config).await?;
     partnerd_server::spawn_purger(&state);
-    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("binding {}", args.listen))?;
+    let listener =
+        tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("binding {}", args.listen))?;
     let addr = listener.local_addr()?;
     eprintln!("partnerd listening on http://{addr}");
     if development {

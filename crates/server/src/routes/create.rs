@@ -16,12 +16,18 @@ use crate::reply::Reply;
 use crate::request_ids::RequestIds;
 use crate::{ApiError, AppState};
 
-pub(crate) async fn create(State(state): State<AppState>, auth: Authed, ids: RequestIds, body: Body) -> Result<Reply, ApiError> {
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    auth: Authed,
+    ids: RequestIds,
+    body: Body,
+) -> Result<Reply, ApiError> {
     let input: Customer = body.read()?;
     validate_new_customer(&input)?;
     let mut customer = assemble(&input, NewIds::random());
     let record = CustomerRecord::from_customer(&customer);
-    customer.user_credentials = Some(UserCredentials { user_name: Some("admin".into()), password: Some(new_password()) });
+    customer.user_credentials =
+        Some(UserCredentials { user_name: Some("admin".into()), password: Some(new_password()) });
     let outcome = Outcome {
         status: StatusCode::CREATED,
         root: "Customer",

@@ -10,13 +10,21 @@ use crate::reply::Reply;
 use crate::ApiError;
 
 /// GET /v1/customers/{id}: the full customer.
-pub(crate) async fn get_customer(auth: Authed, CustomerId(id): CustomerId, headers: HeaderMap) -> Result<Reply, ApiError> {
+pub(crate) async fn get_customer(
+    auth: Authed,
+    CustomerId(id): CustomerId,
+    headers: HeaderMap,
+) -> Result<Reply, ApiError> {
     let stored = fetch(&auth, &id).await?;
     conditional(&headers, &stored, || Ok(Reply::ok_json("Customer", stored.doc.clone())))
 }
 
 /// GET /v1/customers/{id}/profiles/company.
-pub(crate) async fn company_profile(auth: Authed, CustomerId(id): CustomerId, headers: HeaderMap) -> Result<Reply, ApiError> {
+pub(crate) async fn company_profile(
+    auth: Authed,
+    CustomerId(id): CustomerId,
+    headers: HeaderMap,
+) -> Result<Reply, ApiError> {
     let stored = fetch(&auth, &id).await?;
     conditional(&headers, &stored, || {
         Ok(Reply::ok("CustomerCompanyProfile", &parse_doc(&stored)?.company_profile.unwrap_or_default()))
@@ -24,7 +32,11 @@ pub(crate) async fn company_profile(auth: Authed, CustomerId(id): CustomerId, he
 }
 
 /// GET /v1/customers/{id}/profiles/billing.
-pub(crate) async fn billing_profile(auth: Authed, CustomerId(id): CustomerId, headers: HeaderMap) -> Result<Reply, ApiError> {
+pub(crate) async fn billing_profile(
+    auth: Authed,
+    CustomerId(id): CustomerId,
+    headers: HeaderMap,
+) -> Result<Reply, ApiError> {
     let stored = fetch(&auth, &id).await?;
     conditional(&headers, &stored, || {
         Ok(Reply::ok("CustomerBillingProfile", &parse_doc(&stored)?.billing_profile.unwrap_or_default()))
@@ -39,7 +51,10 @@ fn conditional(
     answer: impl FnOnce() -> Result<Reply, ApiError>,
 ) -> Result<Reply, ApiError> {
     let unchanged = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|value| {
-        value.split(',').map(|t| t.trim().trim_start_matches("W/").trim_matches('"')).any(|t| t == "*" || t == stored.etag)
+        value
+            .split(',')
+            .map(|t| t.trim().trim_start_matches("W/").trim_matches('"'))
+            .any(|t| t == "*" || t == stored.etag)
     });
     let reply = if unchanged { Reply::empty(StatusCode::NOT_MODIFIED) } else { answer()? };
     Ok(reply.etag(&stored.etag))

@@ -50,7 +50,8 @@ pub(crate) async fn update_customer(
     let outcome = Outcome { status: StatusCode::OK, root: "Customer", json, location: None, etag: None };
     let path = format!("/v1/customers/{id}");
     let identity = [path.as_str(), &body.fingerprint_text()];
-    idempotency::apply(&state, &auth, &ids, Method::PATCH, &identity, Mutation::RemoveRelationship { id }, outcome).await
+    idempotency::apply(&state, &auth, &ids, Method::PATCH, &identity, Mutation::RemoveRelationship { id }, outcome)
+        .await
 }
 
 /// DELETE /v1/customers/{id}: sandbox deployments only.

@@ -159,4 +159,3 @@ fn render(state: &AppState, auth: &Authed, query: &ListQuery, page: &Page, raw_q
 fn filter_json(f: &Filter) -> String {
     serde_json::json!({"Field": f.field.as_str(), "Value": f.value, "Operator": "starts_with"}).to_string()
 }
-

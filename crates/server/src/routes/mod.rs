@@ -21,13 +21,12 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/customers/relationshiprequests", get(misc::relationship_request))
         .route(
             "/customers/{id}",
-            get(customer::get_customer).patch(customer_writes::update_customer).delete(customer_writes::delete_customer),
+            get(customer::get_customer)
+                .patch(customer_writes::update_customer)
+                .delete(customer_writes::delete_customer),
         )
         .route("/customers/{id}/profiles/company", get(customer::company_profile))
-        .route(
-            "/customers/{id}/profiles/billing",
-            get(customer::billing_profile).put(customer_writes::replace_billing),
-        )
+        .route("/customers/{id}/profiles/billing", get(customer::billing_profile).put(customer_writes::replace_billing))
         .route("/domains/{domain}", head(misc::domain_exists))
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()

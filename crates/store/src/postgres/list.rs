@@ -28,13 +28,7 @@ pub async fn page(client: &Client, partner: &str, query: &ListQuery) -> Result<P
         .query(&stmt, &params)
         .await?
         .iter()
-        .map(|r| {
-            Ok(Row {
-                id: r.try_get(0)?,
-                key: r.try_get(1)?,
-                list_json: r.try_get(2)?,
-            })
-        })
+        .map(|r| Ok(Row { id: r.try_get(0)?, key: r.try_get(1)?, list_json: r.try_get(2)? }))
         .collect::<Result<Vec<_>, tokio_postgres::Error>>()?;
     Ok(finish(rows, query, q.descending))
 }

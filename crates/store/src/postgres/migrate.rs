@@ -6,10 +6,7 @@
 use super::pool::Client;
 use crate::StoreError;
 
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    include_str!("../../migrations/postgres/0001_customers.sql"),
-)];
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/postgres/0001_customers.sql"))];
 
 /// The advisory lock key that serialises migrations: "partnerd" in ASCII.
 const MIGRATION_LOCK: i64 = 0x7061_7274_6e65_7264;
@@ -17,14 +14,10 @@ const MIGRATION_LOCK: i64 = 0x7061_7274_6e65_7264;
 /// Applies the missing migrations; returns the versions it applied.
 pub async fn apply(client: &mut Client) -> Result<Vec<i64>, StoreError> {
     let tx = client.transaction().await?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-        .await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
     // Checked first rather than CREATE TABLE IF NOT EXISTS, which needs the CREATE privilege
     // even when the table exists: instances may run with a role that can only read and write.
-    let tracked: bool = tx
-        .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])
-        .await?
-        .try_get(0)?;
+    let tracked: bool = tx.query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[]).await?.try_get(0)?;
     if !tracked {
         tx.batch_execute(
             "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
@@ -33,20 +26,10 @@ pub async fn apply(client: &mut Client) -> Result<Vec<i64>, StoreError> {
     }
     let mut applied = Vec::new();
     for (version, sql) in MIGRATIONS {
-        let done = tx
-            .query_opt(
-                "SELECT 1 FROM schema_migrations WHERE version = $1",
-                &[version],
-            )
-            .await?
-            .is_some();
+        let done = tx.query_opt("SELECT 1 FROM schema_migrations WHERE version = $1", &[version]).await?.is_some();
         if !done {
             tx.batch_execute(sql).await?;
-            tx.execute(
-                "INSERT INTO schema_migrations (version) VALUES ($1)",
-                &[version],
-            )
-            .await?;
+            tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[version]).await?;
             applied.push(*version);
         }
     }

@@ -16,10 +16,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::{
-    Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError,
-    StoredCustomer,
-};
+use crate::{Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError, StoredCustomer};
 use pool::{bounded, Pool};
 
 pub struct PostgresBackend {
@@ -47,10 +44,7 @@ impl Backend for PostgresBackend {
                     &[&name, &fresh.as_slice()],
                 )
                 .await?;
-            Ok(client
-                .query_one("SELECT value FROM server_keys WHERE name = $1", &[&name])
-                .await?
-                .try_get(0)?)
+            Ok(client.query_one("SELECT value FROM server_keys WHERE name = $1", &[&name]).await?.try_get(0)?)
         })
     }
 
@@ -61,53 +55,32 @@ impl Backend for PostgresBackend {
             return Ok(false);
         }
         bounded!(self.pool, |client| {
-            let stmt = client
-                .prepare_cached("SELECT 1 FROM customers WHERE domain_key = $1")
-                .await?;
+            let stmt = client.prepare_cached("SELECT 1 FROM customers WHERE domain_key = $1").await?;
             Ok(client.query_opt(&stmt, &[&domain_key]).await?.is_some())
         })
     }
 
     async fn is_empty(&self) -> Result<bool, StoreError> {
-        bounded!(self.pool, |client| Ok(client
-            .query_opt("SELECT 1 FROM customers LIMIT 1", &[])
-            .await?
-            .is_none()))
+        bounded!(self.pool, |client| Ok(client.query_opt("SELECT 1 FROM customers LIMIT 1", &[]).await?.is_none()))
     }
 
     async fn list(&self, partner: &str, query: &ListQuery) -> Result<Page, StoreError> {
-        bounded!(self.pool, |client| list::page(&client, partner, query)
-            .await)
+        bounded!(self.pool, |client| list::page(&client, partner, query).await)
     }
 
     async fn get(&self, partner: &str, id: &str) -> Result<Option<StoredCustomer>, StoreError> {
         bounded!(self.pool, |client| {
-            let stmt = client
-                .prepare_cached("SELECT doc, etag FROM customers WHERE id = $1 AND partner_id = $2")
-                .await?;
+            let stmt =
+                client.prepare_cached("SELECT doc, etag FROM customers WHERE id = $1 AND partner_id = $2").await?;
             match client.query_opt(&stmt, &[&id, &partner]).await? {
-                Some(row) => Ok(Some(StoredCustomer {
-                    doc: row.try_get(0)?,
-                    etag: row.try_get(1)?,
-                })),
+                Some(row) => Ok(Some(StoredCustomer { doc: row.try_get(0)?, etag: row.try_get(1)? })),
                 None => Ok(None),
             }
         })
     }
 
-    async fn apply(
-        &self,
-        partner: &str,
-        mutation: Mutation,
-        idem: Option<Idempotency>,
-    ) -> Result<Applied, StoreError> {
-        bounded!(self.pool, |client| mutate::apply(
-            &mut client,
-            partner,
-            &mutation,
-            idem.as_ref()
-        )
-        .await)
+    async fn apply(&self, partner: &str, mutation: Mutation, idem: Option<Idempotency>) -> Result<Applied, StoreError> {
+        bounded!(self.pool, |client| mutate::apply(&mut client, partner, &mutation, idem.as_ref()).await)
     }
 
     /// Not bounded by the operation timeout: a large batch may legitimately take long.

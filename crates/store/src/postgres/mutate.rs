@@ -29,11 +29,7 @@ pub async fn apply(
 ) -> Result<Applied, StoreError> {
     let tx = client.transaction().await?;
     if let Mutation::Create { limit: Some(_), .. } = mutation {
-        tx.execute(
-            "SELECT pg_advisory_xact_lock($1, hashtext($2))",
-            &[&LIMIT_LOCK_CLASS, &partner],
-        )
-        .await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", &[&LIMIT_LOCK_CLASS, &partner]).await?;
     }
     if let Some(idem) = idem {
         if !claim(&tx, partner, idem).await? {
@@ -51,11 +47,7 @@ pub async fn apply(
 }
 
 /// Inserts the idempotency record; false when this request id is already kept.
-async fn claim(
-    tx: &Transaction<'_>,
-    partner: &str,
-    idem: &Idempotency,
-) -> Result<bool, StoreError> {
+async fn claim(tx: &Transaction<'_>, partner: &str, idem: &Idempotency) -> Result<bool, StoreError> {
     let inserted = tx
         .execute(
             "INSERT INTO idempotency (partner_id, request_id, fingerprint, status, response, created_at) \
@@ -85,25 +77,17 @@ async fn kept(client: &Client, partner: &str, idem: &Idempotency) -> Result<Appl
         .ok_or_else(|| StoreError::Unavailable("idempotency record purged while being read".into()))?;
     let fingerprint: Vec<u8> = row.try_get(0)?;
     let status: i32 = row.try_get(1)?;
-    let status =
-        u16::try_from(status).map_err(|_| StoreError::Internal(format!("kept status {status}")))?;
+    let status = u16::try_from(status).map_err(|_| StoreError::Internal(format!("kept status {status}")))?;
     Ok(Applied::seen(&fingerprint, idem, KeptResponse { status, body: row.try_get(2)? }))
 }
 
-async fn change(
-    tx: &Transaction<'_>,
-    partner: &str,
-    mutation: &Mutation,
-) -> Result<Applied, StoreError> {
+async fn change(tx: &Transaction<'_>, partner: &str, mutation: &Mutation) -> Result<Applied, StoreError> {
     let done = Applied::by_rows_changed;
     Ok(match mutation {
         Mutation::Create { record, limit } => {
             if let Some(limit) = limit {
                 let count: i64 = tx
-                    .query_one(
-                        "SELECT count(*) FROM customers WHERE partner_id = $1",
-                        &[&partner],
-                    )
+                    .query_one("SELECT count(*) FROM customers WHERE partner_id = $1", &[&partner])
                     .await?
                     .try_get(0)?;
                 if count as u64 >= *limit {
@@ -120,17 +104,10 @@ async fn change(
             )
             .await?,
         ),
-        Mutation::Delete { id } => done(
-            tx.execute(
-                "DELETE FROM customers WHERE id = $1 AND partner_id = $2",
-                &[id, &partner],
-            )
-            .await?,
-        ),
-        Mutation::Replace {
-            record,
-            expected_etag,
-        } => replace(tx, partner, record, expected_etag.as_deref()).await?,
+        Mutation::Delete { id } => {
+            done(tx.execute("DELETE FROM customers WHERE id = $1 AND partner_id = $2", &[id, &partner]).await?)
+        }
+        Mutation::Replace { record, expected_etag } => replace(tx, partner, record, expected_etag.as_deref()).await?,
     })
 }
 
@@ -143,17 +120,7 @@ async fn insert(tx: &Transaction<'_>, partner: &str, r: &CustomerRecord) -> Resu
         .await?;
     tx.execute(
         &stmt,
-        &[
-            &r.id,
-            &partner,
-            &r.name_key,
-            &r.domain_key,
-            &r.assoc_key,
-            &r.etag,
-            &r.doc,
-            &r.list_json,
-            &crate::now_secs(),
-        ],
+        &[&r.id, &partner, &r.name_key, &r.domain_key, &r.assoc_key, &r.etag, &r.doc, &r.list_json, &crate::now_secs()],
     )
     .await?;
     Ok(())
@@ -168,10 +135,7 @@ async fn replace(
     expected_etag: Option<&str>,
 ) -> Result<Applied, StoreError> {
     let current = tx
-        .query_opt(
-            "SELECT etag FROM customers WHERE id = $1 AND partner_id = $2 FOR UPDATE",
-            &[&r.id, &partner],
-        )
+        .query_opt("SELECT etag FROM customers WHERE id = $1 AND partner_id = $2 FOR UPDATE", &[&r.id, &partner])
         .await?;
     let Some(current) = current else {
         return Ok(Applied::NotFound);
@@ -183,15 +147,7 @@ async fn replace(
     tx.execute(
         "UPDATE customers SET name_key = $3, assoc_key = $4, etag = $5, doc = $6, list_json = $7 \
          WHERE id = $1 AND partner_id = $2",
-        &[
-            &r.id,
-            &partner,
-            &r.name_key,
-            &r.assoc_key,
-            &r.etag,
-            &r.doc,
-            &r.list_json,
-        ],
+        &[&r.id, &partner, &r.name_key, &r.assoc_key, &r.etag, &r.doc, &r.list_json],
     )
     .await?;
     Ok(Applied::Done)

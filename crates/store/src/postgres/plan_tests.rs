@@ -32,23 +32,11 @@ async fn loaded(url: &str) -> Client {
     let mut client = pool.get().await.expect("connection");
     migrate::apply(&mut client).await.expect("migrations");
     for partner in 0..4 {
-        let records: Vec<_> = (0..20_000)
-            .filter(|i| i % 4 == partner)
-            .map(record)
-            .collect();
-        let owner = if partner == 0 {
-            PARTNER.to_string()
-        } else {
-            format!("{partner}{}", &PARTNER[1..])
-        };
-        bulk::insert_many(&mut client, &owner, &records, true)
-            .await
-            .expect("insert");
+        let records: Vec<_> = (0..20_000).filter(|i| i % 4 == partner).map(record).collect();
+        let owner = if partner == 0 { PARTNER.to_string() } else { format!("{partner}{}", &PARTNER[1..]) };
+        bulk::insert_many(&mut client, &owner, &records, true).await.expect("insert");
     }
-    client
-        .batch_execute("ANALYZE customers")
-        .await
-        .expect("analyze");
+    client.batch_execute("ANALYZE customers").await.expect("analyze");
     client
 }
 
@@ -64,41 +52,25 @@ async fn plan(client: &Client, query: &ListQuery, mode: &str) -> String {
     let q = build(PARTNER, query, Dialect::Postgres);
     let args: Vec<String> = q.params.iter().map(literal).collect();
     client
-        .batch_execute(&format!(
-            "DEALLOCATE ALL; SET plan_cache_mode = {mode}; PREPARE q AS {}",
-            q.sql
-        ))
+        .batch_execute(&format!("DEALLOCATE ALL; SET plan_cache_mode = {mode}; PREPARE q AS {}", q.sql))
         .await
         .expect("prepare");
-    let rows = client
-        .query(
-            &format!("EXPLAIN (COSTS OFF) EXECUTE q({})", args.join(", ")),
-            &[],
-        )
-        .await
-        .expect("explain");
+    let rows =
+        client.query(&format!("EXPLAIN (COSTS OFF) EXECUTE q({})", args.join(", ")), &[]).await.expect("explain");
     let plan: Vec<String> = rows.iter().map(|r| r.get::<_, String>(0)).collect();
     format!("{}\n{}", q.sql, plan.join("\n"))
 }
 
 fn index_cond(plan: &str) -> &str {
-    plan.lines()
-        .find(|l| l.contains("Index Cond:"))
-        .unwrap_or_default()
+    plan.lines().find(|l| l.contains("Index Cond:")).unwrap_or_default()
 }
 
 fn filter(field: FilterField, value: &str) -> Option<Filter> {
-    Some(Filter {
-        field,
-        value: value.into(),
-    })
+    Some(Filter { field, value: value.into() })
 }
 
 fn at(i: usize, key: String) -> Position {
-    Position {
-        key,
-        id: record(i).id,
-    }
+    Position { key, id: record(i).id }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -109,77 +81,33 @@ async fn list_queries_run_on_the_indexes() {
     let client = loaded(&db.cli_args()[1]).await;
     let name = |i: usize| at(i, record(i).name_key);
     let domain = |i: usize| at(i, record(i).domain_key);
-    let q = |filter, seek| ListQuery {
-        filter,
-        size: 50,
-        seek,
-    };
+    let q = |filter, seek| ListQuery { filter, size: 50, seek };
     let ordered = [
         ("customers_by_name", q(None, Seek::First)),
         ("customers_by_name", q(None, Seek::After(name(2500)))),
         ("customers_by_name", q(None, Seek::Before(name(2500)))),
         ("customers_by_name", q(None, Seek::UpTo(name(2500)))),
         ("customers_by_name", q(None, Seek::Last)),
-        (
-            "customers_by_name",
-            q(filter(FilterField::CompanyName, "Company 01"), Seek::First),
-        ),
-        (
-            "customers_by_name",
-            q(
-                filter(FilterField::CompanyName, "Company 01"),
-                Seek::After(name(1200)),
-            ),
-        ),
-        (
-            "customers_by_name",
-            q(
-                filter(FilterField::CompanyName, "Company 01"),
-                Seek::Before(name(1200)),
-            ),
-        ),
-        (
-            "customers_by_domain",
-            q(filter(FilterField::Domain, "D02"), Seek::First),
-        ),
-        (
-            "customers_by_domain",
-            q(
-                filter(FilterField::Domain, "D02"),
-                Seek::After(domain(2100)),
-            ),
-        ),
-        (
-            "customers_by_domain",
-            q(filter(FilterField::Domain, "D02"), Seek::Last),
-        ),
+        ("customers_by_name", q(filter(FilterField::CompanyName, "Company 01"), Seek::First)),
+        ("customers_by_name", q(filter(FilterField::CompanyName, "Company 01"), Seek::After(name(1200)))),
+        ("customers_by_name", q(filter(FilterField::CompanyName, "Company 01"), Seek::Before(name(1200)))),
+        ("customers_by_domain", q(filter(FilterField::Domain, "D02"), Seek::First)),
+        ("customers_by_domain", q(filter(FilterField::Domain, "D02"), Seek::After(domain(2100)))),
+        ("customers_by_domain", q(filter(FilterField::Domain, "D02"), Seek::Last)),
     ];
     for mode in ["force_custom_plan", "force_generic_plan"] {
         for (index, query) in &ordered {
             let plan = plan(&client, query, mode).await;
             eprintln!("-- {mode}\n{plan}\n");
-            assert!(
-                plan.contains("Index Scan")
-                    && plan.contains(&format!(" using {index} on customers")),
-                "{plan}"
-            );
+            assert!(plan.contains("Index Scan") && plan.contains(&format!(" using {index} on customers")), "{plan}");
             assert!(index_cond(&plan).contains("partner_id = "), "{plan}");
-            assert!(
-                !plan.contains("Sort") && !plan.contains("Seq Scan"),
-                "{plan}"
-            );
+            assert!(!plan.contains("Sort") && !plan.contains("Seq Scan"), "{plan}");
         }
         // The indirect filters range over assoc_key and order by name: an index either way.
-        let indirect = q(
-            filter(FilterField::IndirectReseller, "00000003"),
-            Seek::After(name(100)),
-        );
+        let indirect = q(filter(FilterField::IndirectReseller, "00000003"), Seek::After(name(100)));
         let plan = plan(&client, &indirect, mode).await;
         eprintln!("-- {mode}\n{plan}\n");
-        assert!(
-            plan.contains("Index Scan using customers_by_") && !plan.contains("Seq Scan"),
-            "{plan}"
-        );
+        assert!(plan.contains("Index Scan using customers_by_") && !plan.contains("Seq Scan"), "{plan}");
     }
 }
 
@@ -196,10 +124,7 @@ async fn prefix_and_keyset_conditions_are_index_conditions() {
     };
     let plan = plan(&client, &query, "force_custom_plan").await;
     let cond = index_cond(&plan);
-    assert!(
-        cond.contains("name_key >= 'company 01'") && cond.contains("name_key < 'company 02'"),
-        "{plan}"
-    );
+    assert!(cond.contains("name_key >= 'company 01'") && cond.contains("name_key < 'company 02'"), "{plan}");
     assert!(cond.contains("ROW(name_key, id) > ROW("), "{plan}");
     assert!(!plan.contains("Filter:"), "{plan}");
 }

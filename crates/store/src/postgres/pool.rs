@@ -5,9 +5,7 @@
 
 use std::time::Duration;
 
-use deadpool_postgres::{
-    Manager, ManagerConfig, Object, Pool as DeadPool, RecyclingMethod, Runtime,
-};
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool as DeadPool, RecyclingMethod, Runtime};
 use tokio_postgres::NoTls;
 
 use crate::StoreError;
@@ -31,25 +29,15 @@ pub struct Pool(DeadPool);
 impl Pool {
     /// A pool of at most `size` connections to `url`; connections open on first use.
     pub fn new(url: &str, size: usize) -> Result<Pool, StoreError> {
-        let mut config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|e| StoreError::Internal(format!("invalid PostgreSQL URL: {e}")))?;
-        config
-            .connect_timeout(CONNECT_TIMEOUT)
-            .keepalives(true)
-            .keepalives_idle(KEEPALIVE_IDLE);
+        let mut config: tokio_postgres::Config =
+            url.parse().map_err(|e| StoreError::Internal(format!("invalid PostgreSQL URL: {e}")))?;
+        config.connect_timeout(CONNECT_TIMEOUT).keepalives(true).keepalives_idle(KEEPALIVE_IDLE);
         if config.get_application_name().is_none() {
             config.application_name("partnerd");
         }
         // Fast recycling checks only that the connection is not closed: a connection the
         // server terminated is closed by the time it comes back, and is replaced.
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
+        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = DeadPool::builder(manager)
             .max_size(size.max(1))
             .runtime(Runtime::Tokio1)
@@ -75,8 +63,7 @@ macro_rules! bounded {
     ($pool:expr, |$client:ident| $work:expr) => {{
         #[allow(unused_mut)]
         let mut $client = $pool.get().await?;
-        let outcome =
-            tokio::time::timeout($crate::postgres::pool::OPERATION_TIMEOUT, async { $work }).await;
+        let outcome = tokio::time::timeout($crate::postgres::pool::OPERATION_TIMEOUT, async { $work }).await;
         $crate::postgres::pool::settle($client, outcome)
     }};
 }
@@ -90,8 +77,6 @@ pub fn settle<T>(
 ) -> Result<T, StoreError> {
     outcome.unwrap_or_else(|_| {
         drop(Object::take(client));
-        Err(StoreError::Unavailable(format!(
-            "no answer from PostgreSQL within {OPERATION_TIMEOUT:?}"
-        )))
+        Err(StoreError::Unavailable(format!("no answer from PostgreSQL within {OPERATION_TIMEOUT:?}")))
     })
 }

@@ -20,11 +20,7 @@ pub fn page(conn: &Connection, partner: &str, query: &ListQuery) -> rusqlite::Re
     let mut stmt = conn.prepare_cached(&q.sql)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(q.params.iter()), |r| {
-            Ok(Row {
-                id: r.get(0)?,
-                key: r.get(1)?,
-                list_json: r.get(2)?,
-            })
+            Ok(Row { id: r.get(0)?, key: r.get(1)?, list_json: r.get(2)? })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(finish(rows, query, q.descending))

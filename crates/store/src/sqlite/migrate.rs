@@ -2,26 +2,16 @@
 
 use rusqlite::Connection;
 
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    include_str!("../../migrations/sqlite/0001_customers.sql"),
-)];
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_customers.sql"))];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)",
-    )?;
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     for (version, sql) in MIGRATIONS {
-        let done: bool = tx
-            .prepare("SELECT 1 FROM schema_migrations WHERE version = ?1")?
-            .exists([version])?;
+        let done: bool = tx.prepare("SELECT 1 FROM schema_migrations WHERE version = ?1")?.exists([version])?;
         if !done {
             tx.execute_batch(sql)?;
-            tx.execute(
-                "INSERT INTO schema_migrations (version) VALUES (?1)",
-                [version],
-            )?;
+            tx.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [version])?;
         }
     }
     tx.commit()

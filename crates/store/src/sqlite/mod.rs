@@ -12,10 +12,7 @@ use std::path::Path;
 use async_trait::async_trait;
 use rusqlite::{params, OptionalExtension};
 
-use crate::{
-    Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError,
-    StoredCustomer,
-};
+use crate::{Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError, StoredCustomer};
 use pool::Pool;
 
 pub struct SqliteBackend {
@@ -61,58 +58,35 @@ impl Backend for SqliteBackend {
         let key = domain_key.to_string();
         self.pool
             .read(move |conn| {
-                let mut stmt =
-                    conn.prepare_cached("SELECT 1 FROM customers WHERE domain_key = ?1")?;
+                let mut stmt = conn.prepare_cached("SELECT 1 FROM customers WHERE domain_key = ?1")?;
                 stmt.exists([key])
             })
             .await
     }
 
     async fn is_empty(&self) -> Result<bool, StoreError> {
-        self.pool
-            .read(|conn| {
-                conn.prepare_cached("SELECT 1 FROM customers LIMIT 1")?
-                    .exists([])
-                    .map(|e| !e)
-            })
-            .await
+        self.pool.read(|conn| conn.prepare_cached("SELECT 1 FROM customers LIMIT 1")?.exists([]).map(|e| !e)).await
     }
 
     async fn list(&self, partner: &str, query: &ListQuery) -> Result<Page, StoreError> {
         let (partner, query) = (partner.to_string(), query.clone());
-        self.pool
-            .read(move |conn| list::page(conn, &partner, &query))
-            .await
+        self.pool.read(move |conn| list::page(conn, &partner, &query)).await
     }
 
     async fn get(&self, partner: &str, id: &str) -> Result<Option<StoredCustomer>, StoreError> {
         let (partner, id) = (partner.to_string(), id.to_string());
         self.pool
             .read(move |conn| {
-                let mut stmt = conn.prepare_cached(
-                    "SELECT doc, etag FROM customers WHERE id = ?1 AND partner_id = ?2",
-                )?;
-                stmt.query_row([id, partner], |r| {
-                    Ok(StoredCustomer {
-                        doc: r.get(0)?,
-                        etag: r.get(1)?,
-                    })
-                })
-                .optional()
+                let mut stmt =
+                    conn.prepare_cached("SELECT doc, etag FROM customers WHERE id = ?1 AND partner_id = ?2")?;
+                stmt.query_row([id, partner], |r| Ok(StoredCustomer { doc: r.get(0)?, etag: r.get(1)? })).optional()
             })
             .await
     }
 
-    async fn apply(
-        &self,
-        partner: &str,
-        mutation: Mutation,
-        idem: Option<Idempotency>,
-    ) -> Result<Applied, StoreError> {
+    async fn apply(&self, partner: &str, mutation: Mutation, idem: Option<Idempotency>) -> Result<Applied, StoreError> {
         let partner = partner.to_string();
-        self.pool
-            .write_grouped(move |conn| mutate::apply(conn, &partner, &mutation, idem.as_ref()))
-            .await
+        self.pool.write_grouped(move |conn| mutate::apply(conn, &partner, &mutation, idem.as_ref())).await
     }
 
     async fn insert_many(
@@ -141,8 +115,7 @@ impl Backend for SqliteBackend {
     async fn purge_idempotency(&self, before: i64) -> Result<u64, StoreError> {
         self.pool
             .write(move |conn| {
-                conn.execute("DELETE FROM idempotency WHERE created_at < ?1", [before])
-                    .map(|n| n as u64)
+                conn.execute("DELETE FROM idempotency WHERE created_at < ?1", [before]).map(|n| n as u64)
             })
             .await
     }
@@ -193,17 +166,7 @@ fn insert_record(
     r: &CustomerRecord,
     now: i64,
 ) -> rusqlite::Result<usize> {
-    stmt.execute(params![
-        r.id,
-        partner,
-        r.name_key,
-        r.domain_key,
-        r.assoc_key,
-        r.etag,
-        r.doc,
-        r.list_json,
-        now
-    ])
+    stmt.execute(params![r.id, partner, r.name_key, r.domain_key, r.assoc_key, r.etag, r.doc, r.list_json, now])
 }
 
 #[cfg(test)]

@@ -31,7 +31,14 @@ pub fn apply(
             "INSERT INTO idempotency (partner_id, request_id, fingerprint, status, response, created_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
-        .execute(params![partner, idem.request_id, idem.fingerprint, idem.response.status, idem.response.body, crate::now_secs()])?;
+        .execute(params![
+            partner,
+            idem.request_id,
+            idem.fingerprint,
+            idem.response.status,
+            idem.response.body,
+            crate::now_secs()
+        ])?;
     }
     Ok((Applied::Done, true))
 }
@@ -39,7 +46,9 @@ pub fn apply(
 /// `Replay` or `Mismatch` when this request id was kept before.
 fn kept(conn: &Connection, partner: &str, idem: &Idempotency) -> rusqlite::Result<Option<Applied>> {
     let row: Option<(Vec<u8>, u16, Vec<u8>)> = conn
-        .prepare_cached("SELECT fingerprint, status, response FROM idempotency WHERE partner_id = ?1 AND request_id = ?2")?
+        .prepare_cached(
+            "SELECT fingerprint, status, response FROM idempotency WHERE partner_id = ?1 AND request_id = ?2",
+        )?
         .query_row(params![partner, idem.request_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     Ok(row.map(|(fingerprint, status, body)| Applied::seen(&fingerprint, idem, KeptResponse { status, body })))
@@ -65,14 +74,10 @@ fn change(conn: &Connection, partner: &str, mutation: &Mutation) -> Result<Appli
             "UPDATE customers SET partner_id = ?3 WHERE id = ?1 AND partner_id = ?2",
             params![id, partner, DETACHED],
         )?),
-        Mutation::Delete { id } => done(conn.execute(
-            "DELETE FROM customers WHERE id = ?1 AND partner_id = ?2",
-            params![id, partner],
-        )?),
-        Mutation::Replace {
-            record,
-            expected_etag,
-        } => {
+        Mutation::Delete { id } => {
+            done(conn.execute("DELETE FROM customers WHERE id = ?1 AND partner_id = ?2", params![id, partner])?)
+        }
+        Mutation::Replace { record, expected_etag } => {
             let current: Option<String> = conn
                 .prepare_cached("SELECT etag FROM customers WHERE id = ?1 AND partner_id = ?2")?
                 .query_row(params![record.id, partner], |r| r.get(0))
@@ -84,7 +89,15 @@ fn change(conn: &Connection, partner: &str, mutation: &Mutation) -> Result<Appli
                     conn.execute(
                         "UPDATE customers SET name_key = ?3, assoc_key = ?4, etag = ?5, doc = ?6, list_json = ?7 \
                          WHERE id = ?1 AND partner_id = ?2",
-                        params![record.id, partner, record.name_key, record.assoc_key, record.etag, record.doc, record.list_json],
+                        params![
+                            record.id,
+                            partner,
+                            record.name_key,
+                            record.assoc_key,
+                            record.etag,
+                            record.doc,
+                            record.list_json
+                        ],
                     )?;
                     Applied::Done
                 }

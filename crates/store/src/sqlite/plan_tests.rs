@@ -33,10 +33,26 @@ fn list_queries_use_index_ranges() {
         (None, Seek::After(at()), "customers_by_name (partner_id=? AND (name_key,id)>(?,?))"),
         (None, Seek::Before(at()), "customers_by_name (partner_id=? AND (name_key,id)<(?,?))"),
         (Some(FilterField::CompanyName), Seek::First, "customers_by_name (partner_id=? AND name_key>? AND name_key<?)"),
-        (Some(FilterField::CompanyName), Seek::After(at()), "customers_by_name (partner_id=? AND (name_key,id)>(?,?) AND name_key<?)"),
-        (Some(FilterField::CompanyName), Seek::Before(at()), "customers_by_name (partner_id=? AND name_key>? AND (name_key,id)<(?,?))"),
-        (Some(FilterField::Domain), Seek::After(at()), "customers_by_domain (partner_id=? AND (domain_key,id)>(?,?) AND domain_key<?)"),
-        (Some(FilterField::IndirectReseller), Seek::After(at()), "customers_by_assoc (partner_id=? AND assoc_key>? AND assoc_key<?)"),
+        (
+            Some(FilterField::CompanyName),
+            Seek::After(at()),
+            "customers_by_name (partner_id=? AND (name_key,id)>(?,?) AND name_key<?)",
+        ),
+        (
+            Some(FilterField::CompanyName),
+            Seek::Before(at()),
+            "customers_by_name (partner_id=? AND name_key>? AND (name_key,id)<(?,?))",
+        ),
+        (
+            Some(FilterField::Domain),
+            Seek::After(at()),
+            "customers_by_domain (partner_id=? AND (domain_key,id)>(?,?) AND domain_key<?)",
+        ),
+        (
+            Some(FilterField::IndirectReseller),
+            Seek::After(at()),
+            "customers_by_assoc (partner_id=? AND assoc_key>? AND assoc_key<?)",
+        ),
     ];
     for (field, seek, expected) in cases {
         let plan = plan(&conn, &query(field, seek.clone()));

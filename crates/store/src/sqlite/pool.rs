@@ -36,12 +36,7 @@ impl Pool {
             // WAL: readers never block the writer; FULL: a committed create survives power loss.
             writer.pragma_update(None, "journal_mode", "WAL")?;
         }
-        Ok(Pool(Arc::new(Shared {
-            uri,
-            memory,
-            readers: Mutex::new(Vec::new()),
-            writer: Writer::start(writer),
-        })))
+        Ok(Pool(Arc::new(Shared { uri, memory, readers: Mutex::new(Vec::new()), writer: Writer::start(writer) })))
     }
 
     /// Runs `f` on a reader connection. Reads are bounded index walks (at most 501 rows) over

@@ -128,7 +128,8 @@ fn commit_group(conn: &Connection, group: Vec<Grouped>) {
     let mut finishes = Vec::with_capacity(group.len());
     for job in group {
         let ran = conn.execute_batch("SAVEPOINT job").map_err(StoreError::from).and_then(|()| {
-            catch_unwind(AssertUnwindSafe(|| job(Ok(conn)))).map_err(|_| StoreError::Internal("a write job panicked".into()))
+            catch_unwind(AssertUnwindSafe(|| job(Ok(conn))))
+                .map_err(|_| StoreError::Internal("a write job panicked".into()))
         });
         match ran {
             Ok((keep, finish)) => {

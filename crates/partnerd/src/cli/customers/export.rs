@@ -45,7 +45,11 @@ enum ExportFormat {
 impl ExportFormat {
     fn for_path(path: &Path) -> ExportFormat {
         let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if csv { ExportFormat::Csv } else { ExportFormat::Jsonl }
+        if csv {
+            ExportFormat::Csv
+        } else {
+            ExportFormat::Jsonl
+        }
     }
 
     fn name(self) -> &'static str {
@@ -72,7 +76,12 @@ impl ExportFormat {
 
 pub async fn run(client: &Client, base_url: &str, args: ExportArgs) -> anyhow::Result<()> {
     let format = args.format.unwrap_or_else(|| ExportFormat::for_path(&args.output));
-    let job = Job { base_url: base_url.to_string(), format: format.name().into(), size: args.size, filter: args.filter.clone() };
+    let job = Job {
+        base_url: base_url.to_string(),
+        format: format.name().into(),
+        size: args.size,
+        filter: args.filter.clone(),
+    };
     let state = Checkpoint::path_for(&args.output);
     let mut checkpoint = begin(&args, job, format, &state)?;
     let mut file = reopen(&args.output, checkpoint.bytes)?;
@@ -93,7 +102,8 @@ pub async fn run(client: &Client, base_url: &str, args: ExportArgs) -> anyhow::R
         // A refused resume (an expired or foreign continuation token) cannot go on from the
         // checkpoint; anything else can.
         let refused = e.downcast_ref::<partnerd_client::Error>().and_then(|c| c.status()).is_some_and(|s| s == 400);
-        let how = if refused && resuming { "add --restart to start over" } else { "run the same command again to resume" };
+        let how =
+            if refused && resuming { "add --restart to start over" } else { "run the same command again to resume" };
         e.context(format!("export interrupted after {} customers ({how})", checkpoint.count))
     })?;
     std::fs::remove_file(&state).with_context(|| format!("removing {}", state.display()))?;

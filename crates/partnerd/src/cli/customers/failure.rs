@@ -89,7 +89,9 @@ pub fn stdout() -> impl std::io::Write {
 pub fn report(err: &anyhow::Error) -> ExitCode {
     let stdout_closed = err.chain().any(|c| {
         c.is::<StdoutClosed>()
-            || c.downcast_ref::<std::io::Error>().and_then(|e| e.get_ref()).is_some_and(|inner| inner.is::<StdoutClosed>())
+            || c.downcast_ref::<std::io::Error>()
+                .and_then(|e| e.get_ref())
+                .is_some_and(|inner| inner.is::<StdoutClosed>())
     });
     if stdout_closed {
         return ExitCode::SUCCESS;
@@ -104,7 +106,13 @@ mod tests {
     use partnerd_client::{ApiError, Error};
 
     fn api(status: u16, code: i64) -> anyhow::Error {
-        let e = Error::Api(ApiError { status, code, description: "The customer was not found.".into(), data: vec![], request_id: None });
+        let e = Error::Api(ApiError {
+            status,
+            code,
+            description: "The customer was not found.".into(),
+            data: vec![],
+            request_id: None,
+        });
         anyhow::Error::new(e).context("getting customer x")
     }
 

@@ -176,7 +176,11 @@ mod tests {
     fn customer(id: &str, name: &str) -> Customer {
         Customer {
             id: Some(id.into()),
-            company_profile: Some(CompanyProfile { company_name: Some(name.into()), domain: Some(format!("{id}.onmicrosoft.com")), ..Default::default() }),
+            company_profile: Some(CompanyProfile {
+                company_name: Some(name.into()),
+                domain: Some(format!("{id}.onmicrosoft.com")),
+                ..Default::default()
+            }),
             relationship_to_partner: Some(Relationship::Reseller),
             ..Default::default()
         }

@@ -85,6 +85,7 @@ fn read_customer(path: &PathBuf) -> anyhow::Result<Customer> {
         std::fs::read_to_string(path).map(|t| text = t)
     };
     read.map_err(|e| Usage(format!("reading {name}: {e}")))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| Usage(format!("{name} is not JSON: {e}")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Usage(format!("{name} is not JSON: {e}")))?;
     read_lenient(value).map_err(|e| Usage(format!("{name}: {e}")).into())
 }

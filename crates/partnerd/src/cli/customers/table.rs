@@ -14,9 +14,8 @@ pub struct Table {
 impl Table {
     /// Widths that fit the headers and `rows`; longer cells printed later overflow.
     pub fn fit<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) -> Table {
-        let widths = (0..N)
-            .map(|i| rows.iter().map(|r| r[i].width()).chain([headers[i].width()]).max().unwrap_or(0))
-            .collect();
+        let widths =
+            (0..N).map(|i| rows.iter().map(|r| r[i].width()).chain([headers[i].width()]).max().unwrap_or(0)).collect();
         Table { headers: headers.iter().map(|h| h.to_string()).collect(), widths }
     }
 
