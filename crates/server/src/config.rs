@@ -27,6 +27,9 @@ pub struct Config {
     /// The throttling window: a minute, as Partner Center counts; shorter only in tests that
     /// must not wait a minute for a window to end.
     pub rate_limit_window: Duration,
+    /// The bearer token the control plane (`/_partnerd/`) demands; without one it is open in
+    /// sandbox mode and absent in production mode.
+    pub admin_token: Option<String>,
 }
 
 impl Default for Config {
@@ -38,6 +41,7 @@ impl Default for Config {
             sandbox_customer_limit: None,
             rate_limit_per_minute: None,
             rate_limit_window: Duration::from_secs(60),
+            admin_token: None,
         }
     }
 }

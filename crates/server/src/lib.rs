@@ -5,8 +5,10 @@
 
 pub mod auth;
 mod body;
+mod clock;
 mod config;
 mod continuation;
+mod control;
 mod credentials;
 mod error;
 mod idempotency;
@@ -22,6 +24,7 @@ mod state;
 mod vault;
 
 pub use auth::{mint_dev_token, AuthConfig, KeyConfig, DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET};
+pub use clock::Clock;
 pub use config::{Config, Mode};
 pub use error::ApiError;
 pub use maintenance::spawn_purger;

@@ -75,6 +75,14 @@ pub(crate) async fn negotiate(req: Request, next: Next) -> Response {
     res
 }
 
+/// Middleware for routes that always answer JSON (the control plane): renders any payload,
+/// error bodies included, as `application/json`, whatever the `Accept` header says.
+pub(crate) async fn json_only(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    render(&mut res, Format::Json);
+    res
+}
+
 fn render(res: &mut Response, format: Format) {
     let Some(payload) = res.extensions_mut().remove::<Payload>() else { return };
     let body = match format {

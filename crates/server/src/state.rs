@@ -5,6 +5,7 @@ use std::sync::Arc;
 use partnerd_store::{Store, StoreError};
 
 use crate::auth::Verifier;
+use crate::clock::Clock;
 use crate::continuation::Sealer;
 use crate::rate_limit::RateLimiter;
 use crate::vault::Vault;
@@ -19,6 +20,7 @@ pub struct AppState {
     pub(crate) vault: Arc<Vault>,
     pub(crate) limiter: Option<Arc<RateLimiter>>,
     pub(crate) config: Arc<Config>,
+    pub(crate) clock: Clock,
 }
 
 impl AppState {
@@ -37,6 +39,7 @@ impl AppState {
             vault,
             limiter: config.rate_limit_per_minute.map(|n| Arc::new(RateLimiter::new(n, config.rate_limit_window))),
             config: Arc::new(config),
+            clock: Clock::default(),
         })
     }
 }

@@ -38,6 +38,10 @@ pub struct ServeArgs {
     /// customers); over it, 429 with Retry-After. Off when not given.
     #[arg(long, env = "PARTNERD_RATE_LIMIT", value_parser = clap::value_parser!(u32).range(1..))]
     rate_limit: Option<u32>,
+    /// Bearer token the control plane (/_partnerd/) demands. Without one the control plane is
+    /// open in sandbox mode and absent in production mode.
+    #[arg(long, env = "PARTNERD_ADMIN_TOKEN")]
+    admin_token: Option<String>,
     #[command(flatten)]
     auth: AuthArgs,
 }
@@ -106,6 +110,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         mode: args.mode,
         sandbox_customer_limit: args.sandbox_customer_limit,
         rate_limit_per_minute: args.rate_limit,
+        admin_token: args.admin_token,
         ..Config::default()
     };
     let state = AppState::new(store, config).await?;

@@ -29,7 +29,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/customers/{id}/profiles/billing", get(customer::billing_profile).put(customer_writes::replace_billing))
         .route("/domains/{domain}", head(misc::domain_exists))
         .method_not_allowed_fallback(method_not_allowed);
-    Router::new()
+    let partner_center = Router::new()
         // The generated Python client may use API version 1.0 (spec §1).
         .nest("/v1.0", api.clone())
         .nest("/v1", api)
@@ -37,7 +37,12 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(rate_limit::report))
         .layer(middleware::from_fn(negotiate))
         .layer(middleware::from_fn(request_ids))
-        .with_state(state)
+        .with_state(state.clone());
+    // Merged after the Partner Center layers, so none of them applies to the control plane.
+    match crate::control::router(state) {
+        Some(control) => partner_center.merge(control),
+        None => partner_center,
+    }
 }
 
 async fn route_not_found() -> ApiError {

@@ -1,0 +1,20 @@
+//! `GET /_partnerd/`: what this server is, for a test fixture or the console to check.
+
+use axum::extract::State;
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::{AppState, Mode};
+
+pub(super) async fn info(State(state): State<AppState>) -> Json<Value> {
+    let mode = match state.config.mode {
+        Mode::Sandbox => "sandbox",
+        Mode::Production => "production",
+    };
+    Json(json!({
+        "name": "partnerd",
+        "version": env!("CARGO_PKG_VERSION"),
+        "mode": mode,
+        "clockOffsetSeconds": state.clock.offset_seconds(),
+    }))
+}

@@ -1,0 +1,44 @@
+//! The control plane under `/_partnerd/`: what a test suite or an operator needs beside the
+//! Partner Center API (reset, seed, snapshots, the request journal, faults, the clock).
+//!
+//! It lives on the same listener, under a prefix Partner Center never uses, and outside the
+//! Partner Center layers (no content negotiation, no partner tokens). Who may use it is
+//! decided once, by [`guard`]: in sandbox mode it is open unless an admin token is set; in
+//! production mode it exists only when an admin token is set; a partner's bearer token
+//! never opens it.
+
+mod guard;
+mod info;
+
+use axum::middleware;
+use axum::routing::{any, get};
+use axum::Router;
+
+use crate::{ApiError, AppState, Mode};
+
+/// Where the control plane lives; Partner Center's own routes are all under `/v1`.
+pub(crate) const PREFIX: &str = "/_partnerd";
+
+/// The control plane's routes (full paths, to be merged beside Partner Center's), or `None` where the configuration turns it off.
+pub(crate) fn router(state: AppState) -> Option<Router> {
+    if !enabled(&state) {
+        return None;
+    }
+    let routes = Router::new()
+        .route(PREFIX, get(info::info))
+        .route(&format!("{PREFIX}/"), get(info::info))
+        .route(&format!("{PREFIX}/{{*rest}}"), any(not_found))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::guard))
+        .layer(middleware::from_fn(crate::negotiate::json_only))
+        .with_state(state);
+    Some(routes)
+}
+
+/// Sandbox: on by default. Production: only with an admin token.
+fn enabled(state: &AppState) -> bool {
+    state.config.mode == Mode::Sandbox || state.config.admin_token.is_some()
+}
+
+async fn not_found() -> ApiError {
+    ApiError::route_not_found()
+}
