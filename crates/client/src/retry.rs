@@ -1,6 +1,8 @@
 //! When to try a request again and how long to wait first, after Partner Center's guidance:
 //! honour `Retry-After` on 429 and back off further if throttling persists; retry server
 //! errors and transport failures a few times with exponential backoff; never retry a 4xx.
+//! Backoffs are fully jittered (a random wait up to the exponential bound), so clients that
+//! failed together do not come back together; a server's `Retry-After` is never cut short.
 
 use std::time::Duration;
 
@@ -50,8 +52,8 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// The exponential backoff before retry number `n` (1-based): `base_delay * 2^(n-1)`,
-    /// at most `max_delay`.
+    /// The bound on the backoff before retry number `n` (1-based): `base_delay * 2^(n-1)`,
+    /// at most `max_delay`. The wait itself is drawn at random below it (full jitter).
     ///
     /// ```
     /// use std::time::Duration;
@@ -64,21 +66,34 @@ impl RetryPolicy {
     }
 
     /// The wait before retrying the `n`th consecutive 429: the server's `Retry-After`, plus
-    /// a growing backoff from the second one on, so that a client that keeps being
+    /// a jittered backoff from the second one on, so that a client that keeps being
     /// throttled slows down rather than returning on the dot. `None` when the server asks
     /// for longer than `max_retry_after`.
     pub(crate) fn throttle_delay(&self, retry_after: Option<Duration>, n: u32) -> Option<Duration> {
+        self.throttle_delay_with(retry_after, n, full_jitter)
+    }
+
+    /// The wait before the `n`th retry of a failure: a jittered backoff, but never less than
+    /// a 503's `Retry-After`; `None` when that is longer than `max_retry_after`.
+    pub(crate) fn failure_delay(&self, retry_after: Option<Duration>, n: u32) -> Option<Duration> {
+        self.failure_delay_with(retry_after, n, full_jitter)
+    }
+
+    fn throttle_delay_with(&self, retry_after: Option<Duration>, n: u32, jitter: Jitter) -> Option<Duration> {
         match self.acceptable(retry_after)? {
             Some(wait) if n <= 1 => Some(wait),
-            Some(wait) => Some(wait.saturating_add(self.backoff(n - 1))),
-            None => Some(self.backoff(n)),
+            Some(wait) => Some(wait.saturating_add(jitter(self.backoff(n - 1)))),
+            None => Some(jitter(self.backoff(n))),
         }
     }
 
-    /// The wait before the `n`th retry of a failure: the backoff, or longer when a 503
-    /// says how long the server needs; `None` when that is longer than `max_retry_after`.
-    pub(crate) fn failure_delay(&self, retry_after: Option<Duration>, n: u32) -> Option<Duration> {
-        Some(self.backoff(n).max(self.acceptable(retry_after)?.unwrap_or_default()))
+    fn failure_delay_with(&self, retry_after: Option<Duration>, n: u32, jitter: Jitter) -> Option<Duration> {
+        Some(jitter(self.backoff(n)).max(self.acceptable(retry_after)?.unwrap_or_default()))
+    }
+
+    /// The jittered wait before the `n`th retry after a transport failure.
+    pub(crate) fn transport_delay(&self, n: u32) -> Duration {
+        full_jitter(self.backoff(n))
     }
 
     /// `None` (give up) when the server asks for a longer wait than this policy accepts.
@@ -88,6 +103,14 @@ impl RetryPolicy {
             other => Some(other),
         }
     }
+}
+
+/// Picks the actual wait given its upper bound.
+type Jitter = fn(Duration) -> Duration;
+
+/// "Full jitter": uniformly anywhere from nothing up to `bound`.
+fn full_jitter(bound: Duration) -> Duration {
+    bound.mul_f64(rand::random::<f64>())
 }
 
 #[cfg(test)]
@@ -106,21 +129,43 @@ mod tests {
         assert_eq!(p.backoff(200), Duration::from_secs(1));
     }
 
+    /// The jitter at its largest and smallest, so the bounds can be checked exactly.
+    fn most(d: Duration) -> Duration {
+        d
+    }
+    fn least(_: Duration) -> Duration {
+        Duration::ZERO
+    }
+
     #[test]
     fn throttling_waits_for_retry_after_then_backs_off() {
         let p = policy();
         let ra = Some(Duration::from_secs(5));
-        assert_eq!(p.throttle_delay(ra, 1), Some(Duration::from_secs(5)));
-        assert_eq!(p.throttle_delay(ra, 2), Some(Duration::from_millis(5100)));
-        assert_eq!(p.throttle_delay(ra, 3), Some(Duration::from_millis(5200)));
-        assert_eq!(p.throttle_delay(None, 2), Some(Duration::from_millis(200)));
+        assert_eq!(p.throttle_delay_with(ra, 1, most), Some(Duration::from_secs(5)));
+        assert_eq!(p.throttle_delay_with(ra, 2, most), Some(Duration::from_millis(5100)));
+        assert_eq!(p.throttle_delay_with(ra, 3, most), Some(Duration::from_millis(5200)));
+        assert_eq!(p.throttle_delay_with(ra, 3, least), Some(Duration::from_secs(5)), "never less than Retry-After");
+        assert_eq!(p.throttle_delay_with(None, 2, most), Some(Duration::from_millis(200)));
     }
 
     #[test]
     fn failures_wait_at_least_what_the_server_asks() {
         let p = policy();
-        assert_eq!(p.failure_delay(None, 2), Some(Duration::from_millis(200)));
-        assert_eq!(p.failure_delay(Some(Duration::from_secs(3)), 2), Some(Duration::from_secs(3)));
+        assert_eq!(p.failure_delay_with(None, 2, most), Some(Duration::from_millis(200)));
+        assert_eq!(p.failure_delay_with(Some(Duration::from_secs(3)), 2, most), Some(Duration::from_secs(3)));
+        assert_eq!(p.failure_delay_with(Some(Duration::from_secs(3)), 2, least), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn jittered_waits_spread_within_their_bounds() {
+        let p = policy();
+        let waits: Vec<Duration> = (0..200).map(|_| p.failure_delay(None, 3).unwrap()).collect();
+        assert!(waits.iter().all(|w| *w <= Duration::from_millis(400)), "{waits:?}");
+        let distinct: std::collections::HashSet<_> = waits.iter().collect();
+        assert!(distinct.len() > 100, "waits are spread, not all the same: {}", distinct.len());
+        let ra = Some(Duration::from_secs(2));
+        assert!((0..200).all(|_| p.throttle_delay(ra, 4).unwrap() >= Duration::from_secs(2)));
+        assert!((0..200).all(|_| p.failure_delay(ra, 1).unwrap() >= Duration::from_secs(2)));
     }
 
     #[test]
@@ -129,6 +174,9 @@ mod tests {
         assert_eq!(p.throttle_delay(Some(Duration::from_secs(301)), 1), None);
         assert_eq!(p.throttle_delay(Some(Duration::from_secs(u64::MAX)), 2), None);
         assert_eq!(p.failure_delay(Some(Duration::from_secs(99_999_999)), 1), None);
-        assert_eq!(p.throttle_delay(Some(Duration::from_secs(300)), 3), Some(Duration::from_millis(300_200)));
+        assert_eq!(
+            p.throttle_delay_with(Some(Duration::from_secs(300)), 3, most),
+            Some(Duration::from_millis(300_200))
+        );
     }
 }

@@ -78,7 +78,7 @@ impl Client {
                     if !transient || failures > policy.max_retries {
                         return Err(Error::Transport(e));
                     }
-                    policy.backoff(failures)
+                    policy.transport_delay(failures)
                 }
             };
             tokio::time::sleep(wait).await;

@@ -76,9 +76,8 @@ async fn client_errors_are_never_retried() {
     let err = bad_token.list_page(&ListQuery::new()).await.unwrap_err();
     assert_eq!((err.status(), err.code()), (Some(401), Some(800001)), "{err:?}");
     assert_eq!(proxy.seen().len(), 2, "one request per call that was sent");
-    if let Error::Api(api) = err {
-        assert_eq!(api.request_id.as_deref(), Some(request_ids(&proxy.seen())[1].as_str()), "the server echoed our id");
-    }
+    let Error::Api(api) = err else { panic!("a 401 is an API error: {err:?}") };
+    assert_eq!(api.request_id.as_deref(), Some(request_ids(&proxy.seen())[1].as_str()), "the server echoed our id");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

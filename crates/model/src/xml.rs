@@ -1,6 +1,11 @@
 //! XML bodies (spec §8.1): elements named as the JSON members, arrays as repeated child
 //! elements inside their member element, null members left out. Reading refuses DTDs and
 //! entity declarations outright, so nothing is ever expanded.
+//!
+//! Writing is well-formed whatever text it carries (answers echo input: an invalid id, a
+//! filter): characters XML 1.0 cannot carry become U+FFFD, and CR and TAB are written as
+//! character references so a reader's end-of-line handling cannot turn them into LF or space.
+//! No attributes are written, so no text ever needs attribute-value normalisation's escapes.
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -47,7 +52,7 @@ fn write_element(out: &mut String, name: &str, value: &Value) {
         }
         Value::String(s) => {
             open(out, name);
-            out.push_str(&quick_xml::escape::escape(s.as_str()));
+            escape_text(out, s);
         }
         Value::Bool(b) => {
             open(out, name);
@@ -67,6 +72,29 @@ fn open(out: &mut String, name: &str) {
     out.push('<');
     out.push_str(name);
     out.push('>');
+}
+
+/// Whether XML 1.0 can carry `c` at all (its `Char` production; Rust strings hold no
+/// surrogates, so what is left out is the C0 controls other than TAB, LF and CR, and
+/// U+FFFE and U+FFFF).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Appends `text` as element content: markup characters escaped, CR and TAB as character
+/// references, characters XML cannot carry replaced by U+FFFD.
+pub fn escape_text(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if is_xml_char(c) => out.push(c),
+            _ => out.push(char::REPLACEMENT_CHARACTER),
+        }
+    }
 }
 
 /// Why an XML body was refused.
@@ -210,5 +238,66 @@ mod tests {
         assert_eq!(v, json!({"id": null, "customDomains": ["a", "b"]}));
         assert!(matches!(from_xml("<a><b></a>"), Err(XmlError::Malformed(_))));
         assert!(matches!(from_xml(&"<a>".repeat(40)), Err(XmlError::TooDeep)));
+    }
+
+    #[test]
+    fn control_characters_cr_and_tab_come_out_well_formed() {
+        let xml = to_xml("ApiError", &json!({"code": 1000, "data": ["\u{1}a\rb\tc\nd\u{FFFF}e\u{1F600}"]}));
+        assert!(xml.contains("<string>\u{FFFD}a&#13;b&#9;c\nd\u{FFFD}e\u{1F600}</string>"), "{xml}");
+        roxmltree::Document::parse(&xml).unwrap();
+        assert_eq!(from_xml(&xml).unwrap()["data"][0], "\u{FFFD}a\rb\tc\nd\u{FFFD}e\u{1F600}");
+    }
+
+    /// A customer, an error body and a collection page, every text leaf given by `leaf`.
+    fn documents(leaf: &[String]) -> Vec<(&'static str, Value)> {
+        let t = |i: usize| Value::String(leaf[i % leaf.len()].clone());
+        let customer = json!({
+            "id": t(0), "commerceId": t(1),
+            "companyProfile": {"tenantId": t(2), "domain": t(3), "companyName": t(4), "email": t(5)},
+            "billingProfile": {"email": t(6), "culture": t(7), "language": t(8), "companyName": t(9),
+                "defaultAddress": {"country": t(10), "city": t(11), "addressLine1": t(12), "postalCode": t(13)}},
+            "relationshipToPartner": t(14), "customDomains": [t(15), t(16)],
+            "links": {"self": {"uri": t(17), "method": t(18), "headers": [{"key": t(19), "value": t(20)}]}},
+            "attributes": {"objectType": t(21), "etag": t(22)}
+        });
+        let error = json!({"code": 800002, "description": t(23), "data": [t(24), t(25)], "source": t(26)});
+        let page = json!({"totalCount": 1, "items": [customer.clone()], "continuationToken": t(27)});
+        vec![("Customer", customer), ("ApiError", error), ("Collection", page)]
+    }
+
+    /// What a text comes back as: the characters XML cannot carry replaced, nothing else.
+    fn carried(value: &Value) -> Value {
+        match value {
+            Value::String(s) => {
+                Value::String(s.chars().map(|c| if is_xml_char(c) { c } else { char::REPLACEMENT_CHARACTER }).collect())
+            }
+            Value::Number(n) => Value::String(n.to_string()),
+            Value::Array(items) => Value::Array(items.iter().map(carried).collect()),
+            Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), carried(v))).collect()),
+            other => other.clone(),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn whatever_text_is_echoed_the_xml_is_well_formed_and_round_trips(
+            leaf in proptest::collection::vec(proptest::prelude::any::<String>(), 1..29),
+        ) {
+            for (root, value) in documents(&leaf) {
+                let xml = to_xml(root, &value);
+                if let Err(e) = roxmltree::Document::parse(&xml) {
+                    panic!("not well-formed ({e}): {xml:?}");
+                }
+                let mut reader = Reader::from_str(&xml);
+                loop {
+                    match reader.read_event().unwrap() {
+                        Event::Eof => break,
+                        Event::Text(t) => { t.unescape().unwrap(); }
+                        _ => {}
+                    }
+                }
+                proptest::prop_assert_eq!(from_xml(&xml).unwrap(), carried(&value));
+            }
+        }
     }
 }

@@ -13,6 +13,8 @@ use serde_json::Value;
 
 const WRITERS: usize = 16;
 const KILL_AFTER: usize = 300;
+/// How long the writers may take to get `KILL_AFTER` creates acknowledged.
+const ACK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn acknowledged_creates_survive_sigkill() {
@@ -39,8 +41,15 @@ async fn acknowledged_creates_survive_sigkill() {
             })
         })
         .collect();
-    while acked.lock().unwrap().len() < KILL_AFTER {
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    // Bounded: writers that all stopped early (a refused create, a broken connection) would
+    // otherwise leave this waiting forever.
+    let enough = async {
+        while acked.lock().unwrap().len() < KILL_AFTER {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    };
+    if tokio::time::timeout(ACK_WAIT, enough).await.is_err() {
+        panic!("only {} creates acknowledged within {ACK_WAIT:?}", acked.lock().unwrap().len());
     }
     server.kill();
     for w in writers {

@@ -69,21 +69,29 @@ async fn demo_data_once_then_a_graceful_stop() {
     }
 }
 
+/// `partnerd token --partner X` mints a token for X, and X sees only X's customers: one made
+/// by the default (demo) partner is neither listed nor readable with X's token.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_for_other_partners_see_only_their_own() {
     let db = TestDb::new(Kind::Sqlite).await.unwrap();
     let server = ServerProcess::start(BIN, &db.cli_args());
-    let other = "5eed0000-0000-4000-8000-0000000000aa";
-    let res = reqwest::Client::new()
-        .get(server.url("/v1/customers"))
-        .bearer_auth(token(&["--partner", other, "--ttl", "5m"]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    let http = reqwest::Client::new();
+    let body = partnerd_testkit::fixtures::create_body(&partnerd_testkit::fixtures::unique_domain());
+    let res = http.post(server.url("/v1/customers")).bearer_auth(token(&[])).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    let created: serde_json::Value = res.json().await.unwrap();
+    let id = created["id"].as_str().unwrap();
+
+    let other = token(&["--partner", "5eed0000-0000-4000-8000-0000000000aa", "--ttl", "5m"]);
+    let list: serde_json::Value =
+        http.get(server.url("/v1/customers")).bearer_auth(&other).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["totalCount"], 0, "{list}");
+    let res = http.get(server.url(&format!("/v1/customers/{id}"))).bearer_auth(&other).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+
     let app = TestApp::start(&db).await;
     let (ids, _) = walk(&app, &partnerd_model::PartnerId::parse(DEMO_PARTNER).unwrap(), "/v1/customers").await;
-    assert!(ids.is_empty(), "--no-demo created nothing");
+    assert_eq!(ids, [id.to_string()], "the default token speaks for the demo partner");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -196,3 +196,28 @@ store_test!(version_1_0_routes_and_literal_segments_win, |db| {
     assert_eq!(body["attributes"]["objectType"], "RelationshipRequest");
     assert!(body["url"].as_str().unwrap().contains(partner.as_str()));
 });
+
+store_test!(xml_errors_that_echo_control_characters_are_well_formed, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    for path in ["/v1/customers/%01", "/v1/customers/a%0Db%09c%0A", "/v1/customers?filter=%1B"] {
+        let res = app.get(&partner, path).header("Accept", "application/xml").send().await.unwrap();
+        assert_eq!(res.status(), 400, "{path}");
+        let xml = res.text().await.unwrap();
+        if let Err(e) = roxmltree::Document::parse(&xml) {
+            panic!("{path}: not well-formed ({e}): {xml:?}");
+        }
+        assert!(!xml.chars().any(|c| c.is_control() && c != '\n'), "{path}: {xml:?}");
+    }
+    let xml = app
+        .get(&partner, "/v1/customers/a%0Db%09c")
+        .header("Accept", "application/xml")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let body = from_xml(&xml).unwrap();
+    assert_eq!(body["data"][0], "a\rb\tc", "CR and TAB survive the round trip: {xml}");
+});

@@ -34,7 +34,8 @@ store_test!(create_returns_the_full_customer_with_credentials_once, |db| {
     let app = TestApp::start(&db).await;
     let partner = new_partner();
     let domain = unique_domain();
-    let (status, body, headers) = post(&app, &partner, &create_body(&domain), None).await;
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (status, body, headers) = post(&app, &partner, &create_body(&domain), Some(&request_id)).await;
     assert_eq!(status, 201, "{body}");
     let id = body["id"].as_str().unwrap();
     assert_eq!(headers["location"], format!("/v1/customers/{id}").as_str());
@@ -52,9 +53,15 @@ store_test!(create_returns_the_full_customer_with_credentials_once, |db| {
     let mut expected = body.clone();
     expected.as_object_mut().unwrap().remove("userCredentials");
     assert_eq!(got, expected);
-    // The password is nowhere in the database in plain text.
+    // The password is nowhere in the database in plain text: not in the customer, and not in
+    // the response kept for the request id (which a replay proves is there, password and all).
+    let (_, replayed, _) = post(&app, &partner, &create_body(&domain), Some(&request_id)).await;
+    assert_eq!(replayed["userCredentials"]["password"], password.as_str());
     let stored = app.store.for_partner(&partner).get(id).await.unwrap().unwrap();
     assert!(!stored.doc.contains(&password));
+    let kept = db.kept_responses(partner.as_str()).await;
+    assert_eq!(kept.len(), 1, "one response kept for the request id");
+    assert!(!kept[0].windows(password.len()).any(|w| w == password.as_bytes()));
     if let partnerd_store::Location::SqliteFile(path) = &db.location {
         for file in [path.clone(), path.with_extension("db-wal")] {
             if let Ok(bytes) = std::fs::read(&file) {

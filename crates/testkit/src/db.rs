@@ -46,3 +46,26 @@ impl TestDb {
         }
     }
 }
+
+impl TestDb {
+    /// The sealed response bodies kept for `partner`'s request ids, read straight from the
+    /// database: what a test searches to show secrets are not kept in plain text.
+    pub async fn kept_responses(&self, partner: &str) -> Vec<Vec<u8>> {
+        let sql = "SELECT response FROM idempotency WHERE partner_id = $1";
+        match &self.location {
+            Location::SqliteFile(path) => {
+                let conn = rusqlite::Connection::open(path).expect("open the test database");
+                let mut stmt = conn.prepare(&sql.replace("$1", "?1")).expect("prepare");
+                let rows = stmt.query_map([partner], |r| r.get::<_, Vec<u8>>(0)).expect("query");
+                rows.map(|r| r.expect("row")).collect()
+            }
+            Location::Postgres { url, .. } => {
+                let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect");
+                tokio::spawn(conn);
+                let rows = client.query(sql, &[&partner]).await.expect("query");
+                rows.iter().map(|r| r.get::<_, Vec<u8>>(0)).collect()
+            }
+            Location::Memory => panic!("an in-memory database cannot be read from outside its process"),
+        }
+    }
+}
