@@ -1,5 +1,5 @@
 //! An async client for the Customers API of Microsoft Partner Center, and of partnerd,
-//! which serves the same contract (`shared/spec/customers-api.md`).
+//! which serves the same contract (`docs/api.md`).
 //!
 //! The wire types are partnerd's own ([`partnerd_model`]), so client and server read and
 //! write the same shapes. Every call carries `MS-RequestId` (fresh per call, kept across its

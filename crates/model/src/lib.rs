@@ -1,5 +1,5 @@
 //! The wire model of the Partner Center Customers API as partnerd serves it
-//! (`shared/spec/customers-api.md`): resources, their lenient reading and canonical writing in
+//! (`docs/api.md`): resources, their lenient reading and canonical writing in
 //! JSON and XML, and the parsers for the list query (`filter`, `seekOperation`, `size`).
 //!
 //! Nothing here does I/O, so the server, the stores and the client share one definition.

@@ -95,7 +95,7 @@ async fn list_outputs_parse_back_to_the_customers() {
     let s = server(23).await;
     let all = s.listed(ListQuery::new()).await;
 
-    let json = s.cli(&["list", "--all", "--size", "5", "--output", "json"]).await;
+    let json = s.cli(&["list", "--all", "--size", "5", "--format", "json"]).await;
     assert_eq!(json.code, 0, "{}", json.stderr);
     assert_eq!(serde_json::from_str::<Vec<Customer>>(&json.stdout).unwrap(), all);
 
@@ -103,13 +103,13 @@ async fn list_outputs_parse_back_to_the_customers() {
     assert_eq!(piped.stdout, json.stdout, "json is the default when piped");
     assert_eq!(piped.stderr, "", "nothing but the data");
 
-    let csv = s.cli(&["list", "--all", "--size", "5", "--output", "csv"]).await;
+    let csv = s.cli(&["list", "--all", "--size", "5", "--format", "csv"]).await;
     assert_eq!(csv_records(&csv.stdout), csv_expected(&all));
 
-    let first = s.cli(&["list", "--size", "5", "--output", "json"]).await;
+    let first = s.cli(&["list", "--size", "5", "--format", "json"]).await;
     assert_eq!(serde_json::from_str::<Vec<Customer>>(&first.stdout).unwrap(), all[..5]);
 
-    let table = s.cli(&["list", "--size", "5", "--output", "table"]).await;
+    let table = s.cli(&["list", "--size", "5", "--format", "table"]).await;
     let lines: Vec<&str> = table.stdout.lines().collect();
     assert_eq!(lines.len(), 6, "{}", table.stdout);
     assert!(lines[0].starts_with("ID  ") && lines[0].contains("COMPANY NAME"), "{}", lines[0]);
@@ -127,7 +127,7 @@ async fn filtered_lists_and_exports_agree() {
         ("--name", "nobody", ListQuery::new().company_name_starts_with("nobody")),
     ] {
         let expected = s.listed(query).await;
-        let listed = s.cli(&["list", "--all", "--size", "3", flag, value, "--output", "json"]).await;
+        let listed = s.cli(&["list", "--all", "--size", "3", flag, value, "--format", "json"]).await;
         assert_eq!(serde_json::from_str::<Vec<Customer>>(&listed.stdout).unwrap(), expected, "{flag} {value}");
 
         let jsonl_path = dir.path().join("export.jsonl");
@@ -317,15 +317,15 @@ async fn single_customer_commands() {
     let domain = unique_domain();
     std::fs::write(&file, create_body(&domain).to_string()).unwrap();
 
-    let created = s.cli(&["create", "--file", file.to_str().unwrap(), "--output", "json"]).await;
+    let created = s.cli(&["create", "--file", file.to_str().unwrap(), "--format", "json"]).await;
     assert_eq!(created.code, 0, "{}", created.stderr);
     let customer: Customer = serde_json::from_str(&created.stdout).unwrap();
     assert!(customer.user_credentials.as_ref().and_then(|c| c.password.as_ref()).is_some());
     let id = customer.id.clone().unwrap();
 
-    let got = s.cli(&["get", &id, "--output", "json"]).await;
+    let got = s.cli(&["get", &id, "--format", "json"]).await;
     assert_eq!(serde_json::from_str::<Customer>(&got.stdout).unwrap(), Customer { user_credentials: None, ..customer });
-    let table = s.cli(&["get", &id, "--output", "table"]).await;
+    let table = s.cli(&["get", &id, "--format", "table"]).await;
     assert!(
         table.stdout.lines().any(|l| l.starts_with("Domain ") && l.ends_with(&format!(" {domain}"))),
         "{}",
@@ -338,7 +338,7 @@ async fn single_customer_commands() {
 
     let pascal = serde_json::json!({"CompanyProfile": {"Domain": unique_domain()}, "BillingProfile": create_body("x")["billingProfile"]});
     std::fs::write(&file, pascal.to_string().replace("\"email\"", "\"Email\"")).unwrap();
-    let second = s.cli(&["create", "--file", file.to_str().unwrap(), "--output", "csv"]).await;
+    let second = s.cli(&["create", "--file", file.to_str().unwrap(), "--format", "csv"]).await;
     assert_eq!(second.code, 0, "{}", second.stderr);
     let second_id = csv_records(&second.stdout)[0][0].clone();
 
@@ -353,7 +353,7 @@ async fn single_customer_commands() {
 
     assert_eq!(s.cli(&["delete", &second_id]).await.code, 0);
     assert_eq!(s.cli(&["delete", &second_id]).await.code, 3);
-    assert_eq!(s.cli(&["list", "--output", "json"]).await.stdout, "[]\n");
+    assert_eq!(s.cli(&["list", "--format", "json"]).await.stdout, "[]\n");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -400,7 +400,7 @@ async fn a_create_repeated_with_its_request_id_is_replayed() {
     let file = dir.path().join("customer.json");
     std::fs::write(&file, create_body(&unique_domain()).to_string()).unwrap();
     let rid = "6b3c7e8a-5555-4000-8000-000000000001";
-    let args = ["create", "--file", file.to_str().unwrap(), "--request-id", rid, "--output", "json"];
+    let args = ["create", "--file", file.to_str().unwrap(), "--request-id", rid, "--format", "json"];
     let (first, again) = (s.cli(&args).await, s.cli(&args).await);
     assert_eq!((first.code, again.code), (0, 0), "{} {}", first.stderr, again.stderr);
     let (a, b): (Customer, Customer) =

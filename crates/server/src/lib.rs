@@ -1,4 +1,4 @@
-//! The partnerd HTTP service: the Customers API of `shared/spec/customers-api.md` on axum.
+//! The partnerd HTTP service: Partner Center's Customers API (as `docs/api.md` describes it) on axum.
 //!
 //! [`build_app`] assembles the router from an [`AppState`] and is all the tests need;
 //! [`serve`] runs it on a listener until a shutdown signal, letting in-flight requests finish.

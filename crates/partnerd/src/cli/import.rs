@@ -33,7 +33,7 @@ pub struct ImportArgs {
     #[arg(long, env = "PARTNERD_PARTNER", value_parser = parse_partner)]
     partner: PartnerId,
     /// Import nothing unless every record is valid and new.
-    #[arg(long)]
+    #[arg(long, env = "PARTNERD_ATOMIC")]
     atomic: bool,
     /// A JSON array or JSON lines of customers; `-` reads standard input.
     file: PathBuf,

@@ -2,6 +2,7 @@
 
 mod customers;
 mod db;
+mod duration;
 mod import;
 mod migrate;
 mod records;

@@ -21,10 +21,10 @@ pub struct SeedArgs {
     #[arg(long, env = "PARTNERD_PARTNER", value_parser = parse_partner)]
     partner: PartnerId,
     /// How many customers to add.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, env = "PARTNERD_COUNT", default_value_t = 1000)]
     count: u64,
     /// Seed of the generator (same seed, same names).
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, env = "PARTNERD_SEED", default_value_t = 42)]
     seed: u64,
 }
 

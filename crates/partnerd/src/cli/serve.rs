@@ -26,7 +26,7 @@ pub struct ServeArgs {
     #[arg(long, env = "PARTNERD_NO_DEMO")]
     no_demo: bool,
     /// How long continuation tokens stay valid (at least 24h is what clients expect).
-    #[arg(long, env = "PARTNERD_CONTINUATION_TTL", default_value = "24h", value_parser = humantime::parse_duration)]
+    #[arg(long, env = "PARTNERD_CONTINUATION_TTL", default_value = "24h", value_parser = super::duration::parse)]
     continuation_ttl: Duration,
     /// sandbox: customers may be deleted; production: DELETE answers 403.
     #[arg(long, env = "PARTNERD_MODE", default_value = "sandbox", value_parser = parse_mode)]
@@ -98,6 +98,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         "--mode production needs production token keys (--jwt-secret, --jwt-public-key or --jwks, with --jwt-issuer): \
          the development secret is public"
     );
+    // The port first: a taken port is found before any database is created, migrated or seeded.
+    let listener = bind(args.listen).await?;
     let store = args.db.open().await?;
     let demo = PartnerId::parse(DEMO_PARTNER).expect("demo partner is a GUID");
     if !args.no_demo && store.is_empty().await? {
@@ -115,8 +117,6 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let state = AppState::new(store, config).await?;
     partnerd_server::spawn_purger(&state);
-    let listener =
-        tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("binding {}", args.listen))?;
     let addr = listener.local_addr()?;
     eprintln!("partnerd listening on http://{addr}");
     if development {
@@ -128,4 +128,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     partnerd_server::serve(listener, partnerd_server::build_app(state), partnerd_server::shutdown_signal()).await?;
     eprintln!("partnerd stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Binds the listen address; a refusal names the flag that picks another.
+pub(super) async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::AddrInUse { "the port is taken" } else { "cannot listen there" };
+        anyhow::anyhow!("binding {addr}: {e} ({why}: choose another address with --listen, e.g. --listen 127.0.0.1:0 for any free port)")
+    })
 }

@@ -15,7 +15,7 @@ pub struct TokenArgs {
     #[arg(long, env = "PARTNERD_PARTNER", value_parser = parse_partner)]
     partner: Option<PartnerId>,
     /// How long the token is valid, e.g. 30m, 1h, 7d.
-    #[arg(long, env = "PARTNERD_TOKEN_TTL", default_value = "1h", value_parser = humantime::parse_duration)]
+    #[arg(long, env = "PARTNERD_TTL", default_value = "1h", value_parser = super::duration::parse)]
     ttl: Duration,
 }
 

@@ -19,24 +19,25 @@ use super::resume::{Checkpoint, Job};
 #[derive(Args)]
 pub struct ExportArgs {
     /// The file to write.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, env = "PARTNERD_OUTPUT", value_name = "FILE")]
     output: PathBuf,
-    /// By default csv for a file named *.csv, jsonl otherwise.
-    #[arg(long, value_enum)]
+    /// By default csv for a file named *.csv, jsonl otherwise (json is taken as jsonl).
+    #[arg(long, env = "PARTNERD_FORMAT", value_enum)]
     format: Option<ExportFormat>,
     #[command(flatten)]
     filter: FilterArgs,
     /// Customers per request.
-    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=500))]
+    #[arg(long, env = "PARTNERD_SIZE", value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=500))]
     size: u32,
     /// Start over, discarding an interrupted export to the same file.
-    #[arg(long)]
+    #[arg(long, env = "PARTNERD_RESTART")]
     restart: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum ExportFormat {
     /// One customer a line, in the API's JSON.
+    #[value(alias = "json")]
     Jsonl,
     /// A header line, then one customer a line (the columns of `list --output csv`).
     Csv,

@@ -34,6 +34,21 @@ pub fn exit_status(err: &anyhow::Error) -> u8 {
     1
 }
 
+/// What to add to a failure's message so that it can be retried safely (`" (to retry
+/// without doing it twice: ARGS)"`), only where a retry can succeed: the server failed (5xx)
+/// or could not be reached. A 4xx will be refused again, whatever the request id.
+pub fn retry_hint(err: &partnerd_client::Error, args: &str) -> String {
+    let transient = match err.status() {
+        Some(status) => status >= 500,
+        None => matches!(err, partnerd_client::Error::Transport(_)),
+    };
+    if transient {
+        format!(" (to retry without doing it twice: {args})")
+    } else {
+        String::new()
+    }
+}
+
 /// Every cause on one line, skipping a cause that its parent's message already quotes
 /// (the client's errors include their source's text).
 pub fn one_line(err: &anyhow::Error) -> String {
@@ -123,6 +138,17 @@ mod tests {
         assert_eq!(exit_status(&anyhow::Error::new(Error::Throttled { retry_after: None, message: "x".into() })), 1);
         assert_eq!(exit_status(&anyhow::Error::new(Usage("no token".into()))), USAGE);
         assert_eq!(exit_status(&anyhow::anyhow!("disk full")), 1);
+    }
+
+    #[test]
+    fn the_retry_hint_only_where_a_retry_can_succeed() {
+        let api =
+            |status| Error::Api(ApiError { status, code: 1, description: "x".into(), data: vec![], request_id: None });
+        assert_eq!(retry_hint(&api(400), "--request-id X"), "");
+        assert_eq!(retry_hint(&api(409), "--request-id X"), "");
+        assert_eq!(retry_hint(&api(503), "--request-id X"), " (to retry without doing it twice: --request-id X)");
+        assert!(!retry_hint(&Error::Status { status: 502, body: "bad gateway".into() }, "--request-id X").is_empty());
+        assert_eq!(retry_hint(&Error::Url("x".into()), "--request-id X"), "");
     }
 
     #[test]

@@ -8,13 +8,13 @@ use serde::{Deserialize, Serialize};
 #[group(multiple = false)]
 pub struct FilterArgs {
     /// Only customers whose company name starts with PREFIX (case-insensitive).
-    #[arg(long, value_name = "PREFIX")]
+    #[arg(long, env = "PARTNERD_NAME", value_name = "PREFIX")]
     pub name: Option<String>,
     /// Only customers whose initial domain starts with PREFIX.
-    #[arg(long, value_name = "PREFIX")]
+    #[arg(long, env = "PARTNERD_DOMAIN", value_name = "PREFIX")]
     pub domain: Option<String>,
     /// Only customers of this indirect reseller (its tenant GUID).
-    #[arg(long, value_name = "GUID", value_parser = parse_guid)]
+    #[arg(long, env = "PARTNERD_RESELLER", value_name = "GUID", value_parser = parse_guid)]
     pub reseller: Option<String>,
 }
 

@@ -8,26 +8,26 @@ use futures::TryStreamExt;
 use partnerd_client::Client;
 
 use super::filter::FilterArgs;
-use super::output::{Format, ListPrinter};
+use super::output::{ListPrinter, OutputArgs};
 
 #[derive(Args)]
 pub struct ListArgs {
     #[command(flatten)]
     filter: FilterArgs,
     /// Customers per page (the server's default and maximum: 500).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, env = "PARTNERD_SIZE", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     size: Option<u32>,
     /// Every page, not just the first.
-    #[arg(long)]
+    #[arg(long, env = "PARTNERD_ALL")]
     all: bool,
-    /// table on a terminal, json otherwise.
-    #[arg(long, value_enum)]
-    output: Option<Format>,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 pub async fn run(client: &Client, args: ListArgs) -> anyhow::Result<()> {
     let query = args.filter.query(args.size);
-    let mut printer = ListPrinter::new(super::failure::stdout(), Format::or_default(args.output));
+    let (out, format) = args.output.open()?;
+    let mut printer = ListPrinter::new(out, format);
     if args.all {
         let mut pages = client.pages(&query);
         while let Some(page) = pages.try_next().await.context("listing customers")? {

@@ -3,10 +3,13 @@
 //! header naming the wire members.
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
-use clap::ValueEnum;
+use anyhow::Context;
+use clap::{Args, ValueEnum};
 use partnerd_model::Customer;
 
+use super::failure::Usage;
 use super::table::Table;
 
 /// An output format of `list`, `get` and `create`.
@@ -24,6 +27,39 @@ impl Format {
     /// The chosen format, or the default for where standard output goes.
     pub fn or_default(chosen: Option<Format>) -> Format {
         chosen.unwrap_or(if std::io::stdout().is_terminal() { Format::Table } else { Format::Json })
+    }
+}
+
+/// Where `list`, `get` and `create` print and how: `--format` is always the format, `--output`
+/// always a file (as for `export`), so no flag means two things.
+#[derive(Args)]
+pub struct OutputArgs {
+    /// table on a terminal, json otherwise.
+    #[arg(long, env = "PARTNERD_FORMAT", value_enum)]
+    format: Option<Format>,
+    /// Write to FILE instead of standard output.
+    #[arg(long, env = "PARTNERD_OUTPUT", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// The writer and format chosen. A file gets JSON unless told otherwise. `--output json`
+    /// (the old meaning) is refused with the flag that does it, rather than creating a file
+    /// named `json`.
+    pub fn open(&self) -> anyhow::Result<(Box<dyn Write>, Format)> {
+        let Some(path) = &self.output else {
+            return Ok((Box::new(super::failure::stdout()), Format::or_default(self.format)));
+        };
+        let name = path.to_string_lossy();
+        if let Ok(format) = Format::from_str(&name, true) {
+            let format = format.to_possible_value().expect("formats have names").get_name().to_string();
+            return Err(Usage(format!(
+                "--output is the file to write; for the format use --format {format} (or --output ./{name} for a file of that name)"
+            ))
+            .into());
+        }
+        let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        Ok((Box::new(std::io::BufWriter::new(file)), self.format.unwrap_or(Format::Json)))
     }
 }
 

@@ -9,8 +9,9 @@ use partnerd_client::Client;
 use partnerd_model::canonical::read_lenient;
 use partnerd_model::Customer;
 
+use super::failure::retry_hint;
 use super::failure::Usage;
-use super::output::{print_customer, Format};
+use super::output::{print_customer, OutputArgs};
 
 #[derive(Args)]
 pub struct IdArg {
@@ -24,37 +25,38 @@ pub struct GetArgs {
     /// The customer's id (its tenant GUID).
     #[arg(value_parser = super::filter::parse_guid)]
     id: String,
-    /// table on a terminal, json otherwise.
-    #[arg(long, value_enum)]
-    output: Option<Format>,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(Args)]
 pub struct CreateArgs {
     /// The customer as JSON (camelCase or PascalCase members); `-` reads standard input.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, env = "PARTNERD_FILE", value_name = "FILE")]
     file: PathBuf,
     /// The MS-RequestId to send (a GUID). Repeating a create that failed on the way back with
     /// the id it printed gets the server's kept answer, admin password included.
-    #[arg(long, value_name = "GUID")]
+    #[arg(long, env = "PARTNERD_REQUEST_ID", value_name = "GUID")]
     request_id: Option<uuid::Uuid>,
-    /// table on a terminal, json otherwise.
-    #[arg(long, value_enum)]
-    output: Option<Format>,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 pub async fn get(client: &Client, args: GetArgs) -> anyhow::Result<()> {
+    let (mut out, format) = args.output.open()?;
     let customer = client.get(&args.id).await.with_context(|| format!("getting customer {}", args.id))?;
-    print_customer(&mut super::failure::stdout(), &customer, Format::or_default(args.output))
+    print_customer(&mut out, &customer, format)
 }
 
 pub async fn create(client: &Client, args: CreateArgs) -> anyhow::Result<()> {
     let input = read_customer(&args.file)?;
+    let (mut out, format) = args.output.open()?;
     let request_id = args.request_id.unwrap_or_else(uuid::Uuid::new_v4);
-    let created = client.create_with_request_id(&input, request_id).await.with_context(|| {
-        format!("creating the customer (to retry without creating twice: --request-id {request_id})")
+    let created = client.create_with_request_id(&input, request_id).await.map_err(|e| {
+        let hint = retry_hint(&e, &format!("--request-id {request_id}"));
+        anyhow::Error::new(e).context(format!("creating the customer{hint}"))
     })?;
-    print_customer(&mut super::failure::stdout(), &created, Format::or_default(args.output))?;
+    print_customer(&mut out, &created, format)?;
     if std::io::stderr().is_terminal() {
         eprintln!("(the admin password is shown only this once)");
     }
