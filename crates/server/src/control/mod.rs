@@ -7,11 +7,14 @@
 //! production mode it exists only when an admin token is set; a partner's bearer token
 //! never opens it.
 
+mod console;
 mod guard;
 mod info;
+pub(crate) mod stats;
+mod tokens;
 
 use axum::middleware;
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use axum::Router;
 
 use crate::{ApiError, AppState, Mode};
@@ -20,18 +23,30 @@ use crate::{ApiError, AppState, Mode};
 pub(crate) const PREFIX: &str = "/_partnerd";
 
 /// The control plane's routes (full paths, to be merged beside Partner Center's), or `None` where the configuration turns it off.
-pub(crate) fn router(state: AppState) -> Option<Router> {
+pub(crate) fn router(state: AppState, stats: stats::Recorder) -> Option<Router> {
     if !enabled(&state) {
         return None;
     }
     let routes = Router::new()
         .route(PREFIX, get(info::info))
         .route(&format!("{PREFIX}/"), get(info::info))
+        .route(&format!("{PREFIX}/stats"), get(stats::stats).with_state(stats))
+        .route(&format!("{PREFIX}/tokens"), post(tokens::issue))
         .route(&format!("{PREFIX}/{{*rest}}"), any(not_found))
         .layer(middleware::from_fn_with_state(state.clone(), guard::guard))
         .layer(middleware::from_fn(crate::negotiate::json_only))
         .with_state(state);
-    Some(routes)
+    Some(routes.merge(console_routes()))
+}
+
+/// The console's page and files: outside the guard, since they hold no data and a browser
+/// must load the login form before it has the admin token (see `console`).
+fn console_routes() -> Router {
+    Router::new()
+        .route(&format!("{PREFIX}/console"), get(console::page))
+        .route(&format!("{PREFIX}/console/"), get(console::page))
+        .route(&format!("{PREFIX}/console/{{file}}"), get(console::asset))
+        .layer(middleware::from_fn(crate::negotiate::json_only))
 }
 
 /// Sandbox: on by default. Production: only with an admin token.

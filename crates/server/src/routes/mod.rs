@@ -16,6 +16,7 @@ use crate::request_ids::request_ids;
 use crate::{ApiError, AppState};
 
 pub(crate) fn router(state: AppState) -> Router {
+    let stats = crate::control::stats::Recorder::default();
     let api = Router::new()
         .route("/customers", get(list::list).post(create::create))
         .route("/customers/relationshiprequests", get(misc::relationship_request))
@@ -37,9 +38,10 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(rate_limit::report))
         .layer(middleware::from_fn(negotiate))
         .layer(middleware::from_fn(request_ids))
+        .layer(middleware::from_fn_with_state(stats.clone(), crate::control::stats::record))
         .with_state(state.clone());
     // Merged after the Partner Center layers, so none of them applies to the control plane.
-    match crate::control::router(state) {
+    match crate::control::router(state, stats) {
         Some(control) => partner_center.merge(control),
         None => partner_center,
     }
