@@ -34,6 +34,7 @@ async fn partnerd(args: &[&str], env: &[(&str, &str)]) -> Run {
 /// Every command that takes flags, as its argument path.
 const COMMANDS: &[&[&str]] = &[
     &["serve"],
+    &["doctor"],
     &["token"],
     &["seed"],
     &["import"],

@@ -13,6 +13,7 @@ mod page;
 mod partner;
 pub mod postgres;
 mod record;
+mod schema;
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -22,6 +23,7 @@ pub use error::StoreError;
 pub use page::{prefix_range, ListQuery, Page, Position, Row, Seek, SortField};
 pub use partner::PartnerStore;
 pub use record::{now_secs, CustomerRecord};
+pub use schema::{inspect, SchemaStatus};
 
 use partnerd_model::PartnerId;
 

@@ -25,6 +25,8 @@ pub struct Cli {
 enum Command {
     /// Run the API server.
     Serve(serve::ServeArgs),
+    /// Check a serve configuration (database, keys, port) without serving or changing anything.
+    Doctor(serve::ServeArgs),
     /// Print a development bearer token.
     Token(token::TokenArgs),
     /// Add synthetic customers to a partner.
@@ -41,6 +43,7 @@ impl Cli {
     pub async fn run(self) -> anyhow::Result<ExitCode> {
         match self.command {
             Command::Serve(args) => serve::run(args).await,
+            Command::Doctor(args) => serve::doctor::run(args).await,
             Command::Token(args) => token::run(args),
             Command::Seed(args) => seed::run(args).await,
             Command::Import(args) => import::run(args).await,

@@ -9,6 +9,8 @@ use clap::Args;
 use partnerd_model::PartnerId;
 use partnerd_server::{AppState, AuthConfig, Config, KeyConfig, Mode};
 
+pub(super) mod doctor;
+
 use super::db::DbArgs;
 use crate::demo::DEMO_PARTNER;
 

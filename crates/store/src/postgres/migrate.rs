@@ -11,6 +11,11 @@ const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/postgres
 /// The advisory lock key that serialises migrations: "partnerd" in ASCII.
 const MIGRATION_LOCK: i64 = 0x7061_7274_6e65_7264;
 
+/// The versions this build knows, in order.
+pub fn versions() -> Vec<i64> {
+    MIGRATIONS.iter().map(|(v, _)| *v).collect()
+}
+
 /// Applies the missing migrations; returns the versions it applied.
 pub async fn apply(client: &mut Client) -> Result<Vec<i64>, StoreError> {
     let tx = client.transaction().await?;

@@ -19,6 +19,8 @@ use async_trait::async_trait;
 use crate::{Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError, StoredCustomer};
 use pool::{bounded, Pool};
 
+pub(crate) use migrate::versions as migration_versions;
+
 pub struct PostgresBackend {
     pool: Pool,
 }

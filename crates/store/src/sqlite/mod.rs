@@ -15,6 +15,8 @@ use rusqlite::{params, OptionalExtension};
 use crate::{Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError, StoredCustomer};
 use pool::Pool;
 
+pub(crate) use migrate::versions as migration_versions;
+
 pub struct SqliteBackend {
     pool: Pool,
 }
