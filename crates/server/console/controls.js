@@ -81,11 +81,12 @@ async function loadFaults() {
     const rules = itemsOf(await control('GET', '/faults'));
     fill($('#fault-rows'), rules.map((rule) => {
       const left = rule.remaining ?? rule.count ?? '∞';
+      const fired = rule.fired !== undefined ? ` · fired ${rule.fired}` : '';
       return h(
         'tr',
         { dataset: { id: rule.id } },
         h('td', {}, describe(rule)),
-        h('td', { class: 'num' }, String(left)),
+        h('td', {}, `${left}${fired}`),
         h('td', {}, h('button', { type: 'button', dataset: { remove: rule.id }, 'aria-label': `Remove fault ${rule.id}` }, 'Remove')),
       );
     }));

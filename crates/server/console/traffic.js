@@ -3,7 +3,7 @@
 
 import { control, followEvents, itemsOf, ApiError } from './api.js';
 import { $, h, fill, toast, clockTime, headerPairs, pretty, copyText, confirmAction } from './dom.js';
-import { chainOf, isListRequest, seekOf, itemCount } from './chain.js';
+import { chainOf, isListRequest, seekOf, itemCount, handedTokens } from './chain.js';
 
 /** The most rows kept in the page (the journal's default size). */
 const MAX_ROWS = 1000;
@@ -285,7 +285,9 @@ async function drawChain(entry) {
   if (selectedId !== String(entry.id)) return;
   const chain = chainOf(entry, loaded.concat(entry));
   const host = $('#chain-host');
-  if (!host) return;
+  // A single page that handed out no token is not a walk: nothing to draw.
+  if (!host || (chain.length === 1 && !handedTokens(entry).size)) return;
+  const more = handedTokens(chain[chain.length - 1]).size > 0;
   fill(
     host,
     h('h3', {}, `Paging chain (${chain.length} page${chain.length === 1 ? '' : 's'})`),
@@ -309,6 +311,7 @@ async function drawChain(entry) {
         );
       }),
     ),
+    more ? h('p', { class: 'muted' }, 'The last page shown handed out a token that no later request in the journal used.') : null,
   );
 }
 
