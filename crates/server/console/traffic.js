@@ -21,6 +21,7 @@ export function start() {
   $('#traffic-filters').addEventListener('submit', (e) => e.preventDefault());
   $('#traffic-pause').addEventListener('click', togglePause);
   $('#traffic-clear').addEventListener('click', clearJournal);
+  $('#guidance-clear').addEventListener('click', clearGuidance);
   $('#traffic-rows').addEventListener('click', (e) => {
     const row = e.target.closest('tr[data-id]');
     if (row) open(row.dataset.id);
@@ -70,9 +71,11 @@ async function load() {
   const answer = await control('GET', '/requests');
   for (const entry of itemsOf(answer).slice().reverse()) entries.set(String(entry.id), entry);
   rerender();
+  refreshGuidance();
 }
 
 function arrive(entry) {
+  if (guidanceOf(entry).length) refreshGuidance();
   if (paused) {
     held.push(entry);
     fill($('#traffic-pause'), `Resume (${held.length} new)`);
@@ -340,4 +343,51 @@ export function knownPartners() {
   const seen = [];
   for (const e of Array.from(entries.values()).reverse()) if (e.partner && !seen.includes(e.partner)) seen.push(e.partner);
   return seen;
+}
+
+// ---- guidance: the server's tallies of client habits worth fixing (GET /_partnerd/guidance)
+
+let guidanceTimer = null;
+
+/** Re-reads the tallies, at most a few times a second however many flagged requests arrive. */
+function refreshGuidance() {
+  if (guidanceTimer) return;
+  guidanceTimer = setTimeout(async () => {
+    guidanceTimer = null;
+    try {
+      drawGuidance(await control('GET', '/guidance'));
+    } catch {
+      $('#guidance').hidden = true;
+    }
+  }, 300);
+}
+
+function drawGuidance(summary) {
+  const flags = Object.entries(summary?.flags || {}).filter(([, f]) => f.count > 0);
+  $('#guidance').hidden = flags.length === 0;
+  fill($('#guidance-summary'), `Guidance: ${summary?.total ?? 0} flagged request${summary?.total === 1 ? '' : 's'}`);
+  fill(
+    $('#guidance-list'),
+    flags.map(([flag, f]) =>
+      h(
+        'li',
+        {},
+        h('strong', {}, flag),
+        ` ×${f.count}: ${f.description || ''} `,
+        (f.latest || []).map((x) =>
+          h('button', { type: 'button', class: 'link', onclick: () => open(String(x.entry)), title: `${x.method} ${x.path}` }, `#${x.entry}`),
+        ),
+      ),
+    ),
+  );
+}
+
+async function clearGuidance() {
+  try {
+    await control('DELETE', '/guidance');
+    toast('Guidance tallies cleared.');
+  } catch (e) {
+    toast(`Could not clear the tallies: ${e.message}`, 'error');
+  }
+  refreshGuidance();
 }
