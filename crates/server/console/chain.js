@@ -39,6 +39,14 @@ export function handedTokens(entry) {
   return tokens;
 }
 
+/** The token a list response offered for its next page, if any (a last page has none). */
+export function nextToken(entry) {
+  const json = asJson(entry.responseBody);
+  if (json) return json.continuationToken || undefined;
+  const m = typeof entry.responseBody === 'string' && entry.responseBody.match(/"continuationToken"\s*:\s*"([^"]+)"|<continuationToken>([^<]+)</);
+  return m ? m[1] || m[2] : undefined;
+}
+
 /** What kind of page a list request asked for: First, Next, Previous… from its query. */
 export function seekOf(entry) {
   const query = (entry.path || '').split('?')[1] || '';

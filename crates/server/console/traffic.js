@@ -3,7 +3,7 @@
 
 import { control, followEvents, itemsOf, ApiError } from './api.js';
 import { $, h, fill, toast, clockTime, headerPairs, pretty, copyText, confirmAction } from './dom.js';
-import { chainOf, isListRequest, seekOf, itemCount, handedTokens } from './chain.js';
+import { chainOf, isListRequest, seekOf, itemCount, handedTokens, nextToken } from './chain.js';
 
 /** The most rows kept in the page (the journal's default size). */
 const MAX_ROWS = 1000;
@@ -290,7 +290,7 @@ async function drawChain(entry) {
   const host = $('#chain-host');
   // A single page that handed out no token is not a walk: nothing to draw.
   if (!host || (chain.length === 1 && !handedTokens(entry).size)) return;
-  const more = handedTokens(chain[chain.length - 1]).size > 0;
+  const more = nextToken(chain[chain.length - 1]) !== undefined;
   fill(
     host,
     h('h3', {}, `Paging chain (${chain.length} page${chain.length === 1 ? '' : 's'})`),
@@ -314,7 +314,7 @@ async function drawChain(entry) {
         );
       }),
     ),
-    more ? h('p', { class: 'muted' }, 'The last page shown handed out a token that no later request in the journal used.') : null,
+    more ? h('p', { class: 'muted' }, 'The last page shown offered a next page that no later request in the journal asked for.') : null,
   );
 }
 
