@@ -89,6 +89,16 @@ async fn filtered_customer_search_pages_forward_and_back() {
         let back = texts_until(&client, names, "the first page again", |t| t.len() == 5).await;
         assert_eq!(back, first);
         assert!(!client.find(Locator::Id("page-prev")).await.unwrap().is_enabled().await.unwrap());
+
+        // Opening one shows both profiles and the billing profile's etag.
+        click(&client, "#customer-rows tr:first-child button[data-action=open]").await;
+        let title = texts_until(&client, "#customer-side h2", "the opened customer", |t| !t.is_empty()).await;
+        assert_eq!(title, ["Contoso A"]);
+        let sections = texts(&client, "#customer-side section h3").await.unwrap();
+        assert_eq!(sections, ["CUSTOMER", "COMPANY PROFILE", "BILLING PROFILE"]);
+        let facts = texts(&client, "#customer-side dt").await.unwrap();
+        assert!(facts.iter().any(|f| f == "ETag"), "{facts:?}");
+        screenshot(&client, "customer-detail").await;
     })
     .await;
 }
