@@ -115,10 +115,9 @@ async fn create_with_a_missing_field_shows_the_errors_and_creates_nothing() {
         type_into(&client, &format!("{form} input[name='companyProfile.domain']"), "browsertest1.onmicrosoft.com")
             .await;
         type_into(&client, &format!("{form} input[name='billingProfile.companyName']"), "Browser Test").await;
-        type_into(&client, &format!("{form} input[name='billingProfile.defaultAddress.city']"), "Redmond").await;
         type_into(&client, &format!("{form} input[name='billingProfile.defaultAddress.addressLine1']"), "1 Way").await;
         type_into(&client, &format!("{form} input[name='billingProfile.defaultAddress.postalCode']"), "98052").await;
-        // The email is left empty: the server must refuse the customer.
+        // The email and the city are left empty: the server must refuse the customer.
         click(&client, &format!("{form} button[type=submit]")).await;
 
         visible(&client, &format!("{form} .error-summary")).await;
@@ -131,6 +130,9 @@ async fn create_with_a_missing_field_shows_the_errors_and_creates_nothing() {
         let marked = client.find_all(Locator::Css(&format!("{form} [aria-invalid='true']"))).await.unwrap();
         let notes = client.find_all(Locator::Css(&format!("{form} label .field-error"))).await.unwrap();
         assert_eq!(marked.len(), notes.len());
+        // ...and every member the server named is marked at its input.
+        let listed = texts(&client, &format!("{form} .error-summary li")).await.unwrap();
+        assert_eq!(listed.len(), marked.len(), "{listed:?}");
         screenshot(&client, "customer-create-errors").await;
 
         assert!(customer_names(&app, &partner).await.is_empty(), "a refused create made a customer");
