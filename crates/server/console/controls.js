@@ -180,6 +180,7 @@ async function reset() {
   try {
     await control('POST', `/reset${query.size ? `?${query}` : ''}`);
     toast(`Reset ${scope}.`);
+    window.dispatchEvent(new CustomEvent('partnerd:reset'));
     await loadFaults();
   } catch (err) {
     toast(`Reset failed: ${err.message}`, 'error');

@@ -22,6 +22,12 @@ export function start() {
   $('#traffic-pause').addEventListener('click', togglePause);
   $('#traffic-clear').addEventListener('click', clearJournal);
   $('#guidance-clear').addEventListener('click', clearGuidance);
+  // A reset empties the server's journal: show the empty journal, not the old list.
+  window.addEventListener('partnerd:reset', () => {
+    entries.clear();
+    full.clear();
+    load().catch(() => rerender());
+  });
   $('#traffic-rows').addEventListener('click', (e) => {
     const row = e.target.closest('tr[data-id]');
     if (row) open(row.dataset.id);
@@ -142,7 +148,9 @@ function matches(entry, f) {
 
 function rerender() {
   const f = filters();
-  const rows = Array.from(entries.values()).reverse().filter((e) => matches(e, f)).slice(0, MAX_ROWS).map(row);
+  // Newest first by id (ids follow arrival), whether an entry came from the list or the tail.
+  const newest = Array.from(entries.values()).sort((a, b) => Number(b.id) - Number(a.id));
+  const rows = newest.filter((e) => matches(e, f)).slice(0, MAX_ROWS).map(row);
   fill($('#traffic-rows'), rows);
   $('#traffic-empty').hidden = entries.size > 0;
 }
