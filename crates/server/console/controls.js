@@ -202,6 +202,7 @@ async function seed() {
   try {
     await control('POST', `/partners/${encodeURIComponent(partner)}/seed`, { count, seed: seedValue });
     toast(`Seeded ${count} customers for ${partner}.`);
+    window.dispatchEvent(new CustomEvent('partnerd:seeded'));
   } catch (err) {
     toast(`Seed failed: ${err.message}`, 'error');
   }

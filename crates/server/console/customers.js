@@ -29,6 +29,12 @@ export function start() {
   $('#page-prev').addEventListener('click', () => follow('previous'));
   $('#customer-new').addEventListener('click', showCreateForm);
   $('#customer-rows').addEventListener('click', onRowAction);
+  // After a reset or seed from the console, the page on screen is stale: read it again from the start.
+  for (const event of ['partnerd:reset', 'partnerd:seeded']) {
+    window.addEventListener(event, () => {
+      if (partner) search();
+    });
+  }
 }
 
 export function show() {
