@@ -61,7 +61,13 @@ enum Keys {
 #[derive(Deserialize)]
 struct Claims {
     tid: String,
+    exp: serde_json::Value,
+    #[serde(default)]
+    nbf: Option<serde_json::Value>,
 }
+
+/// Seconds of clock skew allowed on `exp` and `nbf`, as identity platforms allow.
+const LEEWAY_SECS: f64 = 30.0;
 
 impl Verifier {
     pub fn new(config: &AuthConfig) -> Result<Verifier, String> {
@@ -80,14 +86,16 @@ impl Verifier {
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
-        validation.validate_nbf = true;
-        validation.leeway = 30;
+        // Time claims are checked against the server's clock (which time travel moves) in
+        // `verify`, not against the system clock as jsonwebtoken would.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
         Ok(Verifier { keys, validation })
     }
 
-    /// The partner a token speaks for, or why it is refused. Each key verifies only the one
-    /// algorithm it is for, so `alg: none` or an algorithm switch never passes.
-    pub fn verify(&self, token: &str) -> Result<PartnerId, ApiError> {
+    /// The partner a token speaks for at `now` (Unix seconds), or why it is refused. Each key
+    /// verifies only the one algorithm it is for, so `alg: none` or an algorithm switch never passes.
+    pub fn verify(&self, token: &str, now: i64) -> Result<PartnerId, ApiError> {
         let invalid =
             |e: jsonwebtoken::errors::Error| ApiError::unauthorized(format!("The bearer token is not valid: {e}."));
         let (key, alg) = match &self.keys {
@@ -103,9 +111,28 @@ impl Verifier {
         let mut validation = self.validation.clone();
         validation.algorithms = vec![alg];
         let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(invalid)?;
+        check_times(&data.claims, now as f64)?;
         PartnerId::parse(&data.claims.tid)
             .ok_or_else(|| ApiError::unauthorized("The bearer token's tid claim is not a GUID."))
     }
+}
+
+/// `exp` (required) and `nbf` (when present) against `now`, with [`LEEWAY_SECS`].
+fn check_times(claims: &Claims, now: f64) -> Result<(), ApiError> {
+    let seconds = |name: &str, v: &serde_json::Value| {
+        v.as_f64().ok_or_else(|| ApiError::unauthorized(format!("The bearer token's {name} claim is not a number.")))
+    };
+    if seconds("exp", &claims.exp)? < now - LEEWAY_SECS {
+        return Err(ApiError::unauthorized("The bearer token is not valid: it has expired (ExpiredSignature)."));
+    }
+    if let Some(nbf) = &claims.nbf {
+        if seconds("nbf", nbf)? > now + LEEWAY_SECS {
+            return Err(ApiError::unauthorized(
+                "The bearer token is not valid: it is not valid yet (ImmatureSignature).",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn production_keys(key: &KeyConfig) -> Result<Keys, String> {
@@ -163,7 +190,13 @@ struct DevClaims<'a> {
 
 /// A development token for `partner`, valid for `ttl`.
 pub fn mint_dev_token(partner: &PartnerId, ttl: Duration) -> String {
-    let now = partnerd_store::now_secs().max(0) as u64;
+    mint_dev_token_at(partner, ttl, partnerd_store::now_secs())
+}
+
+/// A development token for `partner` issued at `now` (Unix seconds), valid for `ttl`: for a
+/// server whose clock was moved (`POST /_partnerd/clock`), pass its time.
+pub fn mint_dev_token_at(partner: &PartnerId, ttl: Duration, now: i64) -> String {
+    let now = now.max(0) as u64;
     let claims = DevClaims {
         tid: partner.as_str(),
         sub: "partnerd-dev",
@@ -196,7 +229,8 @@ impl FromRequestParts<AppState> for Authed {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, t)| t.trim())
             .ok_or_else(|| ApiError::unauthorized("The Authorization header must use the Bearer scheme."))?;
-        let partner = state.verifier.verify(token)?;
+        state.shared.refresh().await;
+        let partner = state.verifier.verify(token, state.clock.unix_seconds())?;
         if let Some(limiter) = &state.limiter {
             let slot = parts.extensions.get::<StandingSlot>().cloned().unwrap_or_default();
             match limiter.admit(&partner) {

@@ -8,9 +8,10 @@ use std::time::Duration;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use partnerd_model::{Filter, FilterField, PartnerId};
-use partnerd_store::{now_secs, Position};
+use partnerd_store::Position;
 use serde::{Deserialize, Serialize};
 
+use crate::clock::Clock;
 use crate::vault::Vault;
 use crate::ApiError;
 
@@ -66,11 +67,13 @@ fn field_from_code(c: u8) -> Option<FilterField> {
 pub(crate) struct Sealer {
     vault: Arc<Vault>,
     ttl: Duration,
+    /// Expiry is by the server's clock, so time travel expires tokens.
+    clock: Clock,
 }
 
 impl Sealer {
-    pub fn new(vault: Arc<Vault>, ttl: Duration) -> Sealer {
-        Sealer { vault, ttl }
+    pub fn new(vault: Arc<Vault>, ttl: Duration, clock: Clock) -> Sealer {
+        Sealer { vault, ttl, clock }
     }
 
     pub fn seal(&self, cursor: &Cursor) -> String {
@@ -80,7 +83,7 @@ impl Sealer {
             s: cursor.size,
             n: cursor.next.as_ref().map(|p| (p.key.clone(), p.id.clone())),
             b: cursor.previous.as_ref().map(|(p, inclusive)| (p.key.clone(), p.id.clone(), *inclusive)),
-            e: now_secs() + self.ttl.as_secs() as i64,
+            e: self.clock.unix_seconds() + self.ttl.as_secs() as i64,
         };
         let plain = serde_json::to_vec(&sealed).expect("cursors serialise");
         URL_SAFE_NO_PAD.encode(self.vault.seal(AAD, &plain))
@@ -92,7 +95,7 @@ impl Sealer {
         if sealed.p != partner.as_str() {
             return Err(invalid_token("it was issued to another partner"));
         }
-        if sealed.e < now_secs() {
+        if sealed.e < self.clock.unix_seconds() {
             return Err(invalid_token("it has expired"));
         }
         let filter = match sealed.f {
@@ -141,7 +144,8 @@ mod tests {
 
     #[test]
     fn round_trip_and_refusals() {
-        let sealer = Sealer::new(Arc::new(Vault::new(&[7u8; 32])), Duration::from_secs(60));
+        let clock = Clock::default();
+        let sealer = Sealer::new(Arc::new(Vault::new(&[7u8; 32])), Duration::from_secs(60), clock.clone());
         let p = PartnerId::parse("11111111-1111-1111-1111-111111111111").unwrap();
         let q = PartnerId::parse("22222222-2222-2222-2222-222222222222").unwrap();
         let token = sealer.seal(&cursor(&p));
@@ -150,8 +154,10 @@ mod tests {
         let mut edited = token.clone().into_bytes();
         edited[20] = if edited[20] == b'A' { b'B' } else { b'A' };
         assert!(sealer.open(std::str::from_utf8(&edited).unwrap(), &p).is_err());
-        let other_key = Sealer::new(Arc::new(Vault::new(&[8u8; 32])), Duration::from_secs(60));
+        let other_key = Sealer::new(Arc::new(Vault::new(&[8u8; 32])), Duration::from_secs(60), clock.clone());
         assert!(other_key.open(&token, &p).is_err());
+        clock.set_offset_seconds(61);
+        assert!(sealer.open(&token, &p).is_err(), "expired by the clock");
         assert!(sealer.open("", &p).is_err());
         assert!(sealer.open("!!!", &p).is_err());
     }

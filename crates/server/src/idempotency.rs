@@ -14,7 +14,8 @@ use crate::{ApiError, AppState};
 
 const PURPOSE: &[u8] = b"partnerd kept response v1";
 
-/// How long kept responses are guaranteed to replay; purged after this.
+/// How long kept responses are guaranteed to replay (by the server's clock); after this they
+/// replay nothing and are purged.
 pub(crate) const KEEP_SECS: i64 = 25 * 3600;
 
 /// What a mutation will answer on success, and how to keep that answer.
@@ -90,10 +91,13 @@ fn record(
         etag: outcome.etag.clone(),
     };
     let body = state.vault.seal(PURPOSE, &serde_json::to_vec(&sealed).expect("kept responses serialise"));
+    let now = state.clock.unix_seconds();
     Some(Idempotency {
         request_id,
         fingerprint: hash.finalize().to_vec(),
         response: KeptResponse { status: outcome.status.as_u16(), body },
+        now,
+        expired_before: now - KEEP_SECS,
     })
 }
 

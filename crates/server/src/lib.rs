@@ -20,10 +20,11 @@ mod rate_limit;
 mod reply;
 mod request_ids;
 mod routes;
+mod shared;
 mod state;
 mod vault;
 
-pub use auth::{mint_dev_token, AuthConfig, KeyConfig, DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET};
+pub use auth::{mint_dev_token, mint_dev_token_at, AuthConfig, KeyConfig, DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET};
 pub use clock::Clock;
 pub use config::{Config, Mode};
 pub use error::ApiError;

@@ -11,12 +11,14 @@ const EVERY: Duration = Duration::from_secs(600);
 
 /// Spawns the purge loop on the current runtime; it runs until the runtime stops.
 pub fn spawn_purger(state: &AppState) -> tokio::task::JoinHandle<()> {
-    let store = state.store.clone();
+    let state = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(EVERY);
         loop {
             tick.tick().await;
-            match store.purge_idempotency(KEEP_SECS).await {
+            // Ages are by the server's clock (which time travel moves), as on every replay.
+            state.shared.refresh().await;
+            match state.store.purge_idempotency(state.clock.unix_seconds() - KEEP_SECS).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(purged = n, "purged expired idempotency records"),
                 Err(e) => tracing::warn!(error = %e, "purging idempotency records failed"),

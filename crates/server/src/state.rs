@@ -8,6 +8,7 @@ use crate::auth::Verifier;
 use crate::clock::Clock;
 use crate::continuation::Sealer;
 use crate::rate_limit::RateLimiter;
+use crate::shared::{Shared, TOKEN_KEY};
 use crate::vault::Vault;
 use crate::Config;
 
@@ -21,16 +22,19 @@ pub struct AppState {
     pub(crate) limiter: Option<Arc<RateLimiter>>,
     pub(crate) config: Arc<Config>,
     pub(crate) clock: Clock,
+    pub(crate) shared: Arc<Shared>,
 }
 
 impl AppState {
     /// Loads the shared secrets from the database (creating them on first start) and
     /// prepares token verification.
     pub async fn new(store: Store, config: Config) -> Result<AppState, StateError> {
-        let key = store.server_key("continuation-token").await?;
+        let key = store.server_key(TOKEN_KEY).await?;
         // One key, one cipher: tokens and kept responses are told apart by their purposes.
         let vault = Arc::new(Vault::new(&key));
-        let sealer = Sealer::new(vault.clone(), config.continuation_ttl);
+        let clock = Clock::default();
+        let shared = Shared::load(store.clone(), clock.clone(), vault.clone()).await?;
+        let sealer = Sealer::new(vault.clone(), config.continuation_ttl, clock.clone());
         let verifier = Verifier::new(&config.auth).map_err(StateError::Auth)?;
         Ok(AppState {
             store,
@@ -39,7 +43,8 @@ impl AppState {
             vault,
             limiter: config.rate_limit_per_minute.map(|n| Arc::new(RateLimiter::new(n, config.rate_limit_window))),
             config: Arc::new(config),
-            clock: Clock::default(),
+            clock,
+            shared: Arc::new(shared),
         })
     }
 }

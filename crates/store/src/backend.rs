@@ -37,12 +37,18 @@ pub struct KeptResponse {
 }
 
 /// Idempotency for one mutation: the client's request id, a fingerprint of the request
-/// (method, path and body), and the response to keep when the mutation succeeds.
+/// (method, path and body), and the response to keep when the mutation succeeds. The times
+/// come from the server's clock (which the control plane can move), never the database's.
 #[derive(Clone, Debug)]
 pub struct Idempotency {
     pub request_id: String,
     pub fingerprint: Vec<u8>,
     pub response: KeptResponse,
+    /// When this request is made (Unix seconds): the kept record's age starts here.
+    pub now: i64,
+    /// Records kept before this (Unix seconds) have expired: they replay nothing, and the
+    /// request id is free again, whether or not the purge has removed them yet.
+    pub expired_before: i64,
 }
 
 /// What became of a mutation.
@@ -108,4 +114,74 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<Vec<usize>, StoreError>;
     /// Deletes idempotency records created before `before` (Unix seconds); returns how many.
     async fn purge_idempotency(&self, before: i64) -> Result<u64, StoreError>;
+    /// A run-time setting shared by every instance on this database (`None`: never set).
+    async fn setting(&self, name: &str) -> Result<Option<i64>, StoreError>;
+    async fn put_setting(&self, name: &str, value: i64) -> Result<(), StoreError>;
+    /// The named secret as stored, without creating it.
+    async fn read_server_key(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Replaces the named secret with fresh random bytes and returns them.
+    async fn rotate_server_key(&self, name: &str) -> Result<Vec<u8>, StoreError>;
+    /// Deletes every customer and kept response (of one partner, or of all partners and the
+    /// customers that left theirs), in one transaction.
+    async fn reset(&self, partner: Option<&str>) -> Result<Removed, StoreError>;
+    /// Up to `limit` stored customers (of one partner, or all of them) with ids after `after`,
+    /// in id order: a snapshot is read page by page.
+    async fn snapshot_page(
+        &self,
+        partner: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<SnapshotRow>, StoreError>;
+    /// Replaces the customers (of one partner, or all) and drops their kept responses with the
+    /// rows received, in one transaction that commits only on [`Restore::Commit`]: anything
+    /// else (the sender dropped, a failure) leaves the database as it was.
+    async fn restore(&self, partner: Option<&str>, rows: RestoreRows) -> Result<Restored, StoreError>;
+}
+
+/// What a reset removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Removed {
+    pub customers: u64,
+    pub kept_responses: u64,
+}
+
+/// One customer exactly as stored: its owner (`None`: it left its partner), document, etag
+/// and creation time (Unix seconds).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnapshotRow {
+    pub id: String,
+    pub partner: Option<String>,
+    pub doc: String,
+    pub etag: String,
+    pub created_at: i64,
+}
+
+/// A customer to restore; `line` names it in a refusal.
+#[derive(Clone, Debug)]
+pub struct RestoreRow {
+    pub line: u64,
+    pub partner: Option<String>,
+    pub record: CustomerRecord,
+}
+
+/// What a restore is sent: batches of rows, then `Commit` once the input is known to be good.
+#[derive(Debug)]
+pub enum Restore {
+    Rows(Vec<RestoreRow>),
+    Commit,
+}
+
+/// The receiving end a restore reads from.
+pub type RestoreRows = tokio::sync::mpsc::Receiver<Restore>;
+
+/// How a restore ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Restored {
+    /// Committed, with this many customers.
+    Done { customers: u64 },
+    /// Refused, nothing changed: this line's id or domain is taken (by an earlier line, or
+    /// by a customer outside the restored partner).
+    Conflict { line: u64 },
+    /// The sender stopped without `Commit`; nothing changed.
+    Abandoned,
 }

@@ -18,7 +18,10 @@ pub mod sqlite;
 
 use std::sync::Arc;
 
-pub use backend::{Applied, Backend, Idempotency, KeptResponse, Mutation, StoredCustomer};
+pub use backend::{
+    Applied, Backend, Idempotency, KeptResponse, Mutation, Removed, Restore, RestoreRow, RestoreRows, Restored,
+    SnapshotRow, StoredCustomer,
+};
 pub use error::StoreError;
 pub use page::{prefix_range, ListQuery, Page, Position, Row, Seek, SortField};
 pub use partner::PartnerStore;
@@ -82,8 +85,50 @@ impl Store {
 }
 
 impl Store {
-    /// Forgets idempotency records older than `max_age_secs`; returns how many went.
-    pub async fn purge_idempotency(&self, max_age_secs: i64) -> Result<u64, StoreError> {
-        self.backend.purge_idempotency(now_secs() - max_age_secs).await
+    /// Forgets idempotency records kept before `before` (Unix seconds); returns how many went.
+    pub async fn purge_idempotency(&self, before: i64) -> Result<u64, StoreError> {
+        self.backend.purge_idempotency(before).await
+    }
+
+    /// The clock offset (seconds) every instance on this database applies; 0 until set.
+    pub async fn clock_offset(&self) -> Result<i64, StoreError> {
+        Ok(self.backend.setting(CLOCK_OFFSET).await?.unwrap_or(0))
+    }
+
+    pub async fn set_clock_offset(&self, seconds: i64) -> Result<(), StoreError> {
+        self.backend.put_setting(CLOCK_OFFSET, seconds).await
+    }
+
+    /// The named secret as stored now (another instance may have replaced it).
+    pub async fn read_server_key(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.backend.read_server_key(name).await
+    }
+
+    /// Replaces the named secret with fresh random bytes; returns them.
+    pub async fn rotate_server_key(&self, name: &str) -> Result<Vec<u8>, StoreError> {
+        self.backend.rotate_server_key(name).await
+    }
+
+    /// Deletes the customers and kept responses of `partner`, or of everybody.
+    pub async fn reset(&self, partner: Option<&PartnerId>) -> Result<Removed, StoreError> {
+        self.backend.reset(partner.map(PartnerId::as_str)).await
+    }
+
+    /// One page of a snapshot: customers (of `partner`, or all) after id `after`, in id order.
+    pub async fn snapshot_page(
+        &self,
+        partner: Option<&PartnerId>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<SnapshotRow>, StoreError> {
+        self.backend.snapshot_page(partner.map(PartnerId::as_str), after, limit).await
+    }
+
+    /// Replaces the customers of `partner` (or all) with the rows received; see [`Backend::restore`].
+    pub async fn restore(&self, partner: Option<&PartnerId>, rows: RestoreRows) -> Result<Restored, StoreError> {
+        self.backend.restore(partner.map(PartnerId::as_str), rows).await
     }
 }
+
+/// The `settings` row holding the clock offset.
+const CLOCK_OFFSET: &str = "clock_offset_seconds";

@@ -17,6 +17,8 @@ pub struct CustomerRecord {
     pub doc: String,
     /// The list projection (spec §3.2).
     pub list_json: String,
+    /// When it was created (Unix seconds, by the server's clock); `None`: when it is stored.
+    pub created_at: Option<i64>,
 }
 
 impl CustomerRecord {
@@ -41,6 +43,7 @@ impl CustomerRecord {
             etag,
             doc: serde_json::to_string(stored.as_ref()).expect("customers serialise"),
             list_json: serde_json::to_string(&stored.list_projection()).expect("customers serialise"),
+            created_at: None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Kept responses, on both stores: replayed for the same request, refused for a different
 //! one, kept per partner, never kept for a failed mutation, and gone after the purge.
 
-use partnerd_store::{Applied, CustomerRecord, Idempotency, KeptResponse, Mutation};
+use partnerd_store::{now_secs, Applied, CustomerRecord, Idempotency, KeptResponse, Mutation};
 use partnerd_testkit::fixtures::customer;
 use partnerd_testkit::{new_partner, store_test};
 
@@ -10,6 +10,8 @@ fn idem(request_id: &str, fingerprint: &[u8]) -> Idempotency {
         request_id: request_id.into(),
         fingerprint: fingerprint.to_vec(),
         response: KeptResponse { status: 201, body: b"sealed".to_vec() },
+        now: now_secs(),
+        expired_before: now_secs() - 3600,
     }
 }
 
@@ -30,7 +32,7 @@ store_test!(replay_mismatch_scope_and_purge, |db| {
     assert_eq!(mine.apply(missing, Some(idem("r2", b"C"))).await.unwrap(), Applied::NotFound);
     assert_eq!(mine.apply(create(), Some(idem("r2", b"D"))).await.unwrap(), Applied::Done);
     // Records younger than the cut-off stay; the purge removes the older ones.
-    assert_eq!(store.purge_idempotency(3600).await.unwrap(), 0);
-    assert_eq!(store.purge_idempotency(-5).await.unwrap(), 3);
+    assert_eq!(store.purge_idempotency(now_secs() - 3600).await.unwrap(), 0);
+    assert_eq!(store.purge_idempotency(now_secs() + 5).await.unwrap(), 3);
     assert_eq!(mine.apply(create(), Some(idem("r1", b"A"))).await.unwrap(), Applied::Done, "forgotten after the purge");
 });

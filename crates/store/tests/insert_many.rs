@@ -13,6 +13,7 @@ fn record(id: u32, domain: &str) -> CustomerRecord {
         etag: "e".into(),
         doc: "{}".into(),
         list_json: "{}".into(),
+        created_at: None,
     }
 }
 

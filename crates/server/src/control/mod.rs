@@ -7,9 +7,12 @@
 //! production mode it exists only when an admin token is set; a partner's bearer token
 //! never opens it.
 
+mod clock;
 mod console;
 mod guard;
 mod info;
+mod params;
+mod reset;
 pub(crate) mod stats;
 mod tokens;
 
@@ -32,7 +35,10 @@ pub(crate) fn router(state: AppState, stats: stats::Recorder) -> Option<Router> 
         .route(&format!("{PREFIX}/"), get(info::info))
         .route(&format!("{PREFIX}/stats"), get(stats::stats).with_state(stats))
         .route(&format!("{PREFIX}/tokens"), post(tokens::issue))
+        .route(&format!("{PREFIX}/clock"), get(clock::show).post(clock::set))
+        .route(&format!("{PREFIX}/reset"), post(reset::reset))
         .route(&format!("{PREFIX}/{{*rest}}"), any(not_found))
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), guard::guard))
         .layer(middleware::from_fn(crate::negotiate::json_only))
         .with_state(state);
@@ -56,4 +62,8 @@ fn enabled(state: &AppState) -> bool {
 
 async fn not_found() -> ApiError {
     ApiError::route_not_found()
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::method_not_allowed()
 }

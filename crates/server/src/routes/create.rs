@@ -25,7 +25,8 @@ pub(crate) async fn create(
     let input: Customer = body.read()?;
     validate_new_customer(&input)?;
     let mut customer = assemble(&input, NewIds::random());
-    let record = CustomerRecord::from_customer(&customer);
+    let record =
+        CustomerRecord { created_at: Some(state.clock.unix_seconds()), ..CustomerRecord::from_customer(&customer) };
     customer.user_credentials =
         Some(UserCredentials { user_name: Some("admin".into()), password: Some(new_password()) });
     let outcome = Outcome {

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use deadpool_postgres::Transaction;
+
 use super::pool::Client;
 use crate::{CustomerRecord, StoreError};
 
@@ -11,9 +13,10 @@ use crate::{CustomerRecord, StoreError};
 /// collide the first wins, as on SQLite.
 const INSERT_BATCH: &str = "INSERT INTO customers \
     (id, partner_id, name_key, domain_key, assoc_key, etag, doc, list_json, created_at) \
-    SELECT id, $1, name_key, domain_key, assoc_key, etag, doc, list_json, $2 \
-    FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) \
-        WITH ORDINALITY AS r (id, name_key, domain_key, assoc_key, etag, doc, list_json, ord) \
+    SELECT id, partner_id, name_key, domain_key, assoc_key, etag, doc, list_json, created_at \
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], \
+        $9::int8[]) \
+        WITH ORDINALITY AS r (id, partner_id, name_key, domain_key, assoc_key, etag, doc, list_json, created_at, ord) \
     ORDER BY ord ON CONFLICT DO NOTHING RETURNING id, domain_key";
 
 /// Inserts `records` for `partner` in one transaction and returns the indexes of those
@@ -25,22 +28,41 @@ pub async fn insert_many(
     records: &[CustomerRecord],
     atomic: bool,
 ) -> Result<Vec<usize>, StoreError> {
+    let tx = client.transaction().await?;
+    let owners = vec![partner; records.len()];
+    let skipped = insert_batch(&tx, &owners, records).await?;
+    if atomic && !skipped.is_empty() {
+        tx.rollback().await?;
+    } else {
+        tx.commit().await?;
+    }
+    Ok(skipped)
+}
+
+/// Inserts `records[i]` for `owners[i]` inside `tx`; returns the indexes of the records
+/// skipped because their id or domain was taken.
+pub async fn insert_batch(
+    tx: &Transaction<'_>,
+    owners: &[&str],
+    records: &[CustomerRecord],
+) -> Result<Vec<usize>, StoreError> {
     let column = |f: fn(&CustomerRecord) -> &str| records.iter().map(f).collect::<Vec<_>>();
     let assoc: Vec<Option<&str>> = records.iter().map(|r| r.assoc_key.as_deref()).collect();
-    let tx = client.transaction().await?;
+    let now = crate::now_secs();
+    let created: Vec<i64> = records.iter().map(|r| r.created_at.unwrap_or(now)).collect();
     let inserted = tx
         .query(
             INSERT_BATCH,
             &[
-                &partner,
-                &crate::now_secs(),
                 &column(|r| &r.id),
+                &owners,
                 &column(|r| &r.name_key),
                 &column(|r| &r.domain_key),
                 &assoc,
                 &column(|r| &r.etag),
                 &column(|r| &r.doc),
                 &column(|r| &r.list_json),
+                &created,
             ],
         )
         .await?;
@@ -48,13 +70,7 @@ pub async fn insert_many(
     for row in inserted {
         *landed.entry((row.try_get(0)?, row.try_get(1)?)).or_default() += 1;
     }
-    let skipped = skipped(records, landed);
-    if atomic && !skipped.is_empty() {
-        tx.rollback().await?;
-    } else {
-        tx.commit().await?;
-    }
-    Ok(skipped)
+    Ok(skipped(records, landed))
 }
 
 /// The indexes of records that did not land. A stored row is matched by (id, domain): a

@@ -6,7 +6,10 @@
 use super::pool::Client;
 use crate::StoreError;
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/postgres/0001_customers.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/postgres/0001_customers.sql")),
+    (2, include_str!("../../migrations/postgres/0002_settings.sql")),
+];
 
 /// The advisory lock key that serialises migrations: "partnerd" in ASCII.
 const MIGRATION_LOCK: i64 = 0x7061_7274_6e65_7264;

@@ -8,6 +8,7 @@ mod list;
 mod migrate;
 mod mutate;
 mod pool;
+mod state;
 
 #[cfg(test)]
 mod plan_tests;
@@ -16,7 +17,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::{Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError, StoredCustomer};
+use crate::{
+    Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, Removed, RestoreRows, Restored,
+    SnapshotRow, StoreError, StoredCustomer,
+};
 use pool::{bounded, Pool};
 
 pub(crate) use migrate::versions as migration_versions;
@@ -99,5 +103,64 @@ impl Backend for PostgresBackend {
         bounded!(self.pool, |client| Ok(client
             .execute("DELETE FROM idempotency WHERE created_at < $1", &[&before])
             .await?))
+    }
+
+    async fn setting(&self, name: &str) -> Result<Option<i64>, StoreError> {
+        bounded!(self.pool, |client| {
+            let stmt = client.prepare_cached("SELECT value FROM settings WHERE name = $1").await?;
+            Ok(client.query_opt(&stmt, &[&name]).await?.map(|r| r.try_get(0)).transpose()?)
+        })
+    }
+
+    async fn put_setting(&self, name: &str, value: i64) -> Result<(), StoreError> {
+        bounded!(self.pool, |client| {
+            client
+                .execute(
+                    "INSERT INTO settings (name, value) VALUES ($1, $2) \
+                     ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    &[&name, &value],
+                )
+                .await?;
+            Ok(())
+        })
+    }
+
+    async fn read_server_key(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        bounded!(self.pool, |client| {
+            let stmt = client.prepare_cached("SELECT value FROM server_keys WHERE name = $1").await?;
+            Ok(client.query_opt(&stmt, &[&name]).await?.map(|r| r.try_get(0)).transpose()?)
+        })
+    }
+
+    async fn rotate_server_key(&self, name: &str) -> Result<Vec<u8>, StoreError> {
+        let fresh: [u8; 32] = rand::random();
+        bounded!(self.pool, |client| {
+            client
+                .execute(
+                    "INSERT INTO server_keys (name, value) VALUES ($1, $2) \
+                     ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    &[&name, &fresh.as_slice()],
+                )
+                .await?;
+            Ok(fresh.to_vec())
+        })
+    }
+
+    async fn reset(&self, partner: Option<&str>) -> Result<Removed, StoreError> {
+        bounded!(self.pool, |client| state::reset(&mut client, partner).await)
+    }
+
+    async fn snapshot_page(
+        &self,
+        partner: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<SnapshotRow>, StoreError> {
+        bounded!(self.pool, |client| state::snapshot_page(&client, partner, after.unwrap_or_default(), limit).await)
+    }
+
+    /// Not bounded by the operation timeout: it lasts as long as the sender takes.
+    async fn restore(&self, partner: Option<&str>, rows: RestoreRows) -> Result<Restored, StoreError> {
+        state::restore(&mut self.pool.get().await?, partner, rows).await
     }
 }

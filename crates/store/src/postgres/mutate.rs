@@ -15,7 +15,7 @@ use crate::{Applied, CustomerRecord, Idempotency, KeptResponse, Mutation, StoreE
 
 /// The `partner_id` of customers that left their partner, as on SQLite: no partner can read
 /// them, and their domains stay taken.
-const DETACHED: &str = "";
+pub(super) const DETACHED: &str = "";
 
 /// The advisory-lock class (first key of the two-key form) that serialises one partner's
 /// limited creates, so two instances cannot both see 74 customers and both add the 75th.
@@ -46,19 +46,23 @@ pub async fn apply(
     Ok(outcome)
 }
 
-/// Inserts the idempotency record; false when this request id is already kept.
+/// Inserts the idempotency record (taking the place of an expired one the purge has not
+/// removed yet); false when this request id is kept and alive.
 async fn claim(tx: &Transaction<'_>, partner: &str, idem: &Idempotency) -> Result<bool, StoreError> {
     let inserted = tx
         .execute(
             "INSERT INTO idempotency (partner_id, request_id, fingerprint, status, response, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (partner_id, request_id) DO UPDATE SET \
+             fingerprint = excluded.fingerprint, status = excluded.status, response = excluded.response, \
+             created_at = excluded.created_at WHERE idempotency.created_at < $7",
             &[
                 &partner,
                 &idem.request_id,
                 &idem.fingerprint,
                 &i32::from(idem.response.status),
                 &idem.response.body,
-                &crate::now_secs(),
+                &idem.now,
+                &idem.expired_before,
             ],
         )
         .await?;
@@ -120,7 +124,17 @@ async fn insert(tx: &Transaction<'_>, partner: &str, r: &CustomerRecord) -> Resu
         .await?;
     tx.execute(
         &stmt,
-        &[&r.id, &partner, &r.name_key, &r.domain_key, &r.assoc_key, &r.etag, &r.doc, &r.list_json, &crate::now_secs()],
+        &[
+            &r.id,
+            &partner,
+            &r.name_key,
+            &r.domain_key,
+            &r.assoc_key,
+            &r.etag,
+            &r.doc,
+            &r.list_json,
+            &r.created_at.unwrap_or_else(crate::now_secs),
+        ],
     )
     .await?;
     Ok(())

@@ -22,6 +22,7 @@ fn record(i: usize) -> CustomerRecord {
         etag: "e".into(),
         doc: "{}".into(),
         list_json: "{}".into(),
+        created_at: None,
     }
 }
 

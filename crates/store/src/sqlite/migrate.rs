@@ -2,7 +2,10 @@
 
 use rusqlite::Connection;
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_customers.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_customers.sql")),
+    (2, include_str!("../../migrations/sqlite/0002_settings.sql")),
+];
 
 /// The versions this build knows, in order.
 pub fn versions() -> Vec<i64> {

@@ -5,6 +5,7 @@ mod list;
 mod migrate;
 mod mutate;
 mod pool;
+mod state;
 mod writer;
 
 use std::path::Path;
@@ -12,7 +13,10 @@ use std::path::Path;
 use async_trait::async_trait;
 use rusqlite::{params, OptionalExtension};
 
-use crate::{Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError, StoredCustomer};
+use crate::{
+    Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, Removed, RestoreRows, Restored,
+    SnapshotRow, StoreError, StoredCustomer,
+};
 use pool::Pool;
 
 pub(crate) use migrate::versions as migration_versions;
@@ -121,6 +125,46 @@ impl Backend for SqliteBackend {
             })
             .await
     }
+
+    async fn setting(&self, name: &str) -> Result<Option<i64>, StoreError> {
+        let name = name.to_string();
+        self.pool.read(move |conn| state::setting(conn, &name)).await
+    }
+
+    async fn put_setting(&self, name: &str, value: i64) -> Result<(), StoreError> {
+        let name = name.to_string();
+        self.pool.write(move |conn| state::put_setting(conn, &name, value)).await
+    }
+
+    async fn read_server_key(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let name = name.to_string();
+        self.pool.read(move |conn| state::read_server_key(conn, &name)).await
+    }
+
+    async fn rotate_server_key(&self, name: &str) -> Result<Vec<u8>, StoreError> {
+        let name = name.to_string();
+        self.pool.write(move |conn| state::rotate_server_key(conn, &name)).await
+    }
+
+    async fn reset(&self, partner: Option<&str>) -> Result<Removed, StoreError> {
+        let partner = partner.map(str::to_string);
+        self.pool.write(move |conn| state::reset(conn, partner.as_deref())).await
+    }
+
+    async fn snapshot_page(
+        &self,
+        partner: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<SnapshotRow>, StoreError> {
+        let (partner, after) = (partner.map(str::to_string), after.unwrap_or_default().to_string());
+        self.pool.read(move |conn| state::snapshot_page(conn, partner.as_deref(), &after, limit)).await
+    }
+
+    async fn restore(&self, partner: Option<&str>, rows: RestoreRows) -> Result<Restored, StoreError> {
+        let partner = partner.map(str::to_string);
+        self.pool.write(move |conn| state::restore(conn, partner.as_deref(), rows)).await
+    }
 }
 
 /// Batches at least this large are bulk loads.
@@ -140,9 +184,8 @@ fn insert_batch(
     let mut skipped = Vec::new();
     {
         let mut stmt = tx.prepare_cached(INSERT_CUSTOMER_OR_SKIP)?;
-        let now = crate::now_secs();
         for (i, r) in records.iter().enumerate() {
-            if insert_record(&mut stmt, partner, r, now)? == 0 {
+            if insert_record(&mut stmt, partner, r)? == 0 {
                 skipped.push(i);
             }
         }
@@ -161,14 +204,15 @@ const INSERT_CUSTOMER: &str = "INSERT INTO customers \
     (id, partner_id, name_key, domain_key, assoc_key, etag, doc, list_json, created_at) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
-/// Runs an insert statement for one record; returns how many rows it inserted.
+/// Runs an insert statement for one record (created now unless it says when); returns how
+/// many rows it inserted.
 fn insert_record(
     stmt: &mut rusqlite::CachedStatement<'_>,
     partner: &str,
     r: &CustomerRecord,
-    now: i64,
 ) -> rusqlite::Result<usize> {
-    stmt.execute(params![r.id, partner, r.name_key, r.domain_key, r.assoc_key, r.etag, r.doc, r.list_json, now])
+    let created_at = r.created_at.unwrap_or_else(crate::now_secs);
+    stmt.execute(params![r.id, partner, r.name_key, r.domain_key, r.assoc_key, r.etag, r.doc, r.list_json, created_at])
 }
 
 #[cfg(test)]

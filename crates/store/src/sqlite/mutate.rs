@@ -27,9 +27,13 @@ pub fn apply(
         return Ok((outcome, false));
     }
     if let Some(idem) = idem {
+        // An expired record of the same id may still be there (the purge runs now and then):
+        // this request takes its place.
         conn.prepare_cached(
             "INSERT INTO idempotency (partner_id, request_id, fingerprint, status, response, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (partner_id, request_id) DO UPDATE SET \
+             fingerprint = excluded.fingerprint, status = excluded.status, response = excluded.response, \
+             created_at = excluded.created_at",
         )?
         .execute(params![
             partner,
@@ -37,19 +41,20 @@ pub fn apply(
             idem.fingerprint,
             idem.response.status,
             idem.response.body,
-            crate::now_secs()
+            idem.now
         ])?;
     }
     Ok((Applied::Done, true))
 }
 
-/// `Replay` or `Mismatch` when this request id was kept before.
+/// `Replay` or `Mismatch` when this request id was kept before and has not expired.
 fn kept(conn: &Connection, partner: &str, idem: &Idempotency) -> rusqlite::Result<Option<Applied>> {
     let row: Option<(Vec<u8>, u16, Vec<u8>)> = conn
         .prepare_cached(
-            "SELECT fingerprint, status, response FROM idempotency WHERE partner_id = ?1 AND request_id = ?2",
+            "SELECT fingerprint, status, response FROM idempotency \
+             WHERE partner_id = ?1 AND request_id = ?2 AND created_at >= ?3",
         )?
-        .query_row(params![partner, idem.request_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row(params![partner, idem.request_id, idem.expired_before], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     Ok(row.map(|(fingerprint, status, body)| Applied::seen(&fingerprint, idem, KeptResponse { status, body })))
 }
@@ -67,7 +72,7 @@ fn change(conn: &Connection, partner: &str, mutation: &Mutation) -> Result<Appli
                 }
             }
             let mut stmt = conn.prepare_cached(super::INSERT_CUSTOMER)?;
-            super::insert_record(&mut stmt, partner, record, crate::now_secs())?;
+            super::insert_record(&mut stmt, partner, record)?;
             Applied::Done
         }
         Mutation::RemoveRelationship { id } => done(conn.execute(

@@ -1,0 +1,96 @@
+//! The control plane's operations on PostgreSQL: settings, key rotation, reset, and the
+//! snapshot's read and restore. They act on the shared database, so every instance sees them.
+
+use super::bulk::insert_batch;
+use super::mutate::DETACHED;
+use super::pool::Client;
+use crate::{Removed, Restore, RestoreRows, Restored, SnapshotRow, StoreError};
+
+pub async fn reset(client: &mut Client, partner: Option<&str>) -> Result<Removed, StoreError> {
+    let tx = client.transaction().await?;
+    let removed = match partner {
+        Some(p) => Removed {
+            customers: tx.execute("DELETE FROM customers WHERE partner_id = $1", &[&p]).await?,
+            kept_responses: tx.execute("DELETE FROM idempotency WHERE partner_id = $1", &[&p]).await?,
+        },
+        None => Removed {
+            customers: tx.execute("DELETE FROM customers", &[]).await?,
+            kept_responses: tx.execute("DELETE FROM idempotency", &[]).await?,
+        },
+    };
+    tx.commit().await?;
+    Ok(removed)
+}
+
+pub async fn snapshot_page(
+    client: &Client,
+    partner: Option<&str>,
+    after: &str,
+    limit: usize,
+) -> Result<Vec<SnapshotRow>, StoreError> {
+    let limit = limit as i64;
+    let rows =
+        match partner {
+            Some(p) => {
+                client
+                    .query(
+                        "SELECT id, partner_id, doc, etag, created_at FROM customers \
+                     WHERE partner_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                        &[&p, &after, &limit],
+                    )
+                    .await?
+            }
+            None => client
+                .query(
+                    "SELECT id, partner_id, doc, etag, created_at FROM customers WHERE id > $1 ORDER BY id LIMIT $2",
+                    &[&after, &limit],
+                )
+                .await?,
+        };
+    rows.iter()
+        .map(|r| {
+            let owner: String = r.try_get(1)?;
+            Ok(SnapshotRow {
+                id: r.try_get(0)?,
+                partner: (owner != DETACHED).then_some(owner),
+                doc: r.try_get(2)?,
+                etag: r.try_get(3)?,
+                created_at: r.try_get(4)?,
+            })
+        })
+        .collect()
+}
+
+/// One transaction on one connection for the whole restore; other instances keep reading the
+/// old state until it commits.
+pub async fn restore(
+    client: &mut Client,
+    partner: Option<&str>,
+    mut rows: RestoreRows,
+) -> Result<Restored, StoreError> {
+    let tx = client.transaction().await?;
+    match partner {
+        Some(p) => {
+            tx.execute("DELETE FROM customers WHERE partner_id = $1", &[&p]).await?;
+            tx.execute("DELETE FROM idempotency WHERE partner_id = $1", &[&p]).await?;
+        }
+        None => tx.batch_execute("DELETE FROM customers; DELETE FROM idempotency;").await?,
+    }
+    let mut customers = 0u64;
+    loop {
+        match rows.recv().await {
+            Some(Restore::Rows(batch)) => {
+                let owners: Vec<&str> = batch.iter().map(|r| r.partner.as_deref().unwrap_or(DETACHED)).collect();
+                let records: Vec<_> = batch.iter().map(|r| r.record.clone()).collect();
+                if let Some(&first) = insert_batch(&tx, &owners, &records).await?.first() {
+                    return Ok(Restored::Conflict { line: batch[first].line });
+                }
+                customers += batch.len() as u64;
+            }
+            Some(Restore::Commit) => break,
+            None => return Ok(Restored::Abandoned),
+        }
+    }
+    tx.commit().await?;
+    Ok(Restored::Done { customers })
+}

@@ -1,0 +1,116 @@
+//! The control plane's operations on SQLite: settings, key rotation, reset, and the
+//! snapshot's read and restore.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::mutate::DETACHED;
+use crate::{Removed, Restore, RestoreRows, Restored, SnapshotRow};
+
+pub fn setting(conn: &Connection, name: &str) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT value FROM settings WHERE name = ?1")?.query_row([name], |r| r.get(0)).optional()
+}
+
+pub fn put_setting(conn: &mut Connection, name: &str, value: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        params![name, value],
+    )?;
+    Ok(())
+}
+
+pub fn read_server_key(conn: &Connection, name: &str) -> rusqlite::Result<Option<Vec<u8>>> {
+    conn.prepare_cached("SELECT value FROM server_keys WHERE name = ?1")?.query_row([name], |r| r.get(0)).optional()
+}
+
+pub fn rotate_server_key(conn: &mut Connection, name: &str) -> rusqlite::Result<Vec<u8>> {
+    let fresh: [u8; 32] = rand::random();
+    conn.execute(
+        "INSERT INTO server_keys (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        params![name, fresh.to_vec()],
+    )?;
+    Ok(fresh.to_vec())
+}
+
+pub fn reset(conn: &mut Connection, partner: Option<&str>) -> rusqlite::Result<Removed> {
+    let tx = conn.transaction()?;
+    let removed = match partner {
+        Some(p) => Removed {
+            customers: tx.execute("DELETE FROM customers WHERE partner_id = ?1", [p])? as u64,
+            kept_responses: tx.execute("DELETE FROM idempotency WHERE partner_id = ?1", [p])? as u64,
+        },
+        None => Removed {
+            customers: tx.execute("DELETE FROM customers", [])? as u64,
+            kept_responses: tx.execute("DELETE FROM idempotency", [])? as u64,
+        },
+    };
+    tx.commit()?;
+    Ok(removed)
+}
+
+pub fn snapshot_page(
+    conn: &Connection,
+    partner: Option<&str>,
+    after: &str,
+    limit: usize,
+) -> rusqlite::Result<Vec<SnapshotRow>> {
+    let row = |r: &rusqlite::Row<'_>| {
+        let owner: String = r.get(1)?;
+        Ok(SnapshotRow {
+            id: r.get(0)?,
+            partner: (owner != DETACHED).then_some(owner),
+            doc: r.get(2)?,
+            etag: r.get(3)?,
+            created_at: r.get(4)?,
+        })
+    };
+    let limit = limit as i64;
+    match partner {
+        Some(p) => conn
+            .prepare_cached(
+                "SELECT id, partner_id, doc, etag, created_at FROM customers \
+                 WHERE partner_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+            )?
+            .query_map(params![p, after, limit], row)?
+            .collect(),
+        None => conn
+            .prepare_cached(
+                "SELECT id, partner_id, doc, etag, created_at FROM customers WHERE id > ?1 ORDER BY id LIMIT ?2",
+            )?
+            .query_map(params![after, limit], row)?
+            .collect(),
+    }
+}
+
+/// Runs on the writer thread, holding the writer until the sender commits or gives up: the
+/// old state stays visible to readers until the new one is committed whole.
+pub fn restore(conn: &mut Connection, partner: Option<&str>, mut rows: RestoreRows) -> rusqlite::Result<Restored> {
+    let tx = conn.transaction()?;
+    match partner {
+        Some(p) => {
+            tx.execute("DELETE FROM customers WHERE partner_id = ?1", [p])?;
+            tx.execute("DELETE FROM idempotency WHERE partner_id = ?1", [p])?;
+        }
+        None => tx.execute_batch("DELETE FROM customers; DELETE FROM idempotency;")?,
+    }
+    let mut customers = 0u64;
+    {
+        let mut stmt = tx.prepare_cached(super::INSERT_CUSTOMER_OR_SKIP)?;
+        loop {
+            match rows.blocking_recv() {
+                Some(Restore::Rows(batch)) => {
+                    for row in batch {
+                        let owner = row.partner.as_deref().unwrap_or(DETACHED);
+                        if super::insert_record(&mut stmt, owner, &row.record)? == 0 {
+                            return Ok(Restored::Conflict { line: row.line });
+                        }
+                        customers += 1;
+                    }
+                }
+                Some(Restore::Commit) => break,
+                None => return Ok(Restored::Abandoned),
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(Restored::Done { customers })
+}
