@@ -7,6 +7,7 @@ use crate::links::{Attributes, ResourceLinks};
 /// A page of resources. `total_count` is the number of items in this page, as Partner Center
 /// means it; `continuation_token` is present exactly when `links.next` is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Collection<T> {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `{"code": .., "description": .., "data": [..], "source": "partnerd"}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: i64,
     #[serde(default)]

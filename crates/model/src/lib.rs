@@ -13,6 +13,8 @@ pub mod filter;
 pub mod form;
 pub mod ids;
 pub mod links;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod seek;
 pub mod validate;
 pub mod xml;

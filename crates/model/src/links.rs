@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One request header carried by a link (the continuation token travels this way).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Header {
     #[serde(default)]
     pub key: String,
@@ -13,6 +14,7 @@ pub struct Header {
 
 /// A relative link; `headers` is always emitted, even when empty.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Link {
     #[serde(default)]
@@ -33,6 +35,7 @@ impl Link {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceLinks {
     #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
@@ -50,6 +53,7 @@ impl ResourceLinks {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Attributes {
     #[serde(skip_serializing_if = "Option::is_none")]

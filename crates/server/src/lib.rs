@@ -16,6 +16,7 @@ mod ids;
 mod list_query;
 mod maintenance;
 mod negotiate;
+pub mod openapi;
 mod rate_limit;
 mod reply;
 mod request_ids;
@@ -37,7 +38,8 @@ use tokio::net::TcpListener;
 /// The complete application: every route, the fallbacks, and the layers that give every
 /// response its headers and negotiated body.
 pub fn build_app(state: AppState) -> Router {
-    routes::router(state)
+    // The reference is public and outside every Partner Center layer.
+    routes::router(state).merge(openapi::router())
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves; requests already in flight finish.

@@ -1,0 +1,131 @@
+//! Turns the operation table into the OpenAPI document.
+
+use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::security::SecurityRequirement;
+use utoipa::openapi::tag::TagBuilder;
+use utoipa::openapi::{
+    ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref, Required, ResponseBuilder,
+};
+
+use super::operations::{Answer, At, Auth, Operation, OPERATIONS, REFERENCE_OPERATIONS};
+
+/// Partner Center's media types, for request and response bodies alike (JSON first).
+const PARTNER_CENTER_TYPES: [&str; 4] = ["application/json", "text/json", "application/xml", "text/xml"];
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// The whole document.
+pub fn document() -> OpenApi {
+    let mut paths = PathsBuilder::new();
+    for op in OPERATIONS.iter().chain(REFERENCE_OPERATIONS) {
+        paths = paths.path(op.path, PathItem::new(method(op.method), operation(op, "")));
+        // API version 1.0 routes exactly as v1 (the generated Python client may use it).
+        if let Some(rest) = op.path.strip_prefix("/v1/") {
+            paths = paths.path(format!("/v1.0/{rest}"), PathItem::new(method(op.method), operation(op, "-v1.0")));
+        }
+    }
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("partnerd")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(
+                    "Partner Center's Customers API as partnerd serves it, and partnerd's control plane. \
+                     docs/api.md in the repository is the prose reference (paging, idempotency, errors).",
+                ))
+                .build(),
+        )
+        .paths(paths.build())
+        .components(Some(super::schemas::components()))
+        .tags(Some(
+            ["Partner Center customers", "Control plane", "Reference"].map(|t| TagBuilder::new().name(t).build()),
+        ))
+        .build()
+}
+
+fn method(name: &str) -> HttpMethod {
+    match name {
+        "GET" => HttpMethod::Get,
+        "POST" => HttpMethod::Post,
+        "PUT" => HttpMethod::Put,
+        "PATCH" => HttpMethod::Patch,
+        "DELETE" => HttpMethod::Delete,
+        "HEAD" => HttpMethod::Head,
+        other => unreachable!("{other} is not a method the operation table uses"),
+    }
+}
+
+fn operation(op: &Operation, id_suffix: &str) -> utoipa::openapi::path::Operation {
+    let id = format!("{} {}{id_suffix}", op.method.to_lowercase(), op.path);
+    let mut b = OperationBuilder::new().tag(op.tag).summary(Some(op.summary)).operation_id(Some(id));
+    for p in op.params {
+        let at = match p.at {
+            At::Path => ParameterIn::Path,
+            At::Query => ParameterIn::Query,
+            At::Header => ParameterIn::Header,
+        };
+        let required = if p.required { Required::True } else { Required::False };
+        b = b.parameter(
+            ParameterBuilder::new()
+                .name(p.name)
+                .parameter_in(at)
+                .required(required)
+                .description(Some(p.description))
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String))),
+        );
+    }
+    let partner_center = op.path.starts_with("/v1/");
+    if let Some(schema) = op.body {
+        let mut body = RequestBodyBuilder::new().required(Some(Required::True));
+        let types: &[&str] = if partner_center { &PARTNER_CENTER_TYPES } else { &["application/json"] };
+        for t in types.iter().copied().chain(partner_center.then_some(FORM)) {
+            body = body.content(t, ContentBuilder::new().schema(Some(Ref::from_schema_name(schema))).build());
+        }
+        b = b.request_body(Some(body.build()));
+    }
+    for a in op.answers.iter().chain(common_answers(op.auth)) {
+        b = b.response(a.status.to_string(), response(a, partner_center));
+    }
+    match op.auth {
+        Auth::Partner => b = b.security(SecurityRequirement::new("partner", Vec::<String>::new())),
+        Auth::Admin => b = b.security(SecurityRequirement::new("admin", Vec::<String>::new())),
+        Auth::Public => {}
+    }
+    b.build()
+}
+
+/// Answers every operation of a kind can give.
+fn common_answers(auth: Auth) -> &'static [Answer] {
+    const PARTNER: &[Answer] = &[
+        Answer {
+            status: 401,
+            description: "Missing or invalid bearer token (code 800001).",
+            schema: Some("ErrorBody"),
+        },
+        Answer {
+            status: 429,
+            description: "Throttled (serve --rate-limit); Retry-After says when.",
+            schema: Some("Throttled"),
+        },
+        Answer { status: 500, description: "Unexpected server error (code 800003).", schema: Some("ErrorBody") },
+    ];
+    const ADMIN: &[Answer] =
+        &[Answer { status: 401, description: "The admin token is required.", schema: Some("ErrorBody") }];
+    match auth {
+        Auth::Partner => PARTNER,
+        Auth::Admin => ADMIN,
+        Auth::Public => &[],
+    }
+}
+
+fn response(a: &Answer, partner_center: bool) -> utoipa::openapi::Response {
+    let mut r = ResponseBuilder::new().description(a.description);
+    if let Some(schema) = a.schema {
+        let types: &[&str] = if partner_center { &PARTNER_CENTER_TYPES } else { &["application/json"] };
+        for t in types {
+            r = r.content(*t, ContentBuilder::new().schema(Some(Ref::from_schema_name(schema))).build());
+        }
+    }
+    r.build()
+}

@@ -1,0 +1,322 @@
+//! One entry per served method and path: what the document says about it. Partner Center's
+//! paths are written once under `/v1`; the document repeats them under `/v1.0`, which routes the
+//! same way.
+
+/// Who may call an operation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// A partner's bearer JWT.
+    Partner,
+    /// The control plane's admin token, when one is configured.
+    Admin,
+    /// Anyone.
+    Public,
+}
+
+#[derive(Clone, Copy)]
+pub enum At {
+    Path,
+    Query,
+    Header,
+}
+
+pub struct Param {
+    pub name: &'static str,
+    pub at: At,
+    pub required: bool,
+    pub description: &'static str,
+}
+
+/// One documented answer: status, what it means, and the schema component of its body.
+pub struct Answer {
+    pub status: u16,
+    pub description: &'static str,
+    pub schema: Option<&'static str>,
+}
+
+pub struct Operation {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub tag: &'static str,
+    pub summary: &'static str,
+    pub auth: Auth,
+    pub params: &'static [Param],
+    /// The request body's schema component (JSON, XML and form encodings for Partner Center).
+    pub body: Option<&'static str>,
+    pub answers: &'static [Answer],
+}
+
+const PARTNER_CENTER: &str = "Partner Center customers";
+const CONTROL: &str = "Control plane";
+const REFERENCE: &str = "Reference";
+
+const fn param(name: &'static str, at: At, required: bool, description: &'static str) -> Param {
+    Param { name, at, required, description }
+}
+
+const fn answer(status: u16, description: &'static str, schema: Option<&'static str>) -> Answer {
+    Answer { status, description, schema }
+}
+
+const ID: Param = param("id", At::Path, true, "The customer's id: its tenant GUID (case-insensitive).");
+const REQUEST_ID: Param = param(
+    "MS-RequestId",
+    At::Header,
+    false,
+    "Idempotency key (GUID): a retry with the same id and body gets the first answer again.",
+);
+const IF_NONE_MATCH: Param =
+    param("If-None-Match", At::Header, false, "The etag last seen: 304 when the resource is unchanged.");
+const ERROR: Option<&str> = Some("ErrorBody");
+const NOT_FOUND: Answer = answer(404, "No such customer for this partner (code 1000).", ERROR);
+const BAD_ID: Answer = answer(400, "Invalid input, e.g. an id that is not a GUID (code 900118).", ERROR);
+const NOT_MODIFIED: Answer = answer(304, "Unchanged since the etag in If-None-Match.", None);
+
+/// Every served operation. Keep in step with the router: the openapi test compares them.
+pub const OPERATIONS: &[Operation] = &[
+    Operation {
+        method: "GET",
+        path: "/v1/customers",
+        tag: PARTNER_CENTER,
+        summary: "List customers: one page, optionally filtered; seek with a continuation token",
+        auth: Auth::Partner,
+        params: &[
+            param("size", At::Query, false, "Page size; absent or 0 means 500, larger values are lowered to 500."),
+            param("filter", At::Query, false, "URL-encoded JSON {\"Field\": \"CompanyName\"|\"Domain\"|\"IndirectReseller\"|\"IndirectCloudSolutionProvider\", \"Value\": \"prefix\", \"Operator\": \"starts_with\"}."),
+            param("seekOperation", At::Query, false, "Next, Previous, First or Last (or 0-3); Next and Previous need MS-ContinuationToken."),
+            param("MS-ContinuationToken", At::Header, false, "The continuationToken of the page to seek from; it carries the size and filter."),
+        ],
+        body: None,
+        answers: &[
+            answer(200, "A page of customers (list projection).", Some("CustomerCollection")),
+            answer(400, "Bad size, filter (code 2000 for an unsupported field or operator) or continuation token.", ERROR),
+        ],
+    },
+    Operation {
+        method: "POST",
+        path: "/v1/customers",
+        tag: PARTNER_CENTER,
+        summary: "Create a customer (the answer holds the admin password, once)",
+        auth: Auth::Partner,
+        params: &[REQUEST_ID],
+        body: Some("Customer"),
+        answers: &[
+            answer(201, "The created customer with userCredentials; Location names it.", Some("Customer")),
+            answer(400, "Invalid input: the data member names the fields (code 800002, 900126 for an enum).", ERROR),
+            answer(409, "The domain is taken (code 600006).", ERROR),
+            answer(422, "The same MS-RequestId with a different body.", ERROR),
+        ],
+    },
+    Operation {
+        method: "GET",
+        path: "/v1/customers/relationshiprequests",
+        tag: PARTNER_CENTER,
+        summary: "The link a customer's admin follows to accept this partner as reseller",
+        auth: Auth::Partner,
+        params: &[],
+        body: None,
+        answers: &[answer(200, "The relationship request link.", Some("RelationshipRequest"))],
+    },
+    Operation {
+        method: "GET",
+        path: "/v1/customers/{id}",
+        tag: PARTNER_CENTER,
+        summary: "Get a customer",
+        auth: Auth::Partner,
+        params: &[ID, IF_NONE_MATCH],
+        body: None,
+        answers: &[answer(200, "The full customer; ETag header.", Some("Customer")), NOT_MODIFIED, BAD_ID, NOT_FOUND],
+    },
+    Operation {
+        method: "PATCH",
+        path: "/v1/customers/{id}",
+        tag: PARTNER_CENTER,
+        summary: "End the partner relationship ({\"relationshipToPartner\": \"none\"})",
+        auth: Auth::Partner,
+        params: &[ID, REQUEST_ID],
+        body: Some("Customer"),
+        answers: &[
+            answer(200, "The customer, now gone from this partner's list.", Some("Customer")),
+            BAD_ID,
+            NOT_FOUND,
+        ],
+    },
+    Operation {
+        method: "DELETE",
+        path: "/v1/customers/{id}",
+        tag: PARTNER_CENTER,
+        summary: "Delete a customer (sandbox mode only)",
+        auth: Auth::Partner,
+        params: &[ID, REQUEST_ID],
+        body: None,
+        answers: &[
+            answer(204, "Deleted.", None),
+            BAD_ID,
+            answer(403, "Not in production mode (code 900127).", ERROR),
+            NOT_FOUND,
+        ],
+    },
+    Operation {
+        method: "GET",
+        path: "/v1/customers/{id}/profiles/company",
+        tag: PARTNER_CENTER,
+        summary: "Get a customer's company profile",
+        auth: Auth::Partner,
+        params: &[ID, IF_NONE_MATCH],
+        body: None,
+        answers: &[answer(200, "The company profile.", Some("CompanyProfile")), NOT_MODIFIED, BAD_ID, NOT_FOUND],
+    },
+    Operation {
+        method: "GET",
+        path: "/v1/customers/{id}/profiles/billing",
+        tag: PARTNER_CENTER,
+        summary: "Get a customer's billing profile (with its etag)",
+        auth: Auth::Partner,
+        params: &[ID, IF_NONE_MATCH],
+        body: None,
+        answers: &[answer(200, "The billing profile.", Some("BillingProfile")), NOT_MODIFIED, BAD_ID, NOT_FOUND],
+    },
+    Operation {
+        method: "PUT",
+        path: "/v1/customers/{id}/profiles/billing",
+        tag: PARTNER_CENTER,
+        summary: "Replace a customer's billing profile, conditionally on its etag",
+        auth: Auth::Partner,
+        params: &[
+            ID,
+            REQUEST_ID,
+            param("If-Match", At::Header, false, "The current etag (or attributes.etag in the body); stale answers 412."),
+        ],
+        body: Some("BillingProfile"),
+        answers: &[
+            answer(200, "The updated profile with a new etag.", Some("BillingProfile")),
+            BAD_ID,
+            NOT_FOUND,
+            answer(412, "The etag is stale (code 2055).", ERROR),
+        ],
+    },
+    Operation {
+        method: "HEAD",
+        path: "/v1/domains/{domain}",
+        tag: PARTNER_CENTER,
+        summary: "Is a domain taken (by any partner's customer)?",
+        auth: Auth::Partner,
+        params: &[param("domain", At::Path, true, "e.g. contoso.onmicrosoft.com")],
+        body: None,
+        answers: &[answer(200, "Taken.", None), answer(404, "Free.", None)],
+    },
+    Operation {
+        method: "GET",
+        path: "/_partnerd",
+        tag: CONTROL,
+        summary: "What this server is: name, version, mode, clock offset",
+        auth: Auth::Admin,
+        params: &[],
+        body: None,
+        answers: &[answer(200, "Server information.", Some("Object"))],
+    },
+    Operation {
+        method: "GET",
+        path: "/_partnerd/",
+        tag: CONTROL,
+        summary: "The same as GET /_partnerd",
+        auth: Auth::Admin,
+        params: &[],
+        body: None,
+        answers: &[answer(200, "Server information.", Some("Object"))],
+    },
+    Operation {
+        method: "GET",
+        path: "/_partnerd/stats",
+        tag: CONTROL,
+        summary: "Request counts, errors and latency percentiles in 10-second buckets over 15 minutes",
+        auth: Auth::Admin,
+        params: &[],
+        body: None,
+        answers: &[answer(200, "The buckets.", Some("Object"))],
+    },
+    Operation {
+        method: "POST",
+        path: "/_partnerd/tokens",
+        tag: CONTROL,
+        summary: "A development token for any partner ({\"partner\": GUID}); 404 with production keys",
+        auth: Auth::Admin,
+        params: &[],
+        body: Some("Object"),
+        answers: &[answer(200, "The token.", Some("Object")), answer(404, "Production keys are configured.", ERROR)],
+    },
+    Operation {
+        method: "GET",
+        path: "/_partnerd/console",
+        tag: CONTROL,
+        summary: "The web console (HTML)",
+        auth: Auth::Public,
+        params: &[],
+        body: None,
+        answers: &[answer(200, "The console page.", None)],
+    },
+    Operation {
+        method: "GET",
+        path: "/_partnerd/console/",
+        tag: CONTROL,
+        summary: "The web console (HTML)",
+        auth: Auth::Public,
+        params: &[],
+        body: None,
+        answers: &[answer(200, "The console page.", None)],
+    },
+    Operation {
+        method: "GET",
+        path: "/_partnerd/console/{file}",
+        tag: CONTROL,
+        summary: "The console's scripts and styles",
+        auth: Auth::Public,
+        params: &[param("file", At::Path, true, "An asset name.")],
+        body: None,
+        answers: &[answer(200, "The asset.", None), answer(404, "No such asset.", ERROR)],
+    },
+];
+
+/// The reference itself (served by Swagger UI).
+pub const REFERENCE_OPERATIONS: &[Operation] = &[
+    Operation {
+        method: "GET",
+        path: "/openapi.json",
+        tag: REFERENCE,
+        summary: "This document",
+        auth: Auth::Public,
+        params: &[],
+        body: None,
+        answers: &[answer(200, "OpenAPI 3.1.", Some("Object"))],
+    },
+    Operation {
+        method: "GET",
+        path: "/docs",
+        tag: REFERENCE,
+        summary: "The interactive API reference (Swagger UI, no external assets)",
+        auth: Auth::Public,
+        params: &[],
+        body: None,
+        answers: &[answer(200, "The reference page.", None)],
+    },
+    Operation {
+        method: "GET",
+        path: "/docs/",
+        tag: REFERENCE,
+        summary: "The interactive API reference (Swagger UI, no external assets)",
+        auth: Auth::Public,
+        params: &[],
+        body: None,
+        answers: &[answer(200, "The reference page.", None)],
+    },
+    Operation {
+        method: "GET",
+        path: "/docs/{rest}",
+        tag: REFERENCE,
+        summary: "The reference page's scripts and styles, compiled into the server",
+        auth: Auth::Public,
+        params: &[param("rest", At::Path, true, "An asset path.")],
+        body: None,
+        answers: &[answer(200, "The asset.", None), answer(404, "No such asset.", None)],
+    },
+];

@@ -1,0 +1,120 @@
+//! The OpenAPI document: served without a token in every mode, OpenAPI 3.1, every reference
+//! resolved, and exactly the routes the router serves (each served method and path is in the
+//! document, and each documented one is served), compared against the router's own table.
+
+use std::collections::BTreeSet;
+
+use partnerd_server::{build_app, AppState, Config, Mode};
+use partnerd_testkit::{Kind, TestApp, TestDb};
+use serde_json::Value;
+
+/// `METHOD /path` for every method a route of `app` serves, read from the router's own route
+/// table (axum prints it in its Debug form, the one place it exposes it). Catch-all
+/// fallbacks (no method of their own) are not routes; axum's `{*rest}` is written `{rest}`, as
+/// OpenAPI writes a path parameter.
+fn served(app: &axum::Router) -> BTreeSet<String> {
+    let debug = format!("{app:?}");
+    let table = debug.split("fallback_router").next().expect("the router's own paths come first");
+    let (routes, paths) = table.split_once("node: Node").expect("a route table and its paths");
+    let mut out = BTreeSet::new();
+    for (id, path) in route_paths(paths) {
+        let Some(methods) = route_methods(routes, &id) else { continue };
+        for m in methods {
+            out.insert(format!("{m} {}", path.replace("{*", "{")));
+        }
+    }
+    assert!(out.len() > 20, "the route table was read: {out:?}");
+    out
+}
+
+/// `(RouteId(n), "/path")` pairs of the `paths` map.
+fn route_paths(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for part in text.split("RouteId(").skip(1) {
+        let (id, rest) = part.split_once(')').unwrap();
+        if let Some(path) = rest.strip_prefix(": \"").and_then(|r| r.split('"').next()) {
+            out.push((id.to_string(), path.to_string()));
+        }
+    }
+    out
+}
+
+/// The methods route `id` answers with a handler of their own.
+fn route_methods(routes: &str, id: &str) -> Option<Vec<String>> {
+    let start = routes.find(&format!("RouteId({id}): MethodRouter(MethodRouter {{ "))?;
+    let body = &routes[start..];
+    let fields = &body[body.find("{ ")? + 2..body.find("fallback:")?];
+    Some(
+        fields
+            .split(", ")
+            .filter_map(|f| f.split_once(": "))
+            .filter(|(_, v)| *v != "None")
+            .map(|(m, _)| m.trim().to_uppercase())
+            .collect(),
+    )
+}
+
+/// `METHOD /path` for every operation of the document.
+fn documented(doc: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().unwrap().keys() {
+            out.insert(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    out
+}
+
+async fn app_with(db: &TestDb, config: Config) -> (TestApp, axum::Router) {
+    let router = build_app(AppState::new(db.open().await, config.clone()).await.unwrap());
+    (TestApp::start_with(db, config).await, router)
+}
+
+#[tokio::test]
+async fn the_document_lists_exactly_the_served_routes() {
+    let db = TestDb::new(Kind::Sqlite).await.unwrap();
+    let (app, router) = app_with(&db, Config::default()).await;
+    let res = app.http.get(app.url("/openapi.json")).send().await.unwrap();
+    assert_eq!(res.status(), 200, "no token needed");
+    let doc: Value = res.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+
+    let served = served(&router);
+    let documented = documented(&doc);
+    let undocumented: Vec<_> = served.difference(&documented).collect();
+    let unserved: Vec<_> = documented.difference(&served).collect();
+    assert!(
+        undocumented.is_empty(),
+        "served but not in the OpenAPI document (add them to crates/server/src/openapi/operations.rs): {undocumented:#?}"
+    );
+    assert!(unserved.is_empty(), "in the OpenAPI document but not served: {unserved:#?}");
+}
+
+#[tokio::test]
+async fn every_reference_resolves_and_the_wire_types_are_described() {
+    let doc = serde_json::to_value(partnerd_server::openapi::document()).unwrap();
+    let text = doc.to_string();
+    for piece in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = piece.split('"').next().unwrap();
+        assert!(doc["components"]["schemas"][name].is_object(), "#/components/schemas/{name} is defined");
+    }
+    let customer = &doc["components"]["schemas"]["Customer"]["properties"];
+    for member in ["id", "companyProfile", "billingProfile", "relationshipToPartner", "userCredentials", "links"] {
+        assert!(customer[member].is_object(), "Customer.{member}: {customer}");
+    }
+    assert!(doc["components"]["schemas"]["CustomerCollection"]["properties"]["continuationToken"].is_object());
+    assert!(doc["paths"]["/v1.0/customers"]["get"].is_object(), "API version 1.0 is documented too");
+}
+
+#[tokio::test]
+async fn production_serves_the_document_and_reference_without_a_token() {
+    let db = TestDb::new(Kind::Sqlite).await.unwrap();
+    let config = Config { mode: Mode::Production, ..Config::default() };
+    let app = TestApp::start_with(&db, config).await;
+    assert_eq!(app.http.get(app.url("/openapi.json")).send().await.unwrap().status(), 200);
+    let page = app.http.get(app.url("/docs/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(!html.contains("src=\"http"), "every asset comes from this server: {html}");
+}
