@@ -14,15 +14,17 @@ use super::operations::{Answer, At, Auth, Operation, OPERATIONS, REFERENCE_OPERA
 /// Partner Center's media types, for request and response bodies alike (JSON first).
 const PARTNER_CENTER_TYPES: [&str; 4] = ["application/json", "text/json", "application/xml", "text/xml"];
 const FORM: &str = "application/x-www-form-urlencoded";
+/// The tag of the `/v1.0` copies, listed after everything else.
+const V1_0: &str = "Partner Center customers, API version 1.0 (the same operations)";
 
 /// The whole document.
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
     for op in OPERATIONS.iter().chain(REFERENCE_OPERATIONS) {
-        paths = paths.path(op.path, PathItem::new(method(op.method), operation(op, "")));
+        paths = paths.path(op.path, PathItem::new(method(op.method), operation(op, op.tag, "")));
         // API version 1.0 routes exactly as v1 (the generated Python client may use it).
         if let Some(rest) = op.path.strip_prefix("/v1/") {
-            paths = paths.path(format!("/v1.0/{rest}"), PathItem::new(method(op.method), operation(op, "-v1.0")));
+            paths = paths.path(format!("/v1.0/{rest}"), PathItem::new(method(op.method), operation(op, V1_0, "-v1.0")));
         }
     }
     OpenApiBuilder::new()
@@ -39,7 +41,7 @@ pub fn document() -> OpenApi {
         .paths(paths.build())
         .components(Some(super::schemas::components()))
         .tags(Some(
-            ["Partner Center customers", "Control plane", "Reference"].map(|t| TagBuilder::new().name(t).build()),
+            ["Partner Center customers", "Control plane", "Reference", V1_0].map(|t| TagBuilder::new().name(t).build()),
         ))
         .build()
 }
@@ -56,9 +58,9 @@ fn method(name: &str) -> HttpMethod {
     }
 }
 
-fn operation(op: &Operation, id_suffix: &str) -> utoipa::openapi::path::Operation {
+fn operation(op: &Operation, tag: &str, id_suffix: &str) -> utoipa::openapi::path::Operation {
     let id = format!("{} {}{id_suffix}", op.method.to_lowercase(), op.path);
-    let mut b = OperationBuilder::new().tag(op.tag).summary(Some(op.summary)).operation_id(Some(id));
+    let mut b = OperationBuilder::new().tag(tag).summary(Some(op.summary)).operation_id(Some(id));
     for p in op.params {
         let at = match p.at {
             At::Path => ParameterIn::Path,
