@@ -143,6 +143,35 @@ async fn create_with_a_missing_field_shows_the_errors_and_creates_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reset_empties_the_customer_list() {
+    let (_db, app) = app(Config::default()).await;
+    let partner = new_partner();
+    fixtures::insert_named(&app.store, &partner, &["Contoso", "Fabrikam", "Adatum"]).await;
+    with_browser("reset_empties_the_customer_list", move |client| async move {
+        open(&client, &app, "customers").await;
+        use_partner(&client, &partner).await;
+        texts_until(&client, "#customer-rows tr", "three customers", |t| t.len() == 3).await;
+
+        click(&client, "#nav a[data-view=controls]").await;
+        click(&client, "#reset-button").await;
+        visible(&client, "#confirm-dialog").await;
+        screenshot(&client, "reset-confirmation").await;
+        click(&client, "#confirm-ok").await;
+        texts_until(&client, "#toasts .toast", "the reset to be confirmed", |t| {
+            t.iter().any(|m| m.starts_with("Reset"))
+        })
+        .await;
+
+        click(&client, "#nav a[data-view=customers]").await;
+        click(&client, "#customer-search button[type=submit]").await;
+        texts_until(&client, "#customer-rows tr", "an empty list", |t| t.is_empty()).await;
+        visible(&client, "#customer-empty").await;
+        assert!(customer_names(&app, &partner).await.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_an_admin_token_the_console_asks_for_it_once() {
     let (_db, app) = app(Config { admin_token: Some(ADMIN.into()), ..Config::default() }).await;
     with_browser("with_an_admin_token_the_console_asks_for_it_once", move |client| async move {
@@ -163,6 +192,28 @@ async fn with_an_admin_token_the_console_asks_for_it_once() {
         client.refresh().await.unwrap();
         visible(&client, "#view-health h1").await;
         assert!(!client.find(Locator::Id("view-login")).await.unwrap().is_displayed().await.unwrap());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clock_moves_from_the_console() {
+    let (_db, app) = app(Config::default()).await;
+    with_browser("the_clock_moves_from_the_console", move |client| async move {
+        open(&client, &app, "controls").await;
+        texts_until(&client, "#clock-now", "the server's clock", |t| t.concat().contains("offset 0 s")).await;
+        click(&client, "button[data-offset-add='90000']").await;
+        texts_until(&client, "#clock-now", "the moved clock", |t| t.concat().contains("offset 90000 s")).await;
+        texts_until(&client, "#server-info", "the offset in the header", |t| t.concat().contains("clock +90000s"))
+            .await;
+        let clock: Value = app.http.get(app.url("/_partnerd/clock")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(clock["offsetSeconds"], 90000);
+        screenshot(&client, "clock").await;
+
+        click(&client, "button[data-offset='0']").await;
+        texts_until(&client, "#clock-now", "real time again", |t| t.concat().contains("offset 0 s")).await;
+        let clock: Value = app.http.get(app.url("/_partnerd/clock")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(clock["offsetSeconds"], 0);
     })
     .await;
 }
