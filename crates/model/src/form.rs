@@ -9,19 +9,32 @@ use crate::canonical::{canonical_member, ARRAY_MEMBERS};
 /// (`billingProfile.defaultAddress.country`).
 pub const MAX_PATH_SEGMENTS: usize = 8;
 
-/// A form key nests deeper than any member of the contract.
+/// The most `key=value` pairs a form body may hold: a customer has about thirty members, so
+/// this leaves room for long `customDomains` lists while bounding what a body can make the
+/// server build.
+pub const MAX_PAIRS: usize = 10_000;
+
+/// Why a form body was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("form key '{0}' nests deeper than {MAX_PATH_SEGMENTS} members")]
-pub struct TooDeep(pub String);
+pub enum FormError {
+    /// A form key nests deeper than any member of the contract.
+    #[error("form key '{0}' nests deeper than {MAX_PATH_SEGMENTS} members")]
+    TooDeep(String),
+    #[error("form body has more than {MAX_PAIRS} fields")]
+    TooManyPairs,
+}
 
 /// Builds the JSON value a form body describes. Unknown members are dropped; an array
 /// member repeated (`customDomains=a&customDomains=b`) collects every value.
-pub fn from_form(body: &[u8]) -> Result<Value, TooDeep> {
+pub fn from_form(body: &[u8]) -> Result<Value, FormError> {
     let mut root = Map::new();
-    for (path, value) in form_urlencoded::parse(body) {
+    for (i, (path, value)) in form_urlencoded::parse(body).enumerate() {
+        if i >= MAX_PAIRS {
+            return Err(FormError::TooManyPairs);
+        }
         if path.split('.').nth(MAX_PATH_SEGMENTS).is_some() {
             let shown: String = path.chars().take(80).collect();
-            return Err(TooDeep(shown));
+            return Err(FormError::TooDeep(shown));
         }
         let Some(segments) = path.split('.').map(canonical_member).collect::<Option<Vec<_>>>() else {
             continue;
@@ -76,5 +89,15 @@ mod tests {
         let deep = format!("{}=1", vec!["id"; 20_000].join("."));
         assert!(from_form(deep.as_bytes()).is_err());
         assert!(from_form(b"id.id.id.id.id.id.id.id=1").is_ok());
+    }
+
+    #[test]
+    fn the_number_of_fields_is_bounded() {
+        let fields = |n: usize| vec!["customDomains=a"; n].join("&");
+        assert_eq!(
+            from_form(fields(MAX_PAIRS).as_bytes()).unwrap()["customDomains"].as_array().unwrap().len(),
+            MAX_PAIRS
+        );
+        assert_eq!(from_form(fields(MAX_PAIRS + 1).as_bytes()), Err(FormError::TooManyPairs));
     }
 }

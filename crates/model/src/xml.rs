@@ -7,7 +7,7 @@
 //! character references so a reader's end-of-line handling cannot turn them into LF or space.
 //! No attributes are written, so no text ever needs attribute-value normalisation's escapes.
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use serde_json::{Map, Value};
 
@@ -15,6 +15,11 @@ use crate::canonical::{canonical_member, ARRAY_MEMBERS};
 
 /// Deepest element nesting read; the contract's resources need fewer than ten levels.
 const MAX_DEPTH: usize = 32;
+/// Most attributes on one element; .NET writes at most a few (`xmlns`, `xmlns:i`, `i:nil`).
+pub const MAX_ATTRIBUTES: usize = 32;
+/// Most elements in one body; a customer has about sixty, so this leaves room for long
+/// `customDomains` lists while bounding what a body can make the server build.
+pub const MAX_ELEMENTS: usize = 10_000;
 
 /// The element name of one item of an array member.
 fn item_element(member: &str) -> &'static str {
@@ -106,6 +111,10 @@ pub enum XmlError {
     Malformed(String),
     #[error("XML body nests deeper than {MAX_DEPTH} elements")]
     TooDeep,
+    #[error("XML element has more than {MAX_ATTRIBUTES} attributes")]
+    TooManyAttributes,
+    #[error("XML body has more than {MAX_ELEMENTS} elements")]
+    TooManyElements,
 }
 
 struct Node {
@@ -142,6 +151,7 @@ impl Node {
 pub fn from_xml(text: &str) -> Result<Value, XmlError> {
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Node> = Vec::new();
+    let mut elements = 0;
     loop {
         let event = reader.read_event().map_err(|e| XmlError::Malformed(e.to_string()))?;
         match event {
@@ -150,10 +160,10 @@ pub fn from_xml(text: &str) -> Result<Value, XmlError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(XmlError::TooDeep);
                 }
-                stack.push(Node::new(local_name(e.name().as_ref()), is_nil(&e)));
+                stack.push(start_node(&e, &mut elements)?);
             }
             Event::Empty(e) => {
-                let node = Node::new(local_name(e.name().as_ref()), is_nil(&e));
+                let node = start_node(&e, &mut elements)?;
                 if let Some(done) = attach(&mut stack, node) {
                     return Ok(done);
                 }
@@ -198,11 +208,33 @@ fn local_name(qname: &[u8]) -> String {
     s.rsplit(':').next().unwrap_or_default().to_string()
 }
 
-/// `i:nil="true"` is how .NET's serializers write a null member.
-fn is_nil(e: &quick_xml::events::BytesStart) -> bool {
-    e.attributes()
-        .flatten()
-        .any(|a| local_name(a.key.as_ref()) == "nil" && a.value.as_ref().eq_ignore_ascii_case(b"true"))
+/// The node an element starts, counted against [`MAX_ELEMENTS`].
+fn start_node(e: &BytesStart, elements: &mut usize) -> Result<Node, XmlError> {
+    *elements += 1;
+    if *elements > MAX_ELEMENTS {
+        return Err(XmlError::TooManyElements);
+    }
+    Ok(Node::new(local_name(e.name().as_ref()), is_nil(e)?))
+}
+
+/// `i:nil="true"` is how .NET's serializers write a null member. quick-xml's duplicate check
+/// compares every attribute with every earlier one (143,000 attributes took 19 s), so the
+/// count is bounded before that can matter: at most [`MAX_ATTRIBUTES`]² comparisons.
+fn is_nil(e: &BytesStart) -> Result<bool, XmlError> {
+    let mut nil = false;
+    for (i, attribute) in e.attributes().enumerate() {
+        if i >= MAX_ATTRIBUTES {
+            return Err(XmlError::TooManyAttributes);
+        }
+        let a = attribute.map_err(|e| XmlError::Malformed(e.to_string()))?;
+        nil |= local_name_is(a.key.as_ref(), b"nil") && a.value.as_ref().eq_ignore_ascii_case(b"true");
+    }
+    Ok(nil)
+}
+
+/// Whether a qualified name's local part is `local`, without building a string.
+fn local_name_is(qname: &[u8], local: &[u8]) -> bool {
+    qname.rsplit(|b| *b == b':').next() == Some(local)
 }
 
 #[cfg(test)]
@@ -238,6 +270,18 @@ mod tests {
         assert_eq!(v, json!({"id": null, "customDomains": ["a", "b"]}));
         assert!(matches!(from_xml("<a><b></a>"), Err(XmlError::Malformed(_))));
         assert!(matches!(from_xml(&"<a>".repeat(40)), Err(XmlError::TooDeep)));
+    }
+
+    #[test]
+    fn attribute_and_element_counts_are_bounded() {
+        let attrs = |n: usize| (0..n).map(|i| format!(" a{i}=\"\"")).collect::<String>();
+        assert!(from_xml(&format!("<Customer{}><id>x</id></Customer>", attrs(MAX_ATTRIBUTES))).is_ok());
+        let many = format!("<Customer{}/>", attrs(MAX_ATTRIBUTES + 1));
+        assert_eq!(from_xml(&many), Err(XmlError::TooManyAttributes));
+        assert!(matches!(from_xml(r#"<Customer a="1" a="2"/>"#), Err(XmlError::Malformed(_))), "duplicates refused");
+        let elements = |n: usize| format!("<Customer><customDomains>{}</customDomains></Customer>", "<d/>".repeat(n));
+        assert!(from_xml(&elements(MAX_ELEMENTS - 2)).is_ok());
+        assert_eq!(from_xml(&elements(MAX_ELEMENTS - 1)), Err(XmlError::TooManyElements));
     }
 
     #[test]

@@ -6,6 +6,8 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use partnerd_model::{canonical, form, xml};
 use serde_json::Value;
+use std::sync::OnceLock;
+use tokio::sync::Semaphore;
 
 use crate::ApiError;
 
@@ -16,6 +18,7 @@ pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// dropped).
 pub(crate) struct Body(pub Value);
 
+#[derive(Clone, Copy)]
 enum Format {
     Json,
     Xml,
@@ -38,6 +41,11 @@ fn format_of(req: &Request) -> Result<Format, ApiError> {
     }
 }
 
+/// Bodies up to this size are parsed on the async worker: they take microseconds. Larger ones
+/// (up to [`MAX_BODY_BYTES`], tens of milliseconds at worst) go to the blocking pool, so two
+/// heavy bodies never stall the requests that share a worker with them.
+const INLINE_PARSE_BYTES: usize = 16 * 1024;
+
 impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
 
@@ -46,25 +54,48 @@ impl<S: Send + Sync> FromRequest<S> for Body {
         let bytes = to_bytes(req.into_body(), MAX_BODY_BYTES)
             .await
             .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, 800002, "The body is larger than 1 MiB."))?;
-        let mut value = match format {
-            Format::Json => serde_json::from_slice::<Value>(&bytes)
-                .map_err(|e| ApiError::invalid(format!("The body is not valid JSON: {e}.")))?,
-            Format::Xml => {
-                let text = std::str::from_utf8(&bytes).map_err(|_| ApiError::invalid("The XML body is not UTF-8."))?;
-                xml::from_xml(text).map_err(|e| ApiError::invalid(format!("{e}.")))?
-            }
-            Format::Form => form::from_form(&bytes).map_err(|e| ApiError::invalid(format!("{e}.")))?,
-        };
-        if !matches!(format, Format::Json) {
-            canonical::coerce_text_scalars(&mut value);
+        if bytes.len() <= INLINE_PARSE_BYTES {
+            return parse(format, &bytes).map(Body);
         }
-        if !value.is_object() {
-            return Err(ApiError::invalid("The body must be an object."));
-        }
-        let mut value = canonical::canonicalize(value);
-        strip_server_owned(&mut value);
-        Ok(Body(value))
+        // At most one heavy parse per core at a time: the rest wait (asynchronously) rather than
+        // crowd out the threads that serve everything else.
+        let _permit = heavy_parses().acquire().await.expect("the semaphore is never closed");
+        tokio::task::spawn_blocking(move || parse(format, &bytes))
+            .await
+            .map_err(|e| {
+                tracing::error!("body parsing failed: {e}");
+                ApiError::internal()
+            })?
+            .map(Body)
     }
+}
+
+fn heavy_parses() -> &'static Semaphore {
+    static HEAVY: OnceLock<Semaphore> = OnceLock::new();
+    HEAVY.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())))
+}
+
+/// Reads a body of `format` into canonical JSON (member names in their canonical spelling,
+/// unknown ones and server-owned ones dropped). Linear in the body's size.
+fn parse(format: Format, bytes: &[u8]) -> Result<Value, ApiError> {
+    let mut value = match format {
+        Format::Json => serde_json::from_slice::<Value>(bytes)
+            .map_err(|e| ApiError::invalid(format!("The body is not valid JSON: {e}.")))?,
+        Format::Xml => {
+            let text = std::str::from_utf8(bytes).map_err(|_| ApiError::invalid("The XML body is not UTF-8."))?;
+            xml::from_xml(text).map_err(|e| ApiError::invalid(format!("{e}.")))?
+        }
+        Format::Form => form::from_form(bytes).map_err(|e| ApiError::invalid(format!("{e}.")))?,
+    };
+    if !matches!(format, Format::Json) {
+        canonical::coerce_text_scalars(&mut value);
+    }
+    if !value.is_object() {
+        return Err(ApiError::invalid("The body must be an object."));
+    }
+    let mut value = canonical::canonicalize(value);
+    strip_server_owned(&mut value);
+    Ok(value)
 }
 
 /// Drops members only the server writes (links anywhere, credentials) so that whatever a
