@@ -1,19 +1,22 @@
-//! Bearer JWT authentication (spec §7). The partner is the token's `tid`; a request becomes a
-//! [`Authed`] only after its token verifies, and only an `Authed` yields a store handle.
+//! Bearer JWT authentication (spec §7), as a layer over every Partner Center route. The
+//! partner is the token's `tid`; a request carries a [`VerifiedPartner`] only after its token
+//! verifies, and only a `VerifiedPartner` yields a partner-scoped store handle.
 
 use std::time::Duration;
 
-use axum::extract::FromRequestParts;
-use axum::http::{header, request::Parts};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{header, request::Parts, HeaderMap};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use partnerd_model::PartnerId;
-use partnerd_store::PartnerStore;
+use partnerd_store::{PartnerStore, Store};
 use serde::{Deserialize, Serialize};
 
-use crate::rate_limit::StandingSlot;
+use crate::rate_limit;
 use crate::{ApiError, AppState};
 
 /// The well-known development signing secret (HS256). Anyone can mint tokens with it, which
@@ -210,37 +213,70 @@ pub fn mint_dev_token_at(partner: &PartnerId, ttl: Duration, now: i64) -> String
         .expect("HS256 signing cannot fail")
 }
 
-/// An authenticated request: the verified partner's store handle.
-pub(crate) struct Authed {
-    pub store: PartnerStore,
+/// A partner whose bearer token verified on this request. Only [`authenticate`] makes one
+/// (the field is private to this module), and only a `VerifiedPartner` yields the server's
+/// partner-scoped store handle: a handler cannot reach a partner's customers without it, and
+/// cannot get one without the authentication layer having run.
+#[derive(Clone, Debug)]
+pub(crate) struct VerifiedPartner {
+    partner: PartnerId,
 }
 
-impl FromRequestParts<AppState> for Authed {
+impl VerifiedPartner {
+    pub fn id(&self) -> &PartnerId {
+        &self.partner
+    }
+
+    /// The store handle scoped to this partner: the server's only way to one.
+    pub fn store(&self, store: &Store) -> PartnerStore {
+        store.for_partner_unchecked(&self.partner)
+    }
+}
+
+/// Taken from the request's extensions, where [`authenticate`] put it. Absent, the route is
+/// outside the authentication layer by mistake: a 500, never an anonymous request served.
+impl<S: Send + Sync> FromRequestParts<S> for VerifiedPartner {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let value = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .ok_or_else(|| ApiError::unauthorized("An Authorization: Bearer token is required."))?;
-        let text = value.to_str().map_err(|_| ApiError::unauthorized("The Authorization header is not text."))?;
-        let token = text
-            .split_once(' ')
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, t)| t.trim())
-            .ok_or_else(|| ApiError::unauthorized("The Authorization header must use the Bearer scheme."))?;
-        state.shared.refresh().await;
-        let partner = state.verifier.verify(token, state.clock.unix_seconds())?;
-        if let Some(limiter) = &state.limiter {
-            let slot = parts.extensions.get::<StandingSlot>().cloned().unwrap_or_default();
-            match limiter.admit(&partner) {
-                Ok(standing) => slot.set(standing),
-                Err((standing, throttled)) => {
-                    slot.set(standing);
-                    return Err(throttled);
-                }
-            }
-        }
-        Ok(Authed { store: state.store.for_partner(&partner) })
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        parts.extensions.get::<VerifiedPartner>().cloned().ok_or_else(|| {
+            tracing::error!(path = %parts.uri.path(), "a handler asked for a verified partner outside the authentication layer");
+            ApiError::internal()
+        })
     }
+}
+
+/// Middleware over every Partner Center route: verifies the bearer token, counts the request
+/// against the partner's throttling window, and hands the handler a [`VerifiedPartner`].
+/// Refusals (401, 429) are answered here; nothing behind this layer runs for them.
+pub(crate) async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let partner = match bearer_partner(req.headers(), &state).await {
+        Ok(partner) => partner,
+        Err(refused) => return refused.into_response(),
+    };
+    let standing = match state.limiter.as_ref().map(|limiter| limiter.admit(&partner)).transpose() {
+        Ok(standing) => standing,
+        Err((standing, throttled)) => return rate_limit::report(standing, throttled.into_response()),
+    };
+    req.extensions_mut().insert(VerifiedPartner { partner });
+    let res = next.run(req).await;
+    match standing {
+        Some(standing) => rate_limit::report(standing, res),
+        None => res,
+    }
+}
+
+/// The partner the request's `Authorization: Bearer` token speaks for, or the 401 to answer.
+async fn bearer_partner(headers: &HeaderMap, state: &AppState) -> Result<PartnerId, ApiError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::unauthorized("An Authorization: Bearer token is required."))?;
+    let text = value.to_str().map_err(|_| ApiError::unauthorized("The Authorization header is not text."))?;
+    let token = text
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim())
+        .ok_or_else(|| ApiError::unauthorized("The Authorization header must use the Bearer scheme."))?;
+    state.shared.refresh().await;
+    state.verifier.verify(token, state.clock.unix_seconds())
 }

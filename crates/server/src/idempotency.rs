@@ -3,11 +3,10 @@
 //! must never rest in the database in plain text). The store keeps and races the records.
 
 use axum::http::{header, Method, StatusCode};
-use partnerd_store::{Applied, Idempotency, KeptResponse, Mutation};
+use partnerd_store::{Applied, Idempotency, KeptResponse, Mutation, PartnerStore};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::auth::Authed;
 use crate::reply::Reply;
 use crate::request_ids::RequestIds;
 use crate::{ApiError, AppState};
@@ -57,7 +56,7 @@ impl Outcome {
 /// what makes two requests "the same" besides the method: path, preconditions, canonical body.
 pub(crate) async fn apply(
     state: &AppState,
-    auth: &Authed,
+    store: &PartnerStore,
     ids: &RequestIds,
     method: Method,
     identity: &[&str],
@@ -65,7 +64,7 @@ pub(crate) async fn apply(
     outcome: Outcome,
 ) -> Result<Reply, ApiError> {
     let idem = record(state, ids, &method, identity, &outcome);
-    let applied = auth.store.apply(mutation, idem).await?;
+    let applied = store.apply(mutation, idem).await?;
     settle(state, applied, outcome)
 }
 

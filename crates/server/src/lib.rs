@@ -30,6 +30,7 @@ pub use clock::Clock;
 pub use config::{Config, Mode};
 pub use error::ApiError;
 pub use maintenance::spawn_purger;
+pub use routes::PARTNER_CENTER_ROUTES;
 pub use state::AppState;
 
 use axum::Router;

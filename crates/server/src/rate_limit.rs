@@ -1,15 +1,13 @@
 //! Partner Center-style throttling (spec §11): at most N requests per partner per minute, in
-//! fixed one-minute windows, per instance. While it is on, every authenticated response says
-//! where the partner stands (`RateLimit-Limit`, `-Remaining`, `-Reset`), and a request over
-//! the limit gets 429 with `Retry-After` in seconds.
+//! fixed one-minute windows, per instance, counted by the authentication layer. While it is on,
+//! every authenticated response says where the partner stands (`RateLimit-Limit`,
+//! `-Remaining`, `-Reset`), and a request over the limit gets 429 with `Retry-After` in seconds.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::Next;
 use axum::response::Response;
 use partnerd_model::PartnerId;
 
@@ -62,31 +60,15 @@ impl RateLimiter {
     }
 }
 
-/// Where the authentication extractor leaves the standing for the middleware to report.
-#[derive(Clone, Default)]
-pub(crate) struct StandingSlot(Arc<Mutex<Option<Standing>>>);
-
-impl StandingSlot {
-    pub fn set(&self, standing: Standing) {
-        *self.0.lock().expect("standing slot") = Some(standing);
-    }
-}
-
-/// Middleware: gives the request a slot for its standing, and reports it on the response.
-pub(crate) async fn report(mut req: Request, next: Next) -> Response {
-    let slot = StandingSlot::default();
-    req.extensions_mut().insert(slot.clone());
-    let mut res = next.run(req).await;
-    let standing = *slot.0.lock().expect("standing slot");
-    if let Some(s) = standing {
-        let headers = res.headers_mut();
-        for (name, value) in [
-            ("ratelimit-limit", s.limit as u64),
-            ("ratelimit-remaining", s.remaining as u64),
-            ("ratelimit-reset", s.reset),
-        ] {
-            headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
-        }
+/// Says on `res` where the partner stands (`RateLimit-Limit`, `-Remaining`, `-Reset`).
+pub(crate) fn report(standing: Standing, mut res: Response) -> Response {
+    let headers = res.headers_mut();
+    for (name, value) in [
+        ("ratelimit-limit", standing.limit as u64),
+        ("ratelimit-remaining", standing.remaining as u64),
+        ("ratelimit-reset", standing.reset),
+    ] {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
     }
     res
 }

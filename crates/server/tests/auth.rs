@@ -199,3 +199,66 @@ store_test!(a_pem_public_key_accepts_only_its_own_algorithm, |db| {
         .await
         .is_err());
 });
+
+/// A route template with its parameters filled in.
+fn concrete(template: &str) -> String {
+    template.replace("{id}", "8f3c1b2a-5d4e-4f60-9a7b-0c1d2e3f4a5b").replace("{domain}", "contoso.onmicrosoft.com")
+}
+
+store_test!(every_route_and_method_answers_401_without_a_token, |db| {
+    let app = TestApp::start(&db).await;
+    let mut checked = 0;
+    for (template, methods) in partnerd_server::PARTNER_CENTER_ROUTES {
+        for method in *methods {
+            for version in ["/v1", "/v1.0"] {
+                let path = format!("{version}{}", concrete(template));
+                let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+                // A body that is not even JSON: authentication answers before anything reads it.
+                let res = app
+                    .http
+                    .request(method.clone(), app.url(&path))
+                    .header("Content-Type", "application/json")
+                    .body("{not json")
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 401, "{method} {path}");
+                assert_eq!(res.headers()["www-authenticate"], "Bearer", "{method} {path}");
+                if method != reqwest::Method::HEAD {
+                    let body: Value = res.json().await.unwrap();
+                    assert_eq!(body["code"], 800001, "{method} {path}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "the table lists every Partner Center route: {checked} checked");
+    // Outside the table: an unknown path is 404, token or not. A known path's unknown method
+    // is behind the layer too: 401 without a token, 405 with one.
+    let res = app.http.get(app.url("/v1/nothing-here")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let path = format!("/v1{}", concrete("/customers/{id}"));
+    let res = app.http.post(app.url(&path)).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    let res = app.request(reqwest::Method::POST, &new_partner(), &path).send().await.unwrap();
+    assert_eq!(res.status(), 405);
+});
+
+/// The store's unchecked constructor is reached in the server only through `VerifiedPartner`.
+#[test]
+fn only_the_authentication_module_makes_partner_store_handles() {
+    let mut callers = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if std::fs::read_to_string(&path).unwrap().contains("for_partner_unchecked(") {
+                let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+                callers.push(path.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    assert_eq!(callers, [std::path::Path::new("src").join("auth.rs").display().to_string()]);
+}

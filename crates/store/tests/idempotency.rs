@@ -21,7 +21,7 @@ fn create() -> Mutation {
 
 store_test!(replay_mismatch_scope_and_purge, |db| {
     let store = db.open().await;
-    let (mine, theirs) = (store.for_partner(&new_partner()), store.for_partner(&new_partner()));
+    let (mine, theirs) = (store.for_partner_unchecked(&new_partner()), store.for_partner_unchecked(&new_partner()));
     assert_eq!(mine.apply(create(), Some(idem("r1", b"A"))).await.unwrap(), Applied::Done);
     let kept = Applied::Replay(KeptResponse { status: 201, body: b"sealed".to_vec() });
     assert_eq!(mine.apply(create(), Some(idem("r1", b"A"))).await.unwrap(), kept);

@@ -7,7 +7,7 @@ use partnerd_model::validate::validate_new_customer;
 use partnerd_model::{Customer, UserCredentials};
 use partnerd_store::{CustomerRecord, Mutation};
 
-use crate::auth::Authed;
+use crate::auth::VerifiedPartner;
 use crate::body::Body;
 use crate::config::Mode;
 use crate::credentials::new_password;
@@ -18,7 +18,7 @@ use crate::{ApiError, AppState};
 
 pub(crate) async fn create(
     State(state): State<AppState>,
-    auth: Authed,
+    partner: VerifiedPartner,
     ids: RequestIds,
     body: Body,
 ) -> Result<Reply, ApiError> {
@@ -41,5 +41,14 @@ pub(crate) async fn create(
         Mode::Production => None,
     };
     let identity = ["/v1/customers", &body.fingerprint_text()];
-    idempotency::apply(&state, &auth, &ids, Method::POST, &identity, Mutation::Create { record, limit }, outcome).await
+    idempotency::apply(
+        &state,
+        &partner.store(&state.store),
+        &ids,
+        Method::POST,
+        &identity,
+        Mutation::Create { record, limit },
+        outcome,
+    )
+    .await
 }

@@ -1,31 +1,34 @@
 //! Single-customer reads: the customer, its company profile, its billing profile.
 
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use partnerd_model::Customer;
-use partnerd_store::StoredCustomer;
+use partnerd_store::{PartnerStore, StoredCustomer};
 
-use crate::auth::Authed;
+use crate::auth::VerifiedPartner;
 use crate::ids::CustomerId;
 use crate::reply::Reply;
-use crate::ApiError;
+use crate::{ApiError, AppState};
 
 /// GET /v1/customers/{id}: the full customer.
 pub(crate) async fn get_customer(
-    auth: Authed,
+    State(state): State<AppState>,
+    partner: VerifiedPartner,
     CustomerId(id): CustomerId,
     headers: HeaderMap,
 ) -> Result<Reply, ApiError> {
-    let stored = fetch(&auth, &id).await?;
+    let stored = fetch(&partner.store(&state.store), &id).await?;
     conditional(&headers, &stored, || Ok(Reply::ok_json("Customer", stored.doc.clone())))
 }
 
 /// GET /v1/customers/{id}/profiles/company.
 pub(crate) async fn company_profile(
-    auth: Authed,
+    State(state): State<AppState>,
+    partner: VerifiedPartner,
     CustomerId(id): CustomerId,
     headers: HeaderMap,
 ) -> Result<Reply, ApiError> {
-    let stored = fetch(&auth, &id).await?;
+    let stored = fetch(&partner.store(&state.store), &id).await?;
     conditional(&headers, &stored, || {
         Ok(Reply::ok("CustomerCompanyProfile", &parse_doc(&stored)?.company_profile.unwrap_or_default()))
     })
@@ -33,11 +36,12 @@ pub(crate) async fn company_profile(
 
 /// GET /v1/customers/{id}/profiles/billing.
 pub(crate) async fn billing_profile(
-    auth: Authed,
+    State(state): State<AppState>,
+    partner: VerifiedPartner,
     CustomerId(id): CustomerId,
     headers: HeaderMap,
 ) -> Result<Reply, ApiError> {
-    let stored = fetch(&auth, &id).await?;
+    let stored = fetch(&partner.store(&state.store), &id).await?;
     conditional(&headers, &stored, || {
         Ok(Reply::ok("CustomerBillingProfile", &parse_doc(&stored)?.billing_profile.unwrap_or_default()))
     })
@@ -60,8 +64,8 @@ fn conditional(
     Ok(reply.etag(&stored.etag))
 }
 
-pub(crate) async fn fetch(auth: &Authed, id: &str) -> Result<StoredCustomer, ApiError> {
-    auth.store.get(id).await?.ok_or_else(ApiError::customer_not_found)
+pub(crate) async fn fetch(store: &PartnerStore, id: &str) -> Result<StoredCustomer, ApiError> {
+    store.get(id).await?.ok_or_else(ApiError::customer_not_found)
 }
 
 /// The stored document as a customer; a document that does not parse is a server fault.

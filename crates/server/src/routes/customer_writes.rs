@@ -7,7 +7,7 @@ use partnerd_model::validate::validate_billing_profile;
 use partnerd_model::{BillingProfile, Customer, Relationship};
 use partnerd_store::{CustomerRecord, Mutation};
 
-use crate::auth::Authed;
+use crate::auth::VerifiedPartner;
 use crate::body::Body;
 use crate::config::Mode;
 use crate::idempotency::{self, Outcome};
@@ -20,7 +20,7 @@ use crate::{ApiError, AppState};
 /// PATCH /v1/customers/{id} with `relationshipToPartner: none`: the customer leaves.
 pub(crate) async fn update_customer(
     State(state): State<AppState>,
-    auth: Authed,
+    partner: VerifiedPartner,
     ids: RequestIds,
     CustomerId(id): CustomerId,
     body: Body,
@@ -39,7 +39,8 @@ pub(crate) async fn update_customer(
     }
     // A retry after success finds the customer gone; the store then replays the kept answer,
     // and nothing is ever kept for a customer that was not found.
-    let json = match auth.store.get(&id).await? {
+    let store = partner.store(&state.store);
+    let json = match store.get(&id).await? {
         Some(stored) => {
             let mut customer = parse_doc(&stored)?;
             customer.relationship_to_partner = Some(Relationship::None);
@@ -50,14 +51,14 @@ pub(crate) async fn update_customer(
     let outcome = Outcome { status: StatusCode::OK, root: "Customer", json, location: None, etag: None };
     let path = format!("/v1/customers/{id}");
     let identity = [path.as_str(), &body.fingerprint_text()];
-    idempotency::apply(&state, &auth, &ids, Method::PATCH, &identity, Mutation::RemoveRelationship { id }, outcome)
+    idempotency::apply(&state, &store, &ids, Method::PATCH, &identity, Mutation::RemoveRelationship { id }, outcome)
         .await
 }
 
 /// DELETE /v1/customers/{id}: sandbox deployments only.
 pub(crate) async fn delete_customer(
     State(state): State<AppState>,
-    auth: Authed,
+    partner: VerifiedPartner,
     ids: RequestIds,
     CustomerId(id): CustomerId,
 ) -> Result<Reply, ApiError> {
@@ -70,14 +71,23 @@ pub(crate) async fn delete_customer(
     }
     let outcome = Outcome { status: StatusCode::NO_CONTENT, root: "Customer", json: None, location: None, etag: None };
     let path = format!("/v1/customers/{id}");
-    idempotency::apply(&state, &auth, &ids, Method::DELETE, &[&path], Mutation::Delete { id }, outcome).await
+    idempotency::apply(
+        &state,
+        &partner.store(&state.store),
+        &ids,
+        Method::DELETE,
+        &[&path],
+        Mutation::Delete { id },
+        outcome,
+    )
+    .await
 }
 
 /// PUT /v1/customers/{id}/profiles/billing: full replacement, conditional on the etag from
 /// `If-Match` or the body's `attributes.etag` when either is given.
 pub(crate) async fn replace_billing(
     State(state): State<AppState>,
-    auth: Authed,
+    partner: VerifiedPartner,
     ids: RequestIds,
     CustomerId(id): CustomerId,
     headers: HeaderMap,
@@ -86,7 +96,8 @@ pub(crate) async fn replace_billing(
     let profile: BillingProfile = body.read()?;
     validate_billing_profile(&profile, "")?;
     let expected = if_match(&headers).or_else(|| profile.attributes.as_ref().and_then(|a| a.etag.clone()));
-    let stored = fetch(&auth, &id).await?;
+    let store = partner.store(&state.store);
+    let stored = fetch(&store, &id).await?;
     let mut customer = parse_doc(&stored)?;
     let billing_id = customer.billing_profile.as_ref().and_then(|b| b.id.clone());
     customer.billing_profile = Some(BillingProfile { id: billing_id, links: None, attributes: None, ..profile });
@@ -104,7 +115,7 @@ pub(crate) async fn replace_billing(
     let precondition = expected.clone().unwrap_or_default();
     let identity = [path.as_str(), &precondition, &body.fingerprint_text()];
     let mutation = Mutation::Replace { record, expected_etag: expected };
-    idempotency::apply(&state, &auth, &ids, Method::PUT, &identity, mutation, outcome).await
+    idempotency::apply(&state, &store, &ids, Method::PUT, &identity, mutation, outcome).await
 }
 
 fn if_match(headers: &HeaderMap) -> Option<String> {

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, HeaderName};
 use partnerd_model::{Filter, Header, Link, ResourceLinks, SeekOperation};
 use partnerd_store::{ListQuery, Page, Seek};
 
-use crate::auth::Authed;
+use crate::auth::VerifiedPartner;
 use crate::continuation::Cursor;
 use crate::list_query::{ListParams, MAX_PAGE_SIZE};
 use crate::reply::Reply;
@@ -15,16 +15,16 @@ const MS_CONTINUATION_TOKEN: HeaderName = HeaderName::from_static("ms-continuati
 
 pub(crate) async fn list(
     State(state): State<AppState>,
-    auth: Authed,
+    partner: VerifiedPartner,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Reply, ApiError> {
     let raw = raw.unwrap_or_default();
     let params = ListParams::parse(&raw)?;
     let token = continuation_header(&headers)?;
-    let query = plan(&state, &auth, params, token)?;
-    let page = auth.store.list(&query).await?;
-    Ok(Reply::ok_json("Collection", render(&state, &auth, &query, &page, &raw)))
+    let query = plan(&state, &partner, params, token)?;
+    let page = partner.store(&state.store).list(&query).await?;
+    Ok(Reply::ok_json("Collection", render(&state, &partner, &query, &page, &raw)))
 }
 
 fn continuation_header(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
@@ -39,9 +39,14 @@ fn continuation_header(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
 
 /// Turns the request into the page to read: a fresh query starts at the first page; a seek
 /// takes its query from the token, which a repeated `size` or `filter` must agree with.
-fn plan(state: &AppState, auth: &Authed, params: ListParams, token: Option<&str>) -> Result<ListQuery, ApiError> {
+fn plan(
+    state: &AppState,
+    partner: &VerifiedPartner,
+    params: ListParams,
+    token: Option<&str>,
+) -> Result<ListQuery, ApiError> {
     let open = |t: &str| -> Result<Cursor, ApiError> {
-        let cursor = state.sealer.open(t, auth.store.partner())?;
+        let cursor = state.sealer.open(t, partner.id())?;
         agree(&params, &cursor)?;
         Ok(cursor)
     };
@@ -89,7 +94,7 @@ fn agree(params: &ListParams, cursor: &Cursor) -> Result<(), ApiError> {
 }
 
 /// The collection JSON, assembled around the stored item JSON without re-serialising it.
-fn render(state: &AppState, auth: &Authed, query: &ListQuery, page: &Page, raw_query: &str) -> String {
+fn render(state: &AppState, partner: &VerifiedPartner, query: &ListQuery, page: &Page, raw_query: &str) -> String {
     let next = page.has_next.then(|| page.rows.last().map(|r| r.position())).flatten();
     let previous = if page.has_prev {
         match (page.rows.first(), &query.seek) {
@@ -102,7 +107,7 @@ fn render(state: &AppState, auth: &Authed, query: &ListQuery, page: &Page, raw_q
     };
     let token = (next.is_some() || previous.is_some()).then(|| {
         state.sealer.seal(&Cursor {
-            partner: auth.store.partner().to_string(),
+            partner: partner.id().to_string(),
             filter: query.filter.clone(),
             size: query.size,
             next: next.clone(),

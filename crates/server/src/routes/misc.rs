@@ -4,14 +4,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::auth::Authed;
+use crate::auth::VerifiedPartner;
 use crate::reply::Reply;
 use crate::{ApiError, AppState};
 
 /// HEAD /v1/domains/{domain}: 200 when any customer (of any partner) has it, 404 when free.
 pub(crate) async fn domain_exists(
     State(state): State<AppState>,
-    _auth: Authed,
+    _partner: VerifiedPartner,
     Path(domain): Path<String>,
 ) -> Result<Reply, ApiError> {
     let taken = state.store.domain_exists(domain.trim()).await?;
@@ -20,10 +20,10 @@ pub(crate) async fn domain_exists(
 
 /// GET /v1/customers/relationshiprequests: the link a customer's admin follows to accept this
 /// partner as its reseller, in the form the live service gives.
-pub(crate) async fn relationship_request(auth: Authed) -> Reply {
+pub(crate) async fn relationship_request(partner: VerifiedPartner) -> Reply {
     let url = format!(
         "https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId={}&msppId=0&DAP=true#/BillingAccounts/partner-invitation",
-        auth.store.partner()
+        partner.id()
     );
     Reply::ok("RelationshipRequest", &json!({"url": url, "attributes": {"objectType": "RelationshipRequest"}}))
 }

@@ -7,35 +7,60 @@ mod list;
 mod misc;
 
 use axum::middleware;
-use axum::routing::{get, head};
+use axum::routing::{delete, get, head, patch, post, put, MethodRouter};
 use axum::Router;
 
+use crate::auth::authenticate;
 use crate::negotiate::negotiate;
-use crate::rate_limit;
 use crate::request_ids::request_ids;
 use crate::{ApiError, AppState};
 
+/// Every Partner Center route (under `/v1` and `/v1.0`) and its methods. The router is built
+/// from this table and the authentication test walks it, so no route can be added that the
+/// test does not check answers 401 without a token.
+pub const PARTNER_CENTER_ROUTES: &[(&str, &[&str])] = &[
+    ("/customers", &["GET", "POST"]),
+    ("/customers/relationshiprequests", &["GET"]),
+    ("/customers/{id}", &["GET", "PATCH", "DELETE"]),
+    ("/customers/{id}/profiles/company", &["GET"]),
+    ("/customers/{id}/profiles/billing", &["GET", "PUT"]),
+    ("/domains/{domain}", &["HEAD"]),
+];
+
+/// The handler of one entry of [`PARTNER_CENTER_ROUTES`].
+fn handler(path: &str, method: &str) -> MethodRouter<AppState> {
+    match (path, method) {
+        ("/customers", "GET") => get(list::list),
+        ("/customers", "POST") => post(create::create),
+        ("/customers/relationshiprequests", "GET") => get(misc::relationship_request),
+        ("/customers/{id}", "GET") => get(customer::get_customer),
+        ("/customers/{id}", "PATCH") => patch(customer_writes::update_customer),
+        ("/customers/{id}", "DELETE") => delete(customer_writes::delete_customer),
+        ("/customers/{id}/profiles/company", "GET") => get(customer::company_profile),
+        ("/customers/{id}/profiles/billing", "GET") => get(customer::billing_profile),
+        ("/customers/{id}/profiles/billing", "PUT") => put(customer_writes::replace_billing),
+        ("/domains/{domain}", "HEAD") => head(misc::domain_exists),
+        _ => unreachable!("{method} {path} is in the route table without a handler"),
+    }
+}
+
 pub(crate) fn router(state: AppState) -> Router {
     let stats = crate::control::stats::Recorder::default();
-    let api = Router::new()
-        .route("/customers", get(list::list).post(create::create))
-        .route("/customers/relationshiprequests", get(misc::relationship_request))
-        .route(
-            "/customers/{id}",
-            get(customer::get_customer)
-                .patch(customer_writes::update_customer)
-                .delete(customer_writes::delete_customer),
-        )
-        .route("/customers/{id}/profiles/company", get(customer::company_profile))
-        .route("/customers/{id}/profiles/billing", get(customer::billing_profile).put(customer_writes::replace_billing))
-        .route("/domains/{domain}", head(misc::domain_exists))
-        .method_not_allowed_fallback(method_not_allowed);
+    let api = PARTNER_CENTER_ROUTES
+        .iter()
+        .fold(Router::new(), |api, (path, methods)| {
+            let methods = methods.iter().fold(MethodRouter::new(), |m, method| m.merge(handler(path, method)));
+            api.route(path, methods)
+        })
+        .method_not_allowed_fallback(method_not_allowed)
+        // Authentication and throttling wrap every route above and nothing else: unknown paths
+        // still get 404 and the control plane is outside by design.
+        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate));
     let partner_center = Router::new()
         // The generated Python client may use API version 1.0 (spec §1).
         .nest("/v1.0", api.clone())
         .nest("/v1", api)
         .fallback(route_not_found)
-        .layer(middleware::from_fn(rate_limit::report))
         .layer(middleware::from_fn(negotiate))
         .layer(middleware::from_fn(request_ids))
         .layer(middleware::from_fn_with_state(stats.clone(), crate::control::stats::record))
