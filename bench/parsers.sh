@@ -8,5 +8,6 @@
 # usage: bench/parsers.sh      (needs: cargo; Linux /proc)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -p partnerd -p partnerd-server --example parsers >&2
+cargo build --release -p partnerd >&2
+cargo build --release -p partnerd-server --example parsers >&2
 PARTNERD_BIN=target/release/partnerd CLK_TCK=$(getconf CLK_TCK) target/release/examples/parsers
