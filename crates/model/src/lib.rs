@@ -16,6 +16,7 @@ pub mod links;
 #[cfg(feature = "openapi")]
 mod openapi;
 pub mod seek;
+pub mod synthetic;
 pub mod validate;
 pub mod xml;
 

@@ -132,10 +132,11 @@ pub trait Backend: Send + Sync + 'static {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<SnapshotRow>, StoreError>;
-    /// Replaces the customers (of one partner, or all) and drops their kept responses with the
-    /// rows received, in one transaction that commits only on [`Restore::Commit`]: anything
-    /// else (the sender dropped, a failure) leaves the database as it was.
-    async fn restore(&self, partner: Option<&str>, rows: RestoreRows) -> Result<Restored, StoreError>;
+    /// Inserts the rows received in one transaction that commits only on [`Restore::Commit`]:
+    /// anything else (the sender dropped, a taken id or domain, a failure) leaves the database
+    /// as it was. With `replace`, the customers (of one partner, or all) and their kept
+    /// responses are deleted first, in the same transaction.
+    async fn load(&self, partner: Option<&str>, replace: bool, rows: RestoreRows) -> Result<Restored, StoreError>;
 }
 
 /// What a reset removed.

@@ -14,6 +14,7 @@ mod partner;
 pub mod postgres;
 mod record;
 mod schema;
+pub mod snapshot;
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -127,9 +128,15 @@ impl Store {
         self.backend.snapshot_page(partner.map(PartnerId::as_str), after, limit).await
     }
 
-    /// Replaces the customers of `partner` (or all) with the rows received; see [`Backend::restore`].
+    /// Replaces the customers of `partner` (or all) with the rows received; see [`Backend::load`].
     pub async fn restore(&self, partner: Option<&PartnerId>, rows: RestoreRows) -> Result<Restored, StoreError> {
-        self.backend.restore(partner.map(PartnerId::as_str), rows).await
+        self.backend.load(partner.map(PartnerId::as_str), true, rows).await
+    }
+
+    /// Adds the rows received in one transaction: all of them, or (on a taken id or domain)
+    /// none; see [`Backend::load`].
+    pub async fn add_all(&self, rows: RestoreRows) -> Result<Restored, StoreError> {
+        self.backend.load(None, false, rows).await
     }
 }
 

@@ -8,7 +8,7 @@ use partnerd_model::PartnerId;
 use partnerd_store::{CustomerRecord, PartnerStore};
 
 use super::db::{parse_partner, DbArgs};
-use crate::demo::Generator;
+use partnerd_model::synthetic::Generator;
 
 /// Customers per transaction: large enough to amortise commits, small enough to keep memory flat.
 const BATCH: usize = 20_000;

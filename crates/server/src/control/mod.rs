@@ -13,6 +13,8 @@ mod guard;
 mod info;
 mod params;
 mod reset;
+mod seed;
+mod snapshot;
 pub(crate) mod stats;
 mod tokens;
 
@@ -37,6 +39,8 @@ pub(crate) fn router(state: AppState, stats: stats::Recorder) -> Option<Router> 
         .route(&format!("{PREFIX}/tokens"), post(tokens::issue))
         .route(&format!("{PREFIX}/clock"), get(clock::show).post(clock::set))
         .route(&format!("{PREFIX}/reset"), post(reset::reset))
+        .route(&format!("{PREFIX}/partners/{{partner}}/seed"), post(seed::seed))
+        .route(&format!("{PREFIX}/snapshot"), get(snapshot::export).put(snapshot::import))
         .route(&format!("{PREFIX}/{{*rest}}"), any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), guard::guard))

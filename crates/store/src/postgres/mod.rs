@@ -160,7 +160,7 @@ impl Backend for PostgresBackend {
     }
 
     /// Not bounded by the operation timeout: it lasts as long as the sender takes.
-    async fn restore(&self, partner: Option<&str>, rows: RestoreRows) -> Result<Restored, StoreError> {
-        state::restore(&mut self.pool.get().await?, partner, rows).await
+    async fn load(&self, partner: Option<&str>, replace: bool, rows: RestoreRows) -> Result<Restored, StoreError> {
+        state::load(&mut self.pool.get().await?, partner, replace, rows).await
     }
 }

@@ -63,13 +63,15 @@ pub async fn snapshot_page(
 
 /// One transaction on one connection for the whole restore; other instances keep reading the
 /// old state until it commits.
-pub async fn restore(
+pub async fn load(
     client: &mut Client,
     partner: Option<&str>,
+    replace: bool,
     mut rows: RestoreRows,
 ) -> Result<Restored, StoreError> {
     let tx = client.transaction().await?;
-    match partner {
+    match partner.filter(|_| replace) {
+        _ if !replace => {}
         Some(p) => {
             tx.execute("DELETE FROM customers WHERE partner_id = $1", &[&p]).await?;
             tx.execute("DELETE FROM idempotency WHERE partner_id = $1", &[&p]).await?;

@@ -161,9 +161,9 @@ impl Backend for SqliteBackend {
         self.pool.read(move |conn| state::snapshot_page(conn, partner.as_deref(), &after, limit)).await
     }
 
-    async fn restore(&self, partner: Option<&str>, rows: RestoreRows) -> Result<Restored, StoreError> {
+    async fn load(&self, partner: Option<&str>, replace: bool, rows: RestoreRows) -> Result<Restored, StoreError> {
         let partner = partner.map(str::to_string);
-        self.pool.write(move |conn| state::restore(conn, partner.as_deref(), rows)).await
+        self.pool.write(move |conn| state::load(conn, partner.as_deref(), replace, rows)).await
     }
 }
 

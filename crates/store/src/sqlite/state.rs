@@ -83,9 +83,15 @@ pub fn snapshot_page(
 
 /// Runs on the writer thread, holding the writer until the sender commits or gives up: the
 /// old state stays visible to readers until the new one is committed whole.
-pub fn restore(conn: &mut Connection, partner: Option<&str>, mut rows: RestoreRows) -> rusqlite::Result<Restored> {
+pub fn load(
+    conn: &mut Connection,
+    partner: Option<&str>,
+    replace: bool,
+    mut rows: RestoreRows,
+) -> rusqlite::Result<Restored> {
     let tx = conn.transaction()?;
-    match partner {
+    match partner.filter(|_| replace) {
+        _ if !replace => {}
         Some(p) => {
             tx.execute("DELETE FROM customers WHERE partner_id = ?1", [p])?;
             tx.execute("DELETE FROM idempotency WHERE partner_id = ?1", [p])?;

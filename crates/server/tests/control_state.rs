@@ -1,0 +1,161 @@
+//! Deterministic seeds and full-fidelity snapshots (`/_partnerd/partners/{p}/seed`,
+//! `/_partnerd/snapshot`), on both stores and from one into the other.
+
+use partnerd_model::PartnerId;
+use partnerd_testkit::fixtures::insert_many;
+use partnerd_testkit::walk::walk;
+use partnerd_testkit::{new_partner, store_test, Kind, TestApp, TestDb};
+use serde_json::{json, Value};
+
+async fn seed(app: &TestApp, partner: &PartnerId, body: Value) -> (u16, Value) {
+    let res = app.http.post(app.url(&format!("/_partnerd/partners/{partner}/seed"))).json(&body).send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+async fn snapshot(app: &TestApp, query: &str) -> String {
+    let res = app.http.get(app.url(&format!("/_partnerd/snapshot{query}"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    res.text().await.unwrap()
+}
+
+async fn restore(app: &TestApp, query: &str, body: String) -> (u16, Value) {
+    let res = app.http.put(app.url(&format!("/_partnerd/snapshot{query}"))).body(body).send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+/// Every customer of `partner` as the list shows it, and as GET shows each (with its etag).
+async fn everything(app: &TestApp, partner: &PartnerId) -> (Vec<Value>, Vec<(String, Option<String>)>) {
+    let (ids, pages) = walk(app, partner, "/v1/customers?size=7").await;
+    let items = pages.iter().flat_map(|p| p.body["items"].as_array().unwrap().clone()).collect();
+    let mut full = Vec::new();
+    for id in ids {
+        let res = app.get(partner, &format!("/v1/customers/{id}")).send().await.unwrap();
+        let etag = res.headers().get("etag").map(|v| v.to_str().unwrap().to_string());
+        full.push((res.text().await.unwrap(), etag));
+    }
+    (items, full)
+}
+
+/// The snapshot without the creation times (a seed's are the server clock's now).
+fn timeless(snapshot: &str) -> Vec<Value> {
+    snapshot
+        .lines()
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            v.as_object_mut().unwrap().remove("createdAt");
+            v
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_seed_gives_the_same_customers_on_sqlite_and_postgres() {
+    let partner = PartnerId::parse("5eed0000-0000-4000-8000-000000000001").unwrap();
+    let mut seen = Vec::new();
+    for kind in [Kind::Sqlite, Kind::Postgres] {
+        let Some(db) = TestDb::new(kind).await else { continue };
+        let app = TestApp::start(&db).await;
+        let (status, body) = seed(&app, &partner, json!({"count": 300, "seed": 42})).await;
+        assert_eq!((status, body["customers"].clone()), (201, json!(300)), "{body}");
+        // Again: every id and domain is taken, so nothing is added.
+        let (status, body) = seed(&app, &partner, json!({"count": 300, "seed": 42})).await;
+        assert_eq!((status, body["code"].clone()), (409, json!(600006)), "{body}");
+        assert_eq!(seed(&app, &partner, json!({"count": 5, "seed": 43})).await.0, 201, "another seed adds");
+        for bad in [
+            json!({"count": 0, "seed": 1}),
+            json!({"count": 1_000_001, "seed": 1}),
+            json!({"count": 5}),
+            json!({"count": 5, "seed": -1}),
+            json!({"count": 5, "seed": 1, "x": 1}),
+        ] {
+            let (status, body) = seed(&app, &partner, bad.clone()).await;
+            assert_eq!((status, body["code"].clone()), (400, json!(800002)), "{bad}: {body}");
+        }
+        assert_eq!(seed(&app, &partner, json!({})).await.0, 400);
+        let res = app
+            .http
+            .post(app.url("/_partnerd/partners/nope/seed"))
+            .json(&json!({"count": 1, "seed": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400);
+        let (items, _) = everything(&app, &partner).await;
+        assert_eq!(items.len(), 305);
+        seen.push(timeless(&snapshot(&app, &format!("?partner={partner}")).await));
+    }
+    if let [sqlite, postgres] = &seen[..] {
+        assert_eq!(sqlite.len(), 305);
+        assert_eq!(sqlite, postgres, "the same seed, the same customers, member for member");
+    }
+}
+
+store_test!(snapshot_reset_restore_gives_back_the_same_customers, |db| {
+    let app = TestApp::start(&db).await;
+    let (a, b) = (new_partner(), new_partner());
+    insert_many(&app.store, &a, 23).await;
+    seed(&app, &b, json!({"count": 40, "seed": 7})).await;
+    let before = (everything(&app, &a).await, everything(&app, &b).await);
+    let saved = snapshot(&app, "").await;
+    assert_eq!(saved.lines().count(), 63);
+    assert!(!saved.contains("password") && !saved.contains("userCredentials"));
+    let only_b = snapshot(&app, &format!("?partner={b}")).await;
+    assert_eq!(only_b.lines().count(), 40);
+    assert_eq!(app.http.post(app.url("/_partnerd/reset")).send().await.unwrap().status(), 200);
+    assert!(everything(&app, &a).await.0.is_empty());
+    let (status, body) = restore(&app, "", saved.clone()).await;
+    assert_eq!((status, body["customers"].clone()), (200, json!(63)), "{body}");
+    assert_eq!((everything(&app, &a).await, everything(&app, &b).await), before);
+    assert_eq!(snapshot(&app, "").await, saved, "ids, etags and timestamps exactly");
+    // One partner: its customers are replaced, the other's stay.
+    let (status, body) = restore(&app, &format!("?partner={b}"), String::new()).await;
+    assert_eq!((status, body["customers"].clone()), (200, json!(0)), "{body}");
+    assert!(everything(&app, &b).await.0.is_empty());
+    assert_eq!(everything(&app, &a).await, before.0);
+    assert_eq!(restore(&app, &format!("?partner={b}"), only_b).await.0, 200);
+    assert_eq!(snapshot(&app, "").await, saved);
+});
+
+store_test!(a_bad_snapshot_changes_nothing, |db| {
+    let app = TestApp::start(&db).await;
+    let (a, b) = (new_partner(), new_partner());
+    insert_many(&app.store, &a, 5).await;
+    insert_many(&app.store, &b, 5).await;
+    let saved = snapshot(&app, "").await;
+    let lines: Vec<&str> = saved.lines().collect();
+    let with_line_3 = |bad: &str| {
+        let mut l = lines.clone();
+        l[2] = bad;
+        l.join("\n")
+    };
+    let changed_id = lines[2].replacen("\"id\":\"", "\"id\":\"not-a-guid", 1);
+    let moved = lines[2].replacen("\"createdAt\":\"", "\"createdAt\":\"yesterday", 1);
+    for bad in ["{oops", "{\"partner\":null}", "[]", changed_id.as_str(), moved.as_str()] {
+        let (status, body) = restore(&app, "", with_line_3(bad)).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body["description"].as_str().unwrap().starts_with("Line 3:"), "{body}");
+        assert_eq!(body["data"][0], "line 3");
+    }
+    let (status, body) = restore(&app, "", format!("{saved}{}\n", lines[0])).await;
+    assert_eq!((status, body["description"].as_str().unwrap().starts_with("Line 11:")), (409, true), "{body}");
+    // A partner's restore takes only that partner's lines.
+    let (status, body) = restore(&app, &format!("?partner={a}"), saved.clone()).await;
+    assert_eq!(status, 400, "{body}");
+    let res = app.http.get(app.url("/_partnerd/snapshot?partner=x")).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(snapshot(&app, "").await, saved, "nothing changed");
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_sqlite_snapshot_restores_into_postgres() {
+    let Some(pg) = TestDb::new(Kind::Postgres).await else { return };
+    let sqlite = TestDb::new(Kind::Sqlite).await.unwrap();
+    let (from, to) = (TestApp::start(&sqlite).await, TestApp::start(&pg).await);
+    let partner = new_partner();
+    insert_many(&from.store, &partner, 30).await;
+    seed(&from, &new_partner(), json!({"count": 20, "seed": 3})).await;
+    let saved = snapshot(&from, "").await;
+    assert_eq!(restore(&to, "", saved.clone()).await.0, 200);
+    assert_eq!(snapshot(&to, "").await, saved);
+    assert_eq!(everything(&to, &partner).await, everything(&from, &partner).await);
+}

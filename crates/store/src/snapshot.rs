@@ -1,0 +1,64 @@
+//! The snapshot format, one customer a line, shared by `GET|PUT /_partnerd/snapshot` and
+//! `partnerd state export|import`, so a file from one store loads into the other:
+//!
+//! `{"partner":"<GUID>"|null,"createdAt":"<RFC 3339>","customer":{...as GET returns it...}}`
+//!
+//! `partner` is null for a customer that ended its relationship (its domain stays taken).
+//! The customer carries everything stored: ids, commerce id, both profiles, the billing etag,
+//! relationship, associated partner, custom domains. Credentials are never stored, so never
+//! written.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use partnerd_model::{Customer, PartnerId};
+use serde::Deserialize;
+
+use crate::{CustomerRecord, RestoreRow, SnapshotRow};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Line {
+    partner: Option<String>,
+    created_at: String,
+    customer: Customer,
+}
+
+/// One line (without its newline).
+pub fn encode(row: &SnapshotRow) -> String {
+    let partner = row.partner.as_deref().map_or("null".to_string(), |p| format!("\"{p}\""));
+    let created = humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(row.created_at.max(0) as u64));
+    format!("{{\"partner\":{partner},\"createdAt\":\"{created}\",\"customer\":{}}}", row.doc)
+}
+
+/// The customer on line `line`, or why it cannot be restored. With `scope`, every line must
+/// be that partner's.
+pub fn decode(text: &str, line: u64, scope: Option<&PartnerId>) -> Result<RestoreRow, String> {
+    let parsed: Line = serde_json::from_str(text).map_err(|e| format!("not a snapshot line: {e}"))?;
+    let partner = match parsed.partner {
+        Some(p) => Some(PartnerId::parse(&p).ok_or_else(|| format!("partner '{p}' is not a GUID"))?),
+        None => None,
+    };
+    if let Some(scope) = scope {
+        if partner.as_ref() != Some(scope) {
+            return Err(format!("it belongs to {}, not to partner {scope}", owner(partner.as_ref())));
+        }
+    }
+    let created = humantime::parse_rfc3339(&parsed.created_at)
+        .map_err(|e| format!("createdAt '{}' is not an RFC 3339 time: {e}", parsed.created_at))?;
+    let created_at = created.duration_since(UNIX_EPOCH).map_err(|_| "createdAt is before 1970".to_string())?;
+    let customer = parsed.customer;
+    let id = customer.id.as_deref().unwrap_or_default();
+    if partnerd_model::parse_guid(id).as_deref() != Some(id) {
+        return Err(format!("the customer id '{id}' is not a lowercase GUID"));
+    }
+    if customer.domain().is_empty() {
+        return Err("the customer has no companyProfile.domain".into());
+    }
+    let record =
+        CustomerRecord { created_at: Some(created_at.as_secs() as i64), ..CustomerRecord::from_customer(&customer) };
+    Ok(RestoreRow { line, partner: partner.map(|p| p.as_str().to_string()), record })
+}
+
+fn owner(partner: Option<&PartnerId>) -> String {
+    partner.map_or("no partner (it ended its relationship)".into(), |p| format!("partner {p}"))
+}
