@@ -118,3 +118,16 @@ async fn production_serves_the_document_and_reference_without_a_token() {
     assert!(html.contains("swagger-ui"), "{html}");
     assert!(!html.contains("src=\"http"), "every asset comes from this server: {html}");
 }
+
+#[test]
+fn the_partner_center_route_table_is_documented_under_both_versions() {
+    let doc = documented(&serde_json::to_value(partnerd_server::openapi::document()).unwrap());
+    for (path, methods) in partnerd_server::PARTNER_CENTER_ROUTES {
+        for method in *methods {
+            for version in ["/v1", "/v1.0"] {
+                let op = format!("{method} {version}{path}");
+                assert!(doc.contains(&op), "{op} is in the route table but not in the document");
+            }
+        }
+    }
+}
