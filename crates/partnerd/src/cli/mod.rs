@@ -8,6 +8,7 @@ mod migrate;
 mod records;
 mod seed;
 mod serve;
+mod state;
 mod token;
 
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ enum Command {
     Seed(seed::SeedArgs),
     /// Import customers from a JSON array or JSON lines file.
     Import(import::ImportArgs),
+    /// Export or import every stored customer as snapshot lines (the format of /_partnerd/snapshot).
+    State(state::StateArgs),
     /// Apply the database migrations and exit.
     Migrate(migrate::MigrateArgs),
     /// Use the Customers API of a partnerd or of Partner Center.
@@ -47,6 +50,7 @@ impl Cli {
             Command::Token(args) => token::run(args),
             Command::Seed(args) => seed::run(args).await,
             Command::Import(args) => import::run(args).await,
+            Command::State(args) => state::run(args).await,
             Command::Migrate(args) => migrate::run(args).await,
             Command::Customers(args) => customers::run(args).await,
         }
