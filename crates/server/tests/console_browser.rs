@@ -217,3 +217,41 @@ async fn the_clock_moves_from_the_console() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seed_and_snapshot_round_trip_from_the_console() {
+    let (_db, app) = app(Config::default()).await;
+    let partner = new_partner();
+    let dir = tempfile::tempdir().unwrap();
+    with_browser("seed_and_snapshot_round_trip_from_the_console", move |client| async move {
+        open(&client, &app, "controls").await;
+        type_into(&client, "#state-form input[name=partner]", partner.as_str()).await;
+        type_into(&client, "#state-form input[name=count]", "12").await;
+        type_into(&client, "#state-form input[name=seed]", "7").await;
+        click(&client, "#seed-button").await;
+        click(&client, "#confirm-ok").await;
+        texts_until(&client, "#toasts .toast", "the seed", |t| t.iter().any(|m| m.starts_with("Seeded 12"))).await;
+        let seeded = customer_names(&app, &partner).await;
+        assert_eq!(seeded.len(), 12);
+
+        click(&client, "#snapshot-download").await;
+        texts_until(&client, "#toasts .toast", "the download", |t| {
+            t.iter().any(|m| m.starts_with("Snapshot downloaded"))
+        })
+        .await;
+
+        // The same snapshot, saved as a file, is uploaded after a reset and brings the customers back.
+        let snapshot = app.http.get(app.url(&format!("/_partnerd/snapshot?partner={partner}"))).send().await.unwrap();
+        let file = dir.path().join("snapshot.jsonl");
+        std::fs::write(&file, snapshot.bytes().await.unwrap()).unwrap();
+        assert!(app.http.post(app.url("/_partnerd/reset")).send().await.unwrap().status().is_success());
+        assert!(customer_names(&app, &partner).await.is_empty());
+        let input = client.find(Locator::Id("snapshot-file")).await.unwrap();
+        input.send_keys(&file.display().to_string()).await.unwrap();
+        click(&client, "#confirm-ok").await;
+        texts_until(&client, "#toasts .toast", "the upload", |t| t.iter().any(|m| m.contains("loaded"))).await;
+        screenshot(&client, "snapshot").await;
+        assert_eq!(customer_names(&app, &partner).await, seeded);
+    })
+    .await;
+}
