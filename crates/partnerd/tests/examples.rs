@@ -65,3 +65,20 @@ store_test!(the_billing_update_example_replaces_the_billing_profile, |db| {
     assert_eq!(updated["defaultAddress"]["city"], sent["defaultAddress"]["city"]);
     assert_ne!(updated["attributes"]["etag"].as_str(), Some(etag.as_str()));
 });
+
+store_test!(the_snapshot_example_restores_its_customers, |db| {
+    let app = TestApp::start(&db).await;
+    let res = app.http.put(app.url("/_partnerd/snapshot")).body(example("snapshot.jsonl")).send().await.unwrap();
+    let status = res.status();
+    assert!(status.is_success(), "{status}: {}", res.text().await.unwrap());
+    let partner = partnerd_model::PartnerId::parse("c0ffee00-0000-4000-8000-000000000001").unwrap();
+    let listed: Value = app.get(&partner, "/v1/customers").send().await.unwrap().json().await.unwrap();
+    let lines = String::from_utf8(example("snapshot.jsonl")).unwrap();
+    assert_eq!(listed["totalCount"], lines.lines().count(), "{listed}");
+    for line in lines.lines() {
+        let row: Value = serde_json::from_str(line).unwrap();
+        let id = row["customer"]["id"].as_str().unwrap();
+        let got = app.get(&partner, &format!("/v1/customers/{id}")).send().await.unwrap();
+        assert_eq!(got.status(), StatusCode::OK, "{id}");
+    }
+});
