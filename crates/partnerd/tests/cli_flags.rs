@@ -39,6 +39,8 @@ const COMMANDS: &[&[&str]] = &[
     &["seed"],
     &["import"],
     &["migrate"],
+    &["state", "export"],
+    &["state", "import"],
     &["customers", "list"],
     &["customers", "get"],
     &["customers", "create"],
