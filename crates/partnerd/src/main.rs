@@ -2,19 +2,14 @@
 
 mod cli;
 mod demo;
+mod logging;
 
 use clap::Parser;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PARTNERD_LOG")
-                .unwrap_or_else(|_| "partnerd=info,partnerd_server=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    logging::init(cli.log_format());
     match cli.run().await {
         Ok(code) => code,
         Err(e) => {

@@ -270,13 +270,24 @@ pub(crate) async fn authenticate(State(state): State<AppState>, mut req: Request
 async fn bearer_partner(headers: &HeaderMap, state: &AppState) -> Result<PartnerId, ApiError> {
     let value = headers
         .get(header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::unauthorized("An Authorization: Bearer token is required."))?;
-    let text = value.to_str().map_err(|_| ApiError::unauthorized("The Authorization header is not text."))?;
+        .ok_or_else(|| refused("missing", "An Authorization: Bearer token is required."))?;
+    let text = value.to_str().map_err(|_| refused("malformed", "The Authorization header is not text."))?;
     let token = text
         .split_once(' ')
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, t)| t.trim())
-        .ok_or_else(|| ApiError::unauthorized("The Authorization header must use the Bearer scheme."))?;
+        .ok_or_else(|| refused("malformed", "The Authorization header must use the Bearer scheme."))?;
     state.shared.refresh().await;
-    state.verifier.verify(token, state.clock.unix_seconds())
+    let partner = state
+        .verifier
+        .verify(token, state.clock.unix_seconds())
+        .inspect_err(|_| crate::observe::metrics::token_refused("invalid"))?;
+    crate::observe::trace::record_partner(partner.as_str());
+    Ok(partner)
+}
+
+/// A 401 for a request whose bearer token is refused, counted by `reason` for `/metrics`.
+fn refused(reason: &'static str, description: &str) -> ApiError {
+    crate::observe::metrics::token_refused(reason);
+    ApiError::unauthorized(description)
 }

@@ -51,9 +51,7 @@ impl<S: Send + Sync> FromRequest<S> for Body {
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
         let format = format_of(&req)?;
-        let bytes = to_bytes(req.into_body(), MAX_BODY_BYTES)
-            .await
-            .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, 800002, "The body is larger than 1 MiB."))?;
+        let bytes = to_bytes(req.into_body(), MAX_BODY_BYTES).await.map_err(read_error)?;
         if bytes.len() <= INLINE_PARSE_BYTES {
             return parse(format, &bytes).map(Body);
         }
@@ -96,6 +94,22 @@ fn parse(format: Format, bytes: &[u8]) -> Result<Value, ApiError> {
     let mut value = canonical::canonicalize(value);
     strip_server_owned(&mut value);
     Ok(value)
+}
+
+/// Why a body could not be read: too large (413), too slow (408), or broken on the wire (400:
+/// malformed chunked encoding, or a connection that ended early).
+fn read_error(e: axum::Error) -> ApiError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, 800002, "The body is larger than 1 MiB.");
+        }
+        if err.is::<crate::serve::deadline_body::BodyTimedOut>() {
+            return ApiError::new(StatusCode::REQUEST_TIMEOUT, 800002, "The body did not arrive in time.");
+        }
+        source = err.source();
+    }
+    ApiError::invalid(format!("The body could not be read: {e}."))
 }
 
 /// Drops members only the server writes (links anywhere, credentials) so that whatever a

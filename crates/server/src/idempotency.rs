@@ -105,7 +105,10 @@ fn record(
 fn settle(state: &AppState, applied: Applied, outcome: Outcome) -> Result<Reply, ApiError> {
     match applied {
         Applied::Done => Ok(outcome.reply()),
-        Applied::Replay(kept) => replay(state, kept),
+        Applied::Replay(kept) => {
+            crate::observe::metrics::idempotent_replay();
+            replay(state, kept)
+        }
         Applied::Mismatch => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             800002,

@@ -11,18 +11,22 @@ mod continuation;
 mod control;
 mod credentials;
 mod error;
+mod health;
 mod idempotency;
 mod ids;
 mod list_query;
 mod maintenance;
 mod negotiate;
 pub mod openapi;
+mod observe;
 mod rate_limit;
 mod reply;
 mod request_ids;
 mod routes;
+mod serve;
 mod shared;
 mod state;
+pub mod tls;
 mod vault;
 
 pub use auth::{mint_dev_token, mint_dev_token_at, AuthConfig, KeyConfig, DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET};
@@ -31,25 +35,16 @@ pub use config::{Config, Mode};
 pub use error::ApiError;
 pub use maintenance::spawn_purger;
 pub use routes::PARTNER_CENTER_ROUTES;
+pub use serve::{serve, serve_with, Limits, ServeConfig};
 pub use state::AppState;
 
 use axum::Router;
-use tokio::net::TcpListener;
 
 /// The complete application: every route, the fallbacks, and the layers that give every
 /// response its headers and negotiated body.
 pub fn build_app(state: AppState) -> Router {
     // The reference is public and outside every Partner Center layer.
     routes::router(state).merge(openapi::router())
-}
-
-/// Serves `app` on `listener` until `shutdown` resolves; requests already in flight finish.
-pub async fn serve(
-    listener: TcpListener,
-    app: Router,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
 /// Resolves on SIGINT or SIGTERM.

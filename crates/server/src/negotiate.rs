@@ -83,6 +83,14 @@ pub(crate) async fn json_only(req: Request, next: Next) -> Response {
     res
 }
 
+/// An error raised outside the routes (edge limits, timeouts), rendered as the request's
+/// `Accept` asks, or as JSON when it allows nothing partnerd writes.
+pub(crate) fn render_error(headers: &HeaderMap, err: ApiError) -> Response {
+    let mut res = err.into_response();
+    render(&mut res, choose(headers).unwrap_or(Format::Json));
+    res
+}
+
 fn render(res: &mut Response, format: Format) {
     let Some(payload) = res.extensions_mut().remove::<Payload>() else { return };
     let body = match format {

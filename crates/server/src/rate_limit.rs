@@ -53,6 +53,7 @@ impl RateLimiter {
         let reset = (self.window - now.duration_since(w.started)).as_secs_f64().ceil().max(1.0) as u64;
         if w.used >= self.limit {
             let standing = Standing { limit: self.limit, remaining: 0, reset };
+            crate::observe::metrics::throttled();
             return Err((standing, ApiError::throttled(reset)));
         }
         w.used += 1;

@@ -56,10 +56,17 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestIds {
     }
 }
 
-/// Middleware: puts [`RequestIds`] in the request and echoes them on the response.
+/// Middleware: puts [`RequestIds`] in the request and echoes them on the response. It runs at
+/// the edge for every request; an inner run keeps the ids the edge chose.
 pub(crate) async fn request_ids(mut req: Request, next: Next) -> Response {
-    let ids = RequestIds::from_headers(req.headers());
-    req.extensions_mut().insert(ids.clone());
+    let ids = match req.extensions().get::<RequestIds>() {
+        Some(ids) => ids.clone(),
+        None => {
+            let ids = RequestIds::from_headers(req.headers());
+            req.extensions_mut().insert(ids.clone());
+            ids
+        }
+    };
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
     for (name, value) in [(MS_REQUEST_ID, ids.request_id), (MS_CORRELATION_ID, ids.correlation_id), (MS_CV, ids.cv)] {

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use partnerd_model::PartnerId;
-use partnerd_server::{AppState, Config};
+use partnerd_server::{AppState, Config, ServeConfig};
 use partnerd_store::Store;
 
 use crate::TestDb;
@@ -30,11 +30,17 @@ impl TestApp {
 
     /// Starts a server over an already opened store.
     pub async fn serve(store: Store, config: Config) -> TestApp {
+        Self::serve_with(store, config, ServeConfig::default()).await
+    }
+
+    /// Starts a server with explicit limits, TLS and metrics settings.
+    pub async fn serve_with(store: Store, config: Config, serve: ServeConfig) -> TestApp {
         let state = AppState::new(store.clone(), config).await.expect("app state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(partnerd_server::serve(listener, partnerd_server::build_app(state), async move {
+        let app = partnerd_server::build_app(state);
+        tokio::spawn(partnerd_server::serve_with(listener, app, serve, async move {
             let _ = rx.await;
         }));
         let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");

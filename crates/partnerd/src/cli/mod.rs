@@ -10,6 +10,7 @@ mod seed;
 mod serve;
 mod state;
 mod token;
+mod transport;
 
 use std::process::ExitCode;
 
@@ -25,9 +26,9 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the API server.
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Check a serve configuration (database, keys, port) without serving or changing anything.
-    Doctor(serve::ServeArgs),
+    Doctor(Box<serve::ServeArgs>),
     /// Print a development bearer token.
     Token(token::TokenArgs),
     /// Add synthetic customers to a partner.
@@ -43,10 +44,18 @@ enum Command {
 }
 
 impl Cli {
+    /// The log format `serve --log-format` asks for; text for every other command.
+    pub fn log_format(&self) -> crate::logging::LogFormat {
+        match &self.command {
+            Command::Serve(args) => args.log_format,
+            _ => crate::logging::LogFormat::default(),
+        }
+    }
+
     pub async fn run(self) -> anyhow::Result<ExitCode> {
         match self.command {
-            Command::Serve(args) => serve::run(args).await,
-            Command::Doctor(args) => serve::doctor::run(args).await,
+            Command::Serve(args) => serve::run(*args).await,
+            Command::Doctor(args) => serve::doctor::run(*args).await,
             Command::Token(args) => token::run(args),
             Command::Seed(args) => seed::run(args).await,
             Command::Import(args) => import::run(args).await,

@@ -46,6 +46,11 @@ pub struct ServeArgs {
     admin_token: Option<String>,
     #[command(flatten)]
     auth: AuthArgs,
+    #[command(flatten)]
+    transport: super::transport::TransportArgs,
+    /// Log lines as text or as one JSON object per line (filter with PARTNERD_LOG or RUST_LOG).
+    #[arg(long, env = "PARTNERD_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: crate::logging::LogFormat,
 }
 
 fn parse_mode(s: &str) -> Result<Mode, String> {
@@ -100,6 +105,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         "--mode production needs production token keys (--jwt-secret, --jwt-public-key or --jwks, with --jwt-issuer): \
          the development secret is public"
     );
+    let serve_config = args.transport.serve_config()?;
     // The port first: a taken port is found before any database is created, migrated or seeded.
     let listener = bind(args.listen).await?;
     let store = args.db.open().await?;
@@ -120,14 +126,19 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let state = AppState::new(store, config).await?;
     partnerd_server::spawn_purger(&state);
     let addr = listener.local_addr()?;
-    eprintln!("partnerd listening on http://{addr}");
+    let scheme = if serve_config.tls.is_some() { "https" } else { "http" };
+    eprintln!("partnerd listening on {scheme}://{addr}");
     if development {
         let token = partnerd_server::mint_dev_token(&demo, Duration::from_secs(24 * 3600));
         eprintln!("development mode: tokens signed with the published development secret are accepted");
         eprintln!("demo partner token (24h): {token}");
-        eprintln!("try: curl -H \"Authorization: Bearer {token}\" \"http://{addr}/v1/customers?size=5\"");
+        eprintln!("try: curl -H \"Authorization: Bearer {token}\" \"{scheme}://{addr}/v1/customers?size=5\"");
     }
-    partnerd_server::serve(listener, partnerd_server::build_app(state), partnerd_server::shutdown_signal()).await?;
+    if let Some(tls) = &serve_config.tls {
+        super::transport::reload_on_sighup(tls.clone());
+    }
+    let app = partnerd_server::build_app(state);
+    partnerd_server::serve_with(listener, app, serve_config, partnerd_server::shutdown_signal()).await?;
     eprintln!("partnerd stopped");
     Ok(ExitCode::SUCCESS)
 }

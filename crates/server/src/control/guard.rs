@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::{ApiError, AppState};
 
-pub(super) async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if let Some(expected) = &state.config.admin_token {
         let given = req
             .headers()

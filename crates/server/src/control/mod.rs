@@ -9,7 +9,7 @@
 
 mod clock;
 mod console;
-mod guard;
+pub(crate) mod guard;
 mod info;
 mod params;
 mod reset;

@@ -66,10 +66,11 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(stats.clone(), crate::control::stats::record))
         .with_state(state.clone());
     // Merged after the Partner Center layers, so none of them applies to the control plane.
-    match crate::control::router(state, stats) {
+    match crate::control::router(state.clone(), stats) {
         Some(control) => partner_center.merge(control),
         None => partner_center,
     }
+    .merge(crate::health::router(state))
 }
 
 async fn route_not_found() -> ApiError {

@@ -1,0 +1,60 @@
+//! What load balancers and Prometheus ask, beside the Partner Center routes and without a
+//! partner token: `/healthz` (the process answers), `/readyz` (the store answers too) and
+//! `/metrics` (Prometheus text; behind the admin token when one is configured).
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::reply::Reply;
+use crate::{ApiError, AppState};
+
+/// How long `/readyz` waits for the store before calling it not ready.
+const READY_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The routes, full paths, to merge beside the Partner Center ones.
+pub(crate) fn router(state: AppState) -> Router {
+    let metrics = Router::new()
+        .route("/metrics", get(metrics))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::control::guard::guard));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .merge(metrics)
+        .layer(middleware::from_fn(crate::negotiate::json_only))
+        .with_state(state)
+}
+
+async fn healthz() -> Reply {
+    Reply::ok_json("Health", r#"{"status":"ok"}"#.to_string())
+}
+
+/// Ready when the store answers a trivial query in time; 503 with the contract's body if not.
+async fn readyz(State(state): State<AppState>) -> Result<Reply, ApiError> {
+    match tokio::time::timeout(READY_TIMEOUT, state.store.is_empty()).await {
+        Ok(Ok(_)) => Ok(Reply::ok_json("Health", r#"{"status":"ok"}"#.to_string())),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "not ready: the store failed");
+            Err(ApiError::unavailable(1).with_data("store"))
+        }
+        Err(_) => {
+            tracing::warn!("not ready: the store did not answer in time");
+            Err(ApiError::unavailable(1).with_data("store"))
+        }
+    }
+}
+
+async fn metrics() -> Response {
+    let Some(handle) = crate::observe::metrics::handle() else {
+        return ApiError::route_not_found().into_response();
+    };
+    let mut res = (StatusCode::OK, handle.render()).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
+    res
+}

@@ -1,0 +1,86 @@
+//! Prometheus metrics: one process-wide recorder (the `metrics` facade), rendered by
+//! `GET /metrics`. Route labels are route templates, never raw paths, so a client cannot
+//! create series at will.
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::Next;
+use axum::response::Response;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use super::trace::UNMATCHED;
+
+/// Latency buckets in seconds: 0.5 ms to 10 s.
+const BUCKETS: &[f64] = &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+
+static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+
+/// The process's recorder, installed on first use; `None` if another recorder was installed
+/// first (an embedding program's own), in which case `/metrics` answers 404.
+pub(crate) fn handle() -> Option<&'static PrometheusHandle> {
+    HANDLE.get_or_init(install).as_ref()
+}
+
+fn install() -> Option<PrometheusHandle> {
+    let recorder = PrometheusBuilder::new()
+        .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), BUCKETS)
+        .ok()?
+        .build_recorder();
+    let handle = recorder.handle();
+    metrics::set_global_recorder(recorder).ok()?;
+    metrics::gauge!("partnerd_build_info", "version" => env!("CARGO_PKG_VERSION")).set(1.0);
+    Some(handle)
+}
+
+/// Drains histogram samples into their buckets now and then, so memory stays flat when no
+/// one scrapes. Ends with the server that spawned it.
+pub(crate) async fn upkeep(handle: &'static PrometheusHandle) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        handle.run_upkeep();
+    }
+}
+
+/// Middleware: counts each request and its latency by method, route template and status.
+pub(crate) async fn track(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().as_str().to_owned();
+    let route = req.extensions().get::<MatchedPath>().map_or_else(|| UNMATCHED.to_owned(), |p| p.as_str().to_owned());
+    let res = next.run(req).await;
+    let status = res.status().as_u16().to_string();
+    metrics::histogram!("partnerd_http_request_duration_seconds", "method" => method.clone(), "route" => route.clone())
+        .record(start.elapsed().as_secs_f64());
+    metrics::counter!("partnerd_http_requests_total", "method" => method, "route" => route, "status" => status)
+        .increment(1);
+    res
+}
+
+pub(crate) fn connection_opened() {
+    metrics::gauge!("partnerd_http_connections").increment(1.0);
+}
+
+pub(crate) fn connection_closed() {
+    metrics::gauge!("partnerd_http_connections").decrement(1.0);
+}
+
+/// A connection closed unserved because the connection limit was reached.
+pub(crate) fn connection_refused() {
+    metrics::counter!("partnerd_http_connections_refused_total").increment(1);
+}
+
+/// A write answered from its kept response (same `MS-RequestId`, same body).
+pub(crate) fn idempotent_replay() {
+    metrics::counter!("partnerd_idempotent_replays_total").increment(1);
+}
+
+/// A request answered 429 by the rate limit.
+pub(crate) fn throttled() {
+    metrics::counter!("partnerd_throttled_requests_total").increment(1);
+}
+
+/// A bearer token refused, by a short reason (`missing`, `malformed`, `expired`, ...).
+pub(crate) fn token_refused(reason: &'static str) {
+    metrics::counter!("partnerd_refused_tokens_total", "reason" => reason).increment(1);
+}

@@ -1,0 +1,151 @@
+//! One accepted connection: the TLS handshake if any, HTTP/1.1 or HTTP/2 (by ALPN or by the
+//! client's first bytes), and the watchdog that closes it when it holds no request too long.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, Response};
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+use tokio::time::Instant;
+use tower::ServiceExt;
+
+use super::activity::Activity;
+use super::deadline_body::DeadlineBody;
+use super::Limits;
+use crate::tls::Tls;
+
+/// What every connection of one server shares.
+pub(crate) struct Shared {
+    pub app: Router,
+    pub limits: Limits,
+    pub tls: Option<Arc<Tls>>,
+    builder: auto::Builder<TokioExecutor>,
+}
+
+impl Shared {
+    pub(crate) fn new(app: Router, limits: Limits, tls: Option<Arc<Tls>>) -> Shared {
+        let builder = http_builder(&limits);
+        Shared { app, limits, tls, builder }
+    }
+}
+
+/// HTTP/1.1 and HTTP/2 with the memory bounds of `limits`. hyper's own head limits sit above
+/// partnerd's, so partnerd's checks answer first with the contract's error body.
+fn http_builder(limits: &Limits) -> auto::Builder<TokioExecutor> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(limits.h1_buffer_bytes())
+        .max_headers(limits.hyper_max_headers())
+        .keep_alive(true);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(limits.h2_max_streams)
+        .max_header_list_size(limits.h1_buffer_bytes() as u32)
+        .initial_stream_window_size(256 * 1024)
+        .initial_connection_window_size(1024 * 1024)
+        .max_send_buf_size(256 * 1024)
+        .keep_alive_interval(Some(limits.idle_timeout))
+        .keep_alive_timeout(limits.header_read_timeout);
+    builder
+}
+
+/// Serves one TCP connection until it closes, the watchdog ends it, or the server shuts down.
+pub(crate) async fn run(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>, shutdown: watch::Receiver<bool>) {
+    let _ = stream.set_nodelay(true);
+    match &shared.tls {
+        None => drive(stream, peer, &shared, shutdown).await,
+        Some(tls) => {
+            let handshake = tokio::time::timeout(shared.limits.header_read_timeout, tls.acceptor().accept(stream));
+            match handshake.await {
+                Ok(Ok(stream)) => drive(stream, peer, &shared, shutdown).await,
+                Ok(Err(e)) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
+                Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+            }
+        }
+    }
+}
+
+async fn drive<I>(io: I, peer: SocketAddr, shared: &Shared, mut shutdown: watch::Receiver<bool>)
+where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let limits = &shared.limits;
+    let activity = Activity::new();
+    let service = ConnService {
+        app: shared.app.clone(),
+        activity: activity.clone(),
+        peer,
+        body_read_timeout: limits.body_read_timeout,
+    };
+    let conn = shared.builder.serve_connection(TokioIo::new(io), service);
+    tokio::pin!(conn);
+    let quiet = activity.quiet_for(limits.header_read_timeout, limits.idle_timeout);
+    tokio::pin!(quiet);
+    // Once asked to close, a connection has this long to finish what it has in flight.
+    let mut hard_stop: Option<Instant> = None;
+    let grace = limits.request_timeout.max(limits.header_read_timeout);
+    loop {
+        tokio::select! {
+            res = conn.as_mut() => {
+                if let Err(e) = res {
+                    tracing::debug!(%peer, error = %e, "connection ended with an error");
+                }
+                return;
+            }
+            _ = shutdown.changed(), if hard_stop.is_none() => {
+                conn.as_mut().graceful_shutdown();
+                hard_stop = Some(Instant::now() + grace);
+            }
+            _ = &mut quiet, if hard_stop.is_none() => {
+                tracing::debug!(%peer, "closing a quiet connection");
+                conn.as_mut().graceful_shutdown();
+                hard_stop = Some(Instant::now() + grace);
+            }
+            _ = tokio::time::sleep_until(hard_stop.unwrap_or_else(Instant::now)), if hard_stop.is_some() => return,
+        }
+    }
+}
+
+/// The application as one connection's hyper service: counts requests in flight for the
+/// watchdog, bounds the body read time and tells handlers the peer's address.
+#[derive(Clone)]
+struct ConnService {
+    app: Router,
+    activity: Arc<Activity>,
+    peer: SocketAddr,
+    body_read_timeout: std::time::Duration,
+}
+
+impl hyper::service::Service<Request<Incoming>> for ConnService {
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+
+    fn call(&self, req: Request<Incoming>) -> Self::Future {
+        let in_flight = self.activity.begin();
+        let deadline = Instant::now() + self.body_read_timeout;
+        let mut req = req.map(|body| Body::new(DeadlineBody::new(body, deadline)));
+        req.extensions_mut().insert(ConnectInfo(self.peer));
+        let app = self.app.clone();
+        Box::pin(async move {
+            let res = app.oneshot(req).await;
+            drop(in_flight);
+            res
+        })
+    }
+}

@@ -1,0 +1,76 @@
+//! The layers around every route, Partner Center's and partnerd's own alike: request ids, the
+//! request span and access line, metrics, compression, the head limits and the request
+//! timeout. Refusals made here speak the contract like any handler's.
+
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+
+use super::Limits;
+use crate::negotiate::render_error;
+use crate::{observe, ApiError};
+
+/// `app` with the edge layers, outermost first.
+pub(super) fn wrap(app: Router, limits: &Limits, metrics: bool) -> Router {
+    let inner = ServiceBuilder::new()
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(limits.clone(), check_head))
+        .layer(middleware::from_fn_with_state(limits.request_timeout, request_timeout));
+    let app = app.layer(inner);
+    let app = if metrics { app.layer(middleware::from_fn(observe::metrics::track)) } else { app };
+    app.layer(
+        ServiceBuilder::new()
+            .layer(middleware::from_fn(crate::request_ids::request_ids))
+            .layer(observe::trace::layer()),
+    )
+}
+
+/// 414 for a request target longer than the limit, 431 for too many or too large headers.
+async fn check_head(State(limits): State<Limits>, req: Request, next: Next) -> Response {
+    let target = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if target > limits.max_uri_bytes {
+        let err = ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            800002,
+            format!("The request target is longer than {} bytes.", limits.max_uri_bytes),
+        );
+        return render_error(req.headers(), err);
+    }
+    let headers = req.headers();
+    let bytes: usize = headers.iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
+    if headers.len() > limits.max_headers || bytes > limits.max_header_bytes {
+        let err = ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            800002,
+            format!(
+                "The request has more than {} header fields or more than {} bytes of them.",
+                limits.max_headers, limits.max_header_bytes
+            ),
+        );
+        return render_error(headers, err);
+    }
+    next.run(req).await
+}
+
+/// 503 when the response is not ready within the request timeout; the handler is dropped.
+async fn request_timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {
+    let headers = req.headers().clone();
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::warn!(timeout = ?limit, "request timed out");
+            let err = ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                800003,
+                format!("The request did not complete within {} seconds.", limit.as_secs_f64()),
+            );
+            render_error(&headers, err)
+        }
+    }
+}
