@@ -41,7 +41,8 @@ pub fn document() -> OpenApi {
         .paths(paths.build())
         .components(Some(super::schemas::components()))
         .tags(Some(
-            ["Partner Center customers", "Control plane", "Reference", V1_0].map(|t| TagBuilder::new().name(t).build()),
+            ["Partner Center customers", "Control plane", "Reference", "Operations", V1_0]
+                .map(|t| TagBuilder::new().name(t).build()),
         ))
         .build()
 }

@@ -49,6 +49,7 @@ pub struct Operation {
 const PARTNER_CENTER: &str = "Partner Center customers";
 const CONTROL: &str = "Control plane";
 const REFERENCE: &str = "Reference";
+const OPERATIONS_TAG: &str = "Operations";
 
 const fn param(name: &'static str, at: At, required: bool, description: &'static str) -> Param {
     Param { name, at, required, description }
@@ -389,5 +390,38 @@ pub const REFERENCE_OPERATIONS: &[Operation] = &[
         params: &[param("rest", At::Path, true, "An asset path.")],
         body: None,
         answers: &[answer(200, "The asset.", None), answer(404, "No such asset.", None)],
+    },
+    Operation {
+        method: "GET",
+        path: "/healthz",
+        tag: OPERATIONS_TAG,
+        summary: "Liveness: the process serves HTTP",
+        auth: Auth::Public,
+        params: &[],
+        body: None,
+        answers: &[answer(200, "{\"status\": \"ok\"}", Some("Object"))],
+    },
+    Operation {
+        method: "GET",
+        path: "/readyz",
+        tag: OPERATIONS_TAG,
+        summary: "Readiness: the store answers a trivial query within 3 seconds",
+        auth: Auth::Public,
+        params: &[],
+        body: None,
+        answers: &[
+            answer(200, "{\"status\": \"ok\"}", Some("Object")),
+            answer(503, "The store does not answer.", ERROR),
+        ],
+    },
+    Operation {
+        method: "GET",
+        path: "/metrics",
+        tag: OPERATIONS_TAG,
+        summary: "Prometheus metrics (text format); needs the admin token when one is configured",
+        auth: Auth::Admin,
+        params: &[],
+        body: None,
+        answers: &[answer(200, "Prometheus text exposition format.", None)],
     },
 ];
