@@ -16,6 +16,7 @@ mod record;
 mod schema;
 pub mod snapshot;
 pub mod sqlite;
+mod timing;
 
 use std::sync::Arc;
 

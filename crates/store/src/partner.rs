@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use partnerd_model::PartnerId;
 
+use crate::timing::timed;
 use crate::{Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError, StoredCustomer};
 
 /// Everything one partner may do with its customers, and nothing more.
@@ -23,21 +24,21 @@ impl PartnerStore {
     }
 
     pub async fn list(&self, query: &ListQuery) -> Result<Page, StoreError> {
-        self.backend.list(self.partner.as_str(), query).await
+        timed("list", self.backend.list(self.partner.as_str(), query)).await
     }
 
     /// The customer with this (lowercase) id, if it is this partner's.
     pub async fn get(&self, id: &str) -> Result<Option<StoredCustomer>, StoreError> {
-        self.backend.get(self.partner.as_str(), id).await
+        timed("get", self.backend.get(self.partner.as_str(), id)).await
     }
 
     /// Applies a mutation to this partner's customers (see [`Backend::apply`]).
     pub async fn apply(&self, mutation: Mutation, idem: Option<Idempotency>) -> Result<Applied, StoreError> {
-        self.backend.apply(self.partner.as_str(), mutation, idem).await
+        timed("apply", self.backend.apply(self.partner.as_str(), mutation, idem)).await
     }
 
     /// Inserts many customers at once (seeding and import); see [`Backend::insert_many`].
     pub async fn insert_many(&self, records: Vec<CustomerRecord>, atomic: bool) -> Result<Vec<usize>, StoreError> {
-        self.backend.insert_many(self.partner.as_str(), records, atomic).await
+        timed("insert_many", self.backend.insert_many(self.partner.as_str(), records, atomic)).await
     }
 }

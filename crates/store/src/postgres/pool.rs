@@ -51,8 +51,21 @@ impl Pool {
 
     /// Checks a connection out, waiting at most the checkout (and connect) timeout.
     pub async fn get(&self) -> Result<Client, StoreError> {
-        Ok(self.0.get().await?)
+        let client = self.0.get().await;
+        record_status(&self.0.status());
+        Ok(client?)
     }
+}
+
+/// Pool use for `/metrics`, sampled at each checkout.
+fn record_status(status: &deadpool_postgres::Status) {
+    let gauge = |state: &'static str, value: usize| {
+        metrics::gauge!("partnerd_store_pool_connections", "state" => state).set(value as f64);
+    };
+    gauge("size", status.size);
+    gauge("available", status.available);
+    gauge("waiting", status.waiting);
+    gauge("max", status.max_size);
 }
 
 /// `bounded!(pool, |client| work)`: checks a connection out of `pool` and evaluates `work`

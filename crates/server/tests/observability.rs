@@ -1,0 +1,37 @@
+//! What an operator watches: `/metrics` labels requests by route template (never the raw
+//! path), counts what the issue asks for, and `/healthz` and `/readyz` answer without a token.
+
+use partnerd_testkit::{new_partner, store_test, TestApp};
+
+store_test!(metrics_label_routes_by_template_never_by_path, |db| {
+    let app = TestApp::start(&db).await;
+    let id = uuid::Uuid::new_v4().to_string();
+    let res = app.get(&new_partner(), &format!("/v1/customers/{id}")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let unauthenticated = app.http.get(app.url("/v1/customers")).send().await.unwrap();
+    assert_eq!(unauthenticated.status(), 401);
+    app.http.get(app.url("/no/such/route/abc")).send().await.unwrap();
+    let res = app.http.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    let text = res.text().await.unwrap();
+    let line = |needle: &str| text.lines().any(|l| l.starts_with(needle));
+    assert!(line(r#"partnerd_http_requests_total{method="GET",route="/v1/customers/{id}",status="404"}"#), "{text}");
+    assert!(line(r#"partnerd_http_request_duration_seconds_bucket{method="GET",route="/v1/customers/{id}""#));
+    assert!(line(r#"partnerd_http_requests_total{method="GET",route="unmatched",status="404"}"#), "{text}");
+    assert!(!text.contains(&id) && !text.contains("/no/such/route"), "raw paths never become labels");
+    assert!(line(r#"partnerd_refused_tokens_total{reason="missing"}"#), "{text}");
+    assert!(line(r#"partnerd_store_query_duration_seconds_bucket{op="get""#), "{text}");
+    assert!(line("partnerd_build_info{version="), "{text}");
+});
+
+store_test!(health_and_readiness_answer_without_a_token, |db| {
+    let app = TestApp::start(&db).await;
+    for path in ["/healthz", "/readyz"] {
+        let res = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert!(res.headers().contains_key("ms-requestid"), "{path} carries the MS-* headers");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body, serde_json::json!({"status": "ok"}));
+    }
+});
