@@ -254,6 +254,9 @@ pub(crate) async fn authenticate(State(state): State<AppState>, mut req: Request
         Ok(partner) => partner,
         Err(refused) => return refused.into_response(),
     };
+    if let Some(slot) = req.extensions().get::<crate::control::PartnerSlot>() {
+        slot.set(&partner);
+    }
     let standing = match state.limiter.as_ref().map(|limiter| limiter.admit(&partner)).transpose() {
         Ok(standing) => standing,
         Err((standing, throttled)) => return rate_limit::report(standing, throttled.into_response()),

@@ -1,8 +1,10 @@
 //! Server settings that are not about the database.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::auth::AuthConfig;
+use crate::FaultRule;
 
 /// Whether this deployment is a sandbox (customers may be deleted) or production.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -30,6 +32,14 @@ pub struct Config {
     /// The bearer token the control plane (`/_partnerd/`) demands; without one it is open in
     /// sandbox mode and absent in production mode.
     pub admin_token: Option<String>,
+    /// Requests the journal keeps in memory (the newest); 0 keeps none.
+    pub journal_size: usize,
+    /// A file every journal entry is appended to, as a JSON line.
+    pub journal_file: Option<PathBuf>,
+    /// Fault rules in force from the start (`--faults FILE`).
+    pub faults: Vec<FaultRule>,
+    /// Seeds the draws of probabilistic faults, so runs repeat; random when `None`.
+    pub fault_seed: Option<u64>,
 }
 
 impl Default for Config {
@@ -42,6 +52,10 @@ impl Default for Config {
             rate_limit_per_minute: None,
             rate_limit_window: Duration::from_secs(60),
             admin_token: None,
+            journal_size: 1000,
+            journal_file: None,
+            faults: Vec::new(),
+            fault_seed: None,
         }
     }
 }

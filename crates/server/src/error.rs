@@ -44,6 +44,22 @@ impl ApiError {
         self
     }
 
+    /// Says when to retry (`Retry-After`, in seconds).
+    pub(crate) fn with_retry_after(mut self, secs: u64) -> ApiError {
+        self.retry_after = Some(secs);
+        self
+    }
+
+    pub(crate) fn with_code(mut self, code: i64) -> ApiError {
+        self.body.code = code;
+        self
+    }
+
+    pub(crate) fn with_description(mut self, description: String) -> ApiError {
+        self.body.description = description;
+        self
+    }
+
     /// Unknown or foreign customer: the two are indistinguishable on purpose.
     pub fn customer_not_found() -> ApiError {
         Self::new(StatusCode::NOT_FOUND, 1000, "The customer was not found.")

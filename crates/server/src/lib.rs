@@ -32,6 +32,7 @@ mod vault;
 pub use auth::{mint_dev_token, mint_dev_token_at, AuthConfig, KeyConfig, DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET};
 pub use clock::Clock;
 pub use config::{Config, Mode};
+pub use control::FaultRule;
 pub use error::ApiError;
 pub use maintenance::spawn_purger;
 pub use routes::PARTNER_CENTER_ROUTES;

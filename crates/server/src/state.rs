@@ -7,6 +7,7 @@ use partnerd_store::{Store, StoreError};
 use crate::auth::Verifier;
 use crate::clock::Clock;
 use crate::continuation::Sealer;
+use crate::control::Traffic;
 use crate::rate_limit::RateLimiter;
 use crate::shared::{Shared, TOKEN_KEY};
 use crate::vault::Vault;
@@ -23,6 +24,7 @@ pub struct AppState {
     pub(crate) config: Arc<Config>,
     pub(crate) clock: Clock,
     pub(crate) shared: Arc<Shared>,
+    pub(crate) traffic: Arc<Traffic>,
 }
 
 impl AppState {
@@ -36,6 +38,7 @@ impl AppState {
         let shared = Shared::load(store.clone(), clock.clone(), vault.clone()).await?;
         let sealer = Sealer::new(vault.clone(), config.continuation_ttl, clock.clone());
         let verifier = Verifier::new(&config.auth).map_err(StateError::Auth)?;
+        let traffic = Traffic::new(&config, &clock).map_err(StateError::JournalFile)?;
         Ok(AppState {
             store,
             verifier: Arc::new(verifier),
@@ -45,7 +48,14 @@ impl AppState {
             config: Arc::new(config),
             clock,
             shared: Arc::new(shared),
+            traffic: Arc::new(traffic),
         })
+    }
+
+    /// Ends the live journal tails (`/_partnerd/requests/stream`), which would otherwise
+    /// keep a graceful shutdown waiting for their clients forever.
+    pub fn end_live_streams(&self) {
+        self.traffic.stop();
     }
 }
 
@@ -55,4 +65,6 @@ pub enum StateError {
     Store(#[from] StoreError),
     #[error("authentication configuration: {0}")]
     Auth(String),
+    #[error("opening the journal file: {0}")]
+    JournalFile(std::io::Error),
 }

@@ -10,6 +10,7 @@ mod seed;
 mod serve;
 mod state;
 mod token;
+mod traffic;
 mod transport;
 
 use std::process::ExitCode;

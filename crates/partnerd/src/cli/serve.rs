@@ -45,6 +45,8 @@ pub struct ServeArgs {
     #[arg(long, env = "PARTNERD_ADMIN_TOKEN")]
     admin_token: Option<String>,
     #[command(flatten)]
+    traffic: super::traffic::TrafficArgs,
+    #[command(flatten)]
     auth: AuthArgs,
     #[command(flatten)]
     transport: super::transport::TransportArgs,
@@ -121,7 +123,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         sandbox_customer_limit: args.sandbox_customer_limit,
         rate_limit_per_minute: args.rate_limit,
         admin_token: args.admin_token,
-        ..Config::default()
+        ..args.traffic.config()?
     };
     let state = AppState::new(store, config).await?;
     partnerd_server::spawn_purger(&state);
@@ -137,8 +139,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if let Some(tls) = &serve_config.tls {
         super::transport::reload_on_sighup(tls.clone());
     }
-    let app = partnerd_server::build_app(state);
-    partnerd_server::serve_with(listener, app, serve_config, partnerd_server::shutdown_signal()).await?;
+    let app = partnerd_server::build_app(state.clone());
+    let shutdown = async move {
+        partnerd_server::shutdown_signal().await;
+        state.end_live_streams();
+    };
+    partnerd_server::serve_with(listener, app, serve_config, shutdown).await?;
     eprintln!("partnerd stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -7,19 +7,34 @@
 //! production mode it exists only when an admin token is set; a partner's bearer token
 //! never opens it.
 
+mod capture;
 mod clock;
 mod console;
+mod fault_rule;
+mod faults;
 pub(crate) mod guard;
+mod guidance;
 mod info;
+mod inject;
+mod journal;
 mod params;
+mod redact;
+mod requests;
 mod reset;
 mod seed;
 mod snapshot;
 pub(crate) mod stats;
+mod tap;
 mod tokens;
+mod traffic;
+
+pub(crate) use capture::{capture, PartnerSlot};
+pub use fault_rule::FaultRule;
+pub(crate) use inject::inject;
+pub(crate) use traffic::Traffic;
 
 use axum::middleware;
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, post};
 use axum::Router;
 
 use crate::{ApiError, AppState, Mode};
@@ -41,6 +56,12 @@ pub(crate) fn router(state: AppState, stats: stats::Recorder) -> Option<Router> 
         .route(&format!("{PREFIX}/reset"), post(reset::reset))
         .route(&format!("{PREFIX}/partners/{{partner}}/seed"), post(seed::seed))
         .route(&format!("{PREFIX}/snapshot"), get(snapshot::export).put(snapshot::import))
+        .route(&format!("{PREFIX}/requests"), get(requests::list).delete(requests::clear))
+        .route(&format!("{PREFIX}/requests/stream"), get(requests::stream))
+        .route(&format!("{PREFIX}/requests/{{id}}"), get(requests::get))
+        .route(&format!("{PREFIX}/faults"), get(faults::list).post(faults::add).delete(faults::clear))
+        .route(&format!("{PREFIX}/faults/{{id}}"), delete(faults::remove))
+        .route(&format!("{PREFIX}/guidance"), get(guidance::summary).delete(guidance::clear))
         .route(&format!("{PREFIX}/{{*rest}}"), any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), guard::guard))

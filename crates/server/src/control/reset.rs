@@ -17,6 +17,8 @@ pub(super) async fn reset(State(state): State<AppState>, RawQuery(query): RawQue
         return Err(ApiError::invalid("keys=true resets the key every partner shares; use it without ?partner."));
     }
     let removed = state.store.reset(partner.as_ref()).await?;
+    // This instance's journal, fault rules and guidance tallies go with the customers.
+    state.traffic.clear(partner.as_ref());
     if keys {
         state.shared.rotate_key().await?;
     }

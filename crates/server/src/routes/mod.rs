@@ -61,9 +61,12 @@ pub(crate) fn router(state: AppState) -> Router {
         .nest("/v1.0", api.clone())
         .nest("/v1", api)
         .fallback(route_not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), crate::control::inject))
         .layer(middleware::from_fn(negotiate))
         .layer(middleware::from_fn(request_ids))
         .layer(middleware::from_fn_with_state(stats.clone(), crate::control::stats::record))
+        // Outermost: the journal sees the request as sent and the answer as received.
+        .layer(middleware::from_fn_with_state(state.clone(), crate::control::capture))
         .with_state(state.clone());
     // Merged after the Partner Center layers, so none of them applies to the control plane.
     match crate::control::router(state.clone(), stats) {

@@ -1,0 +1,203 @@
+//! A fault rule as clients write it (`POST /_partnerd/faults`, `--faults FILE`), and the
+//! checks that turn every rule that could not act as meant into a clear 400.
+
+use partnerd_model::PartnerId;
+use serde::{Deserialize, Serialize};
+
+/// The longest latency a rule may add: ten minutes, past every client timeout worth testing.
+const MAX_LATENCY_MS: u64 = 600_000;
+/// The longest Retry-After a rule may ask for: a day.
+const MAX_RETRY_AFTER: u64 = 86_400;
+const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/// When a request matches (`method`, `route`, `partner`; each optional) and what happens to
+/// it (`status`, latency, or `drop`), how often (`probability`, `count`) and until when
+/// (`expiresInSeconds`). See docs/control-plane.md, "Faults".
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FaultRule {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) method: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) route: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) partner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) probability: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) latency_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) latency_min_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) latency_max_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) drop: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) commit: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) code: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) retry_after: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) expires_in_seconds: Option<u64>,
+}
+
+impl FaultRule {
+    /// One rule from JSON text, checked.
+    pub fn parse(json: &str) -> Result<FaultRule, String> {
+        let rule: FaultRule = serde_json::from_str(json).map_err(|e| format!("the fault rule does not parse: {e}"))?;
+        rule.checked()
+    }
+
+    /// A JSON array of rules (a `--faults` file), each checked; the error names the rule.
+    pub fn parse_list(json: &str) -> Result<Vec<FaultRule>, String> {
+        let rules: Vec<serde_json::Value> =
+            serde_json::from_str(json).map_err(|e| format!("the faults file is not a JSON array: {e}"))?;
+        rules
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                serde_json::from_value::<FaultRule>(v)
+                    .map_err(|e| e.to_string())
+                    .and_then(FaultRule::checked)
+                    .map_err(|e| format!("fault rule {}: {e}", i + 1))
+            })
+            .collect()
+    }
+
+    /// The rule, normalised (method in capitals), or why it cannot act as written.
+    fn checked(mut self) -> Result<FaultRule, String> {
+        if let Some(m) = &mut self.method {
+            *m = m.trim().to_ascii_uppercase();
+            if !METHODS.contains(&m.as_str()) {
+                return Err(format!("method '{m}' is not one of {}", METHODS.join(", ")));
+            }
+        }
+        if self.route.as_ref().is_some_and(|r| !r.starts_with('/')) {
+            return Err("route must be a route template starting with '/', like /v1/customers/{id}".into());
+        }
+        if let Some(p) = &self.partner {
+            PartnerId::parse(p).ok_or_else(|| format!("partner '{p}' is not a GUID"))?;
+        }
+        self.check_action()?;
+        self.check_odds()?;
+        Ok(self)
+    }
+
+    fn check_action(&self) -> Result<(), String> {
+        let latency = self.latency_ms.is_some() || self.latency_min_ms.is_some() || self.latency_max_ms.is_some();
+        if self.status.is_none() && !self.drop && !latency {
+            return Err(
+                "a rule needs an action: status, drop: true, latencyMs, or latencyMinMs with latencyMaxMs".into()
+            );
+        }
+        if let Some(s) = self.status {
+            if !(400..=599).contains(&s) {
+                return Err(format!("status {s} is not an error status (400 to 599)"));
+            }
+        }
+        if self.drop && self.status.is_some() {
+            return Err("drop: true sends no answer, so it cannot also have a status".into());
+        }
+        if self.commit && self.status.is_none() && !self.drop {
+            return Err("commit: true loses the answer, so it needs a status or drop: true".into());
+        }
+        let answer_only = [
+            ("code", self.code.is_some()),
+            ("description", self.description.is_some()),
+            ("retryAfter", self.retry_after.is_some()),
+        ];
+        if let Some((name, _)) = answer_only.iter().find(|(_, set)| *set) {
+            if self.status.is_none() {
+                return Err(format!("{name} shapes the error answer, so it needs a status"));
+            }
+        }
+        if self.status == Some(429) && self.code.is_some() {
+            return Err("a 429 answers with Partner Center's throttling body, which has no code".into());
+        }
+        if self.retry_after.is_some_and(|r| r > MAX_RETRY_AFTER) {
+            return Err(format!("retryAfter is at most {MAX_RETRY_AFTER} seconds"));
+        }
+        self.check_latency()
+    }
+
+    fn check_latency(&self) -> Result<(), String> {
+        let too_long = |ms: Option<u64>| ms.is_some_and(|ms| ms > MAX_LATENCY_MS);
+        if too_long(self.latency_ms) || too_long(self.latency_min_ms) || too_long(self.latency_max_ms) {
+            return Err(format!("latencies are at most {MAX_LATENCY_MS} ms"));
+        }
+        match (self.latency_ms, self.latency_min_ms, self.latency_max_ms) {
+            (Some(_), None, None) | (None, None, None) => Ok(()),
+            (Some(_), _, _) => Err("give latencyMs, or latencyMinMs with latencyMaxMs, not both".into()),
+            (None, Some(min), Some(max)) if min <= max => Ok(()),
+            (None, Some(_), Some(_)) => Err("latencyMinMs must not be above latencyMaxMs".into()),
+            (None, _, _) => Err("latencyMinMs and latencyMaxMs go together".into()),
+        }
+    }
+
+    fn check_odds(&self) -> Result<(), String> {
+        if self.probability.is_some_and(|p| !(p > 0.0 && p <= 1.0)) {
+            return Err("probability must be above 0 and at most 1".into());
+        }
+        if self.count == Some(0) {
+            return Err("count must be at least 1 (leave it out for no limit)".into());
+        }
+        if self.expires_in_seconds == Some(0) {
+            return Err("expiresInSeconds must be at least 1 (leave it out for no expiry)".into());
+        }
+        Ok(())
+    }
+
+    /// The partner the rule is limited to.
+    pub(crate) fn partner_id(&self) -> Option<PartnerId> {
+        self.partner.as_deref().and_then(PartnerId::parse)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_issue_shape_parses() {
+        let rule =
+            FaultRule::parse(r#"{"method": "post", "route": "/v1/customers", "status": 503, "count": 2}"#).unwrap();
+        assert_eq!(rule.method.as_deref(), Some("POST"));
+        assert_eq!(rule.count, Some(2));
+        assert!(FaultRule::parse(r#"{"latencyMinMs": 5, "latencyMaxMs": 9, "probability": 0.5}"#).is_ok());
+        assert!(FaultRule::parse(r#"{"drop": true, "commit": true}"#).is_ok());
+    }
+
+    #[test]
+    fn bad_rules_are_refused() {
+        for bad in [
+            r#"{"status": 503, "colour": "red"}"#,
+            r#"{"status": "503"}"#,
+            r#"{"status": 200}"#,
+            r#"{"route": "/v1/customers"}"#,
+            r#"{"status": 503, "drop": true}"#,
+            r#"{"latencyMs": 5, "commit": true}"#,
+            r#"{"status": 503, "probability": 0}"#,
+            r#"{"status": 503, "probability": 1.5}"#,
+            r#"{"status": 503, "count": 0}"#,
+            r#"{"status": 503, "route": "v1/customers"}"#,
+            r#"{"status": 503, "method": "BREW"}"#,
+            r#"{"status": 503, "partner": "not-a-guid"}"#,
+            r#"{"latencyMinMs": 9, "latencyMaxMs": 5}"#,
+            r#"{"latencyMinMs": 9}"#,
+            r#"{"latencyMs": 1, "latencyMaxMs": 5}"#,
+            r#"{"drop": true, "code": 5}"#,
+            r#"{"status": 429, "code": 5}"#,
+        ] {
+            assert!(FaultRule::parse(bad).is_err(), "{bad} was accepted");
+        }
+        let err = FaultRule::parse_list(r#"[{"status": 503}, {"status": 999}]"#).unwrap_err();
+        assert!(err.starts_with("fault rule 2:"), "{err}");
+    }
+}

@@ -1,0 +1,256 @@
+//! Guidance, as Microsoft Dev Proxy gives it for Graph: habits that work against partnerd
+//! but fail against Partner Center are flagged on the request's journal entry, warned about
+//! in the log, and summed up by `GET /_partnerd/guidance`.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::{RawQuery, State};
+use axum::http::{Method, StatusCode};
+use axum::Json;
+use partnerd_model::PartnerId;
+use serde_json::{json, Value};
+
+use crate::list_query::{ListParams, MAX_PAGE_SIZE};
+use crate::{ApiError, AppState};
+
+/// The flags and what each one means, in the order the summary lists them.
+pub(crate) const FLAGS: [(&str, &str); 5] = [
+    (RETRY_TOO_SOON, "Retried before the Retry-After of a 429 or 503 answer had passed."),
+    (CREATE_WITHOUT_REQUEST_ID, "Created a customer without MS-RequestId: a retry may create it twice."),
+    (NO_CORRELATION_ID, "Sent no MS-CorrelationId: the requests of one operation cannot be tied together."),
+    (SIZE_ABOVE_MAX, "Asked for size above 500: Partner Center answers at most 500 items a page."),
+    (TOKEN_QUERY_CHANGED, "Sent a continuation token with a size or filter other than the query it was issued for."),
+];
+pub(crate) const RETRY_TOO_SOON: &str = "retryBeforeRetryAfter";
+pub(crate) const CREATE_WITHOUT_REQUEST_ID: &str = "createWithoutRequestId";
+pub(crate) const NO_CORRELATION_ID: &str = "noCorrelationId";
+pub(crate) const SIZE_ABOVE_MAX: &str = "sizeAbove500";
+pub(crate) const TOKEN_QUERY_CHANGED: &str = "continuationTokenQueryChanged";
+
+/// Examples kept per flag and partner.
+const EXAMPLES: usize = 5;
+/// Retry-After deadlines remembered before expired ones are swept.
+const MAX_DEADLINES: usize = 10_000;
+
+/// What guidance needs to know about a request that was answered.
+pub(crate) struct Exchange<'a> {
+    pub method: &'a Method,
+    /// The path without the query.
+    pub path: &'a str,
+    pub query: &'a str,
+    pub route: Option<&'a str>,
+    pub client_request_id: Option<&'a str>,
+    pub has_correlation_id: bool,
+    pub continuation_token: Option<&'a str>,
+    pub partner: Option<&'a PartnerId>,
+    pub arrived: Instant,
+    pub status: Option<u16>,
+    pub retry_after: Option<u64>,
+    /// The id the answer carried (the client's MS-RequestId or a generated one).
+    pub request_id: Option<&'a str>,
+    /// The journal entry, when journaled.
+    pub entry: Option<u64>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+enum RetryKey {
+    RequestId(Option<PartnerId>, String),
+    Call(Option<PartnerId>, Method, String),
+}
+
+#[derive(Default)]
+struct Tally {
+    count: u64,
+    examples: VecDeque<Value>,
+}
+
+/// The instance's guidance state: open Retry-After windows and the tallies.
+#[derive(Default)]
+pub(crate) struct Guidance {
+    deadlines: Mutex<HashMap<RetryKey, Instant>>,
+    tallies: Mutex<HashMap<(Option<PartnerId>, &'static str), Tally>>,
+}
+
+impl Guidance {
+    /// The flags `exchange` raises; each is counted and logged.
+    pub fn inspect(&self, state: &AppState, x: &Exchange<'_>) -> Vec<&'static str> {
+        let mut flags = Vec::new();
+        if self.retried_too_soon(x) {
+            flags.push(RETRY_TOO_SOON);
+        }
+        let creates = x.method == Method::POST && x.route.is_some_and(|r| version_free(r) == "/customers");
+        if creates && x.client_request_id.is_none() {
+            flags.push(CREATE_WITHOUT_REQUEST_ID);
+        }
+        if !x.has_correlation_id {
+            flags.push(NO_CORRELATION_ID);
+        }
+        if size_above_max(x.query) {
+            flags.push(SIZE_ABOVE_MAX);
+        }
+        if token_query_changed(state, x) {
+            flags.push(TOKEN_QUERY_CHANGED);
+        }
+        for flag in &flags {
+            tracing::warn!(
+                guidance = flag,
+                method = %x.method,
+                path = x.path,
+                request_id = x.request_id.unwrap_or_default(),
+                "client guidance: {}",
+                describe(flag)
+            );
+        }
+        self.tally(x, &flags);
+        flags
+    }
+
+    /// Whether this request repeats one (same MS-RequestId, or same method and path) that was
+    /// told to wait and had not waited; opens a window when this one is told to wait.
+    fn retried_too_soon(&self, x: &Exchange<'_>) -> bool {
+        let partner = x.partner.cloned();
+        let mut keys = vec![RetryKey::Call(partner.clone(), x.method.clone(), x.path.to_string())];
+        if let Some(id) = x.client_request_id {
+            keys.push(RetryKey::RequestId(partner, id.to_string()));
+        }
+        let mut deadlines = self.deadlines.lock().expect("guidance deadlines");
+        let too_soon = keys.iter().any(|k| deadlines.get(k).is_some_and(|until| x.arrived < *until));
+        if let (Some(429 | 503), Some(secs)) = (x.status, x.retry_after) {
+            let now = Instant::now();
+            if deadlines.len() >= MAX_DEADLINES {
+                deadlines.retain(|_, until| *until > now);
+            }
+            let until = now + Duration::from_secs(secs.min(24 * 3600));
+            for key in keys {
+                deadlines.insert(key, until);
+            }
+        }
+        too_soon
+    }
+
+    fn tally(&self, x: &Exchange<'_>, flags: &[&'static str]) {
+        if flags.is_empty() {
+            return;
+        }
+        let example = json!({
+            "entry": x.entry,
+            "requestId": x.request_id,
+            "method": x.method.as_str(),
+            "path": if x.query.is_empty() { x.path.to_string() } else { format!("{}?{}", x.path, x.query) },
+        });
+        let mut tallies = self.tallies.lock().expect("guidance tallies");
+        for flag in flags {
+            let tally = tallies.entry((x.partner.cloned(), flag)).or_default();
+            tally.count += 1;
+            if tally.examples.len() == EXAMPLES {
+                tally.examples.pop_back();
+            }
+            tally.examples.push_front(example.clone());
+        }
+    }
+
+    /// Forgets the tallies and open windows of everyone, or of `partner` only.
+    pub fn clear(&self, partner: Option<&PartnerId>) {
+        let mut tallies = self.tallies.lock().expect("guidance tallies");
+        let mut deadlines = self.deadlines.lock().expect("guidance deadlines");
+        match partner {
+            None => {
+                tallies.clear();
+                deadlines.clear();
+            }
+            Some(p) => {
+                tallies.retain(|(owner, _), _| owner.as_ref() != Some(p));
+                deadlines.retain(|k, _| match k {
+                    RetryKey::RequestId(owner, _) | RetryKey::Call(owner, _, _) => owner.as_ref() != Some(p),
+                });
+            }
+        }
+    }
+
+    /// The summary: per flag, its meaning, how often it was raised and the latest examples.
+    fn summary(&self, partner: Option<&PartnerId>) -> Value {
+        let tallies = self.tallies.lock().expect("guidance tallies");
+        let mut flags = serde_json::Map::new();
+        let mut total = 0;
+        for (flag, description) in FLAGS {
+            let mut count = 0;
+            let mut examples: Vec<&Value> = Vec::new();
+            for ((owner, f), tally) in tallies.iter() {
+                if *f == flag && partner.is_none_or(|p| owner.as_ref() == Some(p)) {
+                    count += tally.count;
+                    examples.extend(tally.examples.iter());
+                }
+            }
+            // Newest first across partners: journal entries and request arrival agree.
+            examples.sort_by_key(|e| std::cmp::Reverse(e["entry"].as_u64()));
+            examples.truncate(EXAMPLES);
+            total += count;
+            flags.insert(flag.to_string(), json!({"description": description, "count": count, "latest": examples}));
+        }
+        json!({"total": total, "flags": flags})
+    }
+}
+
+fn describe(flag: &str) -> &'static str {
+    FLAGS.iter().find(|(f, _)| *f == flag).map_or("", |(_, d)| d)
+}
+
+/// `/v1/customers` and `/v1.0/customers` are the same resource.
+pub(crate) fn version_free(route: &str) -> &str {
+    route.strip_prefix("/v1.0").or_else(|| route.strip_prefix("/v1")).unwrap_or(route)
+}
+
+fn size_above_max(query: &str) -> bool {
+    form_urlencoded::parse(query.as_bytes()).any(|(name, value)| {
+        name.eq_ignore_ascii_case("size") && value.trim().parse::<u64>().is_ok_and(|n| n > MAX_PAGE_SIZE as u64)
+    })
+}
+
+/// A continuation token sent with a `size` or `filter` that is not the one sealed in it.
+fn token_query_changed(state: &AppState, x: &Exchange<'_>) -> bool {
+    let (Some(token), Some(partner)) = (x.continuation_token, x.partner) else { return false };
+    let (Ok(cursor), Ok(params)) = (state.sealer.open(token, partner), ListParams::parse(x.query)) else {
+        return false;
+    };
+    params.size.is_some_and(|s| s != cursor.size) || params.filter.is_some_and(|f| Some(&f) != cursor.filter.as_ref())
+}
+
+/// `GET /_partnerd/guidance[?partner=GUID]`.
+pub(super) async fn summary(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Json<Value>, ApiError> {
+    let partner = partner_parameter(query)?;
+    Ok(Json(state.traffic.guidance.summary(partner.as_ref())))
+}
+
+/// `DELETE /_partnerd/guidance[?partner=GUID]`: starts the tallies over.
+pub(super) async fn clear(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<StatusCode, ApiError> {
+    let partner = partner_parameter(query)?;
+    state.traffic.guidance.clear(partner.as_ref());
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The only query parameter of the clearing and summing routes: `partner`.
+pub(super) fn partner_parameter(query: Option<String>) -> Result<Option<PartnerId>, ApiError> {
+    let mut partner = None;
+    for (name, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match name.as_ref() {
+            "partner" => partner = Some(super::requests::parse_partner(&value)?),
+            other => return Err(super::requests::unknown_parameter(other, "partner")),
+        }
+    }
+    Ok(partner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_above_the_page_cap() {
+        assert!(size_above_max("size=501"));
+        assert!(size_above_max("a=1&SIZE=1000"));
+        assert!(!size_above_max("size=500"));
+        assert!(!size_above_max("size=x&other=900"));
+    }
+}

@@ -1,0 +1,186 @@
+//! The request journal: the last N Partner Center requests this instance answered, kept in a
+//! ring in memory, told live to whoever follows the stream, and optionally appended to a
+//! JSON lines file. Nothing here may slow a request down: the ring is one short lock, the
+//! live tail a broadcast channel whose laggards skip, and the file a bounded queue drained
+//! by a background task (a full queue drops the line and counts it, rather than wait).
+
+use std::collections::VecDeque;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use partnerd_model::PartnerId;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use tokio::io::AsyncWriteExt;
+use tokio::sync::{broadcast, mpsc};
+
+/// One answered request, as the control plane shows it. Bodies and headers are already
+/// redacted ([`super::redact`]).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Entry {
+    pub id: u64,
+    /// RFC 3339 (UTC, milliseconds), on the server's clock (which time travel moves).
+    pub time: String,
+    #[serde(skip)]
+    pub at: SystemTime,
+    pub method: String,
+    /// The path with its query string, as requested.
+    pub path: String,
+    /// The matched route template (`/v1/customers/{id}`); `None` when no route matched.
+    pub route: Option<String>,
+    /// `None` when no answer was sent (a dropped connection).
+    pub status: Option<u16>,
+    pub latency_ms: f64,
+    /// The partner of the verified token; `None` when the request was not authenticated.
+    pub partner: Option<String>,
+    pub request_id: Option<String>,
+    pub correlation_id: Option<String>,
+    pub cv: Option<String>,
+    pub request_headers: Map<String, Value>,
+    pub response_headers: Map<String, Value>,
+    pub request_body: Option<String>,
+    pub request_body_truncated: bool,
+    pub response_body: Option<String>,
+    pub response_body_truncated: bool,
+    /// The injected fault, as its rule says, when one was applied.
+    pub fault: Option<Value>,
+    pub guidance: Vec<&'static str>,
+}
+
+/// The ring, the live tail and the file queue of one instance.
+pub(crate) struct Journal {
+    capacity: usize,
+    ring: Mutex<VecDeque<Arc<Entry>>>,
+    next_id: AtomicU64,
+    live: broadcast::Sender<Arc<Entry>>,
+    file: Option<mpsc::Sender<Arc<Entry>>>,
+    dropped_lines: AtomicU64,
+}
+
+/// Entries the live tail holds for a slow follower before it skips.
+const LIVE_BUFFER: usize = 1024;
+/// Entries waiting for the file writer before new ones are dropped.
+const FILE_QUEUE: usize = 4096;
+
+impl Journal {
+    /// A journal keeping the newest `capacity` entries (none when 0), appending to `file`
+    /// when given. Must be called inside the runtime (the file writer is a task).
+    pub fn new(capacity: usize, file: Option<tokio::fs::File>) -> Journal {
+        let (live, _) = broadcast::channel(LIVE_BUFFER);
+        let file = file.map(|f| {
+            let (tx, rx) = mpsc::channel(FILE_QUEUE);
+            tokio::spawn(write_lines(f, rx));
+            tx
+        });
+        Journal {
+            capacity,
+            ring: Mutex::new(VecDeque::with_capacity(capacity.min(4096))),
+            next_id: AtomicU64::new(1),
+            live,
+            file,
+            dropped_lines: AtomicU64::new(0),
+        }
+    }
+
+    /// Whether requests are worth capturing at all (kept in memory or written to a file).
+    pub fn is_on(&self) -> bool {
+        self.capacity > 0 || self.file.is_some()
+    }
+
+    /// The id the next entry gets; taken when the request arrives, so ids follow arrival.
+    pub fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn record(&self, entry: Entry) {
+        let entry = Arc::new(entry);
+        if self.capacity > 0 {
+            let mut ring = self.ring.lock().expect("journal ring");
+            while ring.len() >= self.capacity {
+                ring.pop_front();
+            }
+            ring.push_back(entry.clone());
+        }
+        // No subscriber is not an error: nobody is following.
+        let _ = self.live.send(entry.clone());
+        if let Some(file) = &self.file {
+            if file.try_send(entry).is_err() {
+                let n = self.dropped_lines.fetch_add(1, Ordering::Relaxed) + 1;
+                if n.is_power_of_two() {
+                    tracing::warn!(dropped = n, "the journal file cannot keep up; lines were dropped");
+                }
+            }
+        }
+    }
+
+    /// The kept entries matching `keep`, newest first, at most `limit`.
+    pub fn select(&self, keep: impl Fn(&Entry) -> bool, limit: usize) -> Vec<Arc<Entry>> {
+        let ring = self.ring.lock().expect("journal ring");
+        ring.iter().rev().filter(|e| keep(e)).take(limit).cloned().collect()
+    }
+
+    pub fn get(&self, id: u64) -> Option<Arc<Entry>> {
+        let ring = self.ring.lock().expect("journal ring");
+        let newest = ring.back()?.id;
+        // Ids are consecutive in arrival order, but entries land when answered; search near.
+        let guess = ring.len().saturating_sub(1).saturating_sub(newest.saturating_sub(id) as usize);
+        if ring.get(guess).is_some_and(|e| e.id == id) {
+            return ring.get(guess).cloned();
+        }
+        ring.iter().rev().find(|e| e.id == id).cloned()
+    }
+
+    /// Forgets every entry, or only those of `partner`.
+    pub fn clear(&self, partner: Option<&PartnerId>) {
+        let mut ring = self.ring.lock().expect("journal ring");
+        match partner {
+            None => ring.clear(),
+            Some(p) => ring.retain(|e| e.partner.as_deref() != Some(p.as_str())),
+        }
+    }
+
+    /// A live tail: every entry recorded from now on (a follower that falls more than
+    /// [`LIVE_BUFFER`] behind skips what it missed).
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Entry>> {
+        self.live.subscribe()
+    }
+}
+
+/// Opens `path` for appending (created when missing), at startup, so a bad path fails there.
+pub(crate) fn open_file(path: &Path) -> std::io::Result<tokio::fs::File> {
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    Ok(tokio::fs::File::from_std(file))
+}
+
+/// The file writer: one JSON line per entry, flushed whenever the queue runs dry.
+async fn write_lines(file: tokio::fs::File, mut rx: mpsc::Receiver<Arc<Entry>>) {
+    let mut out = tokio::io::BufWriter::new(file);
+    while let Some(entry) = rx.recv().await {
+        let mut batch = vec![entry];
+        while let Ok(more) = rx.try_recv() {
+            batch.push(more);
+        }
+        let mut text = String::new();
+        for e in batch {
+            text.push_str(&serde_json::to_string(&*e).expect("entries serialise"));
+            text.push('\n');
+        }
+        if let Err(e) = async {
+            out.write_all(text.as_bytes()).await?;
+            out.flush().await
+        }
+        .await
+        {
+            tracing::error!(error = %e, "writing the journal file failed; it stops here");
+            return;
+        }
+    }
+}
+
+/// RFC 3339 in UTC with milliseconds, as every entry's `time`.
+pub(crate) fn rfc3339(at: SystemTime) -> String {
+    humantime::format_rfc3339_millis(at).to_string()
+}

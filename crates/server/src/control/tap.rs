@@ -1,0 +1,208 @@
+//! Copies of request and response bodies for the journal, taken without changing what the
+//! handler reads or the client receives: the request's first bytes are read ahead (so a
+//! body the handler never reads, say on a 401, is still journaled) and handed on followed by
+//! the rest of the stream; the response is copied as it streams out. Either copy stops at
+//! [`CAPTURE_LIMIT`], so a 1 MiB body costs the journal 64 KiB and the body limit is still
+//! enforced by whoever reads the body.
+
+use std::collections::VecDeque;
+use std::future::poll_fn;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
+use axum::body::{Body, Bytes};
+use http_body::{Body as _, Frame, SizeHint};
+
+/// The most of one body the journal keeps.
+pub(crate) const CAPTURE_LIMIT: usize = 64 * 1024;
+
+/// The kept start of a body.
+#[derive(Default)]
+pub(crate) struct Captured {
+    pub bytes: Vec<u8>,
+    pub truncated: bool,
+}
+
+impl Captured {
+    fn keep(&mut self, data: &[u8]) {
+        let room = CAPTURE_LIMIT - self.bytes.len();
+        if data.len() > room {
+            self.truncated = true;
+        }
+        self.bytes.extend_from_slice(&data[..data.len().min(room)]);
+    }
+}
+
+/// Reads up to [`CAPTURE_LIMIT`] bytes of `body` ahead; returns a body that yields exactly
+/// what `body` would have (those bytes, then the rest, or the error it hit) and the copy.
+pub(crate) async fn read_ahead(mut body: Body) -> (Body, Captured) {
+    let mut captured = Captured::default();
+    let mut chunks = VecDeque::new();
+    let mut read = 0;
+    let mut failure = None;
+    let mut ended = false;
+    while read <= CAPTURE_LIMIT {
+        match poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+            None => {
+                ended = true;
+                break;
+            }
+            Some(Ok(frame)) => {
+                if let Some(data) = frame.data_ref() {
+                    read += data.len();
+                    captured.keep(data);
+                }
+                chunks.push_back(frame);
+            }
+            Some(Err(e)) => {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    let rest = (!ended && failure.is_none()).then_some(body);
+    (Body::new(ReadAhead { chunks, read, failure, rest }), captured)
+}
+
+/// The frames read ahead, then whatever was left of the original body.
+struct ReadAhead {
+    chunks: VecDeque<Frame<Bytes>>,
+    read: usize,
+    failure: Option<axum::Error>,
+    rest: Option<Body>,
+}
+
+impl http_body::Body for ReadAhead {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        let this = self.get_mut();
+        if let Some(frame) = this.chunks.pop_front() {
+            return Poll::Ready(Some(Ok(frame)));
+        }
+        if let Some(e) = this.failure.take() {
+            return Poll::Ready(Some(Err(e)));
+        }
+        match &mut this.rest {
+            Some(rest) => Pin::new(rest).poll_frame(cx),
+            None => Poll::Ready(None),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.chunks.is_empty() && self.failure.is_none() && self.rest.as_ref().is_none_or(|r| r.is_end_stream())
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        let pending: u64 = self.chunks.iter().filter_map(|f| f.data_ref()).map(|d| d.len() as u64).sum();
+        match &self.rest {
+            None => SizeHint::with_exact(pending),
+            Some(rest) => {
+                // The original hint counted the bytes already read ahead.
+                let hint = rest.size_hint();
+                let read = self.read as u64;
+                let mut out = SizeHint::new();
+                out.set_lower(pending + hint.lower().saturating_sub(read));
+                if let Some(upper) = hint.upper() {
+                    out.set_upper((pending + upper.saturating_sub(read)).max(out.lower()));
+                }
+                out
+            }
+        }
+    }
+}
+
+/// What to do with a response body's copy once it has been sent (or abandoned): `true`
+/// when the body failed on the way.
+pub(crate) type OnDone = Box<dyn FnOnce(Captured, bool) + Send>;
+
+/// Wraps a response body: passes every frame on unchanged and copies the start of the data;
+/// calls `done` once, when the body ends, fails, or is dropped unfinished (a HEAD answer, a
+/// client that left).
+pub(crate) fn tap(body: Body, done: OnDone) -> Body {
+    Body::new(Tap { inner: body, captured: Captured::default(), done: Some(done) })
+}
+
+struct Tap {
+    inner: Body,
+    captured: Captured,
+    done: Option<OnDone>,
+}
+
+impl Tap {
+    fn finish(&mut self, failed: bool) {
+        if let Some(done) = self.done.take() {
+            done(std::mem::take(&mut self.captured), failed);
+        }
+    }
+}
+
+impl http_body::Body for Tap {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        let this = self.get_mut();
+        let polled = ready!(Pin::new(&mut this.inner).poll_frame(cx));
+        match &polled {
+            Some(Ok(frame)) => {
+                if let Some(data) = frame.data_ref() {
+                    this.captured.keep(data);
+                }
+                if this.inner.is_end_stream() {
+                    this.finish(false);
+                }
+            }
+            Some(Err(_)) => this.finish(true),
+            None => this.finish(false),
+        }
+        Poll::Ready(polled)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl Drop for Tap {
+    fn drop(&mut self) {
+        self.finish(false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::to_bytes;
+
+    #[tokio::test]
+    async fn read_ahead_keeps_the_body_whole_and_copies_its_start() {
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let chunks: Vec<Result<Vec<u8>, std::io::Error>> = big.chunks(10_000).map(|c| Ok(c.to_vec())).collect();
+        let body = Body::from_stream(futures::stream::iter(chunks));
+        let (body, captured) = read_ahead(body).await;
+        assert!(captured.truncated);
+        assert_eq!(captured.bytes, big[..CAPTURE_LIMIT]);
+        assert_eq!(to_bytes(body, usize::MAX).await.unwrap(), big);
+
+        let (small, captured) = read_ahead(Body::from("hello")).await;
+        assert!(!captured.truncated);
+        assert_eq!(small.size_hint().exact(), Some(5));
+        assert_eq!(to_bytes(small, 3).await.ok(), None, "the reader's limit still applies");
+    }
+
+    #[tokio::test]
+    async fn tap_copies_and_reports_once() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let body = tap(Body::from("answer"), Box::new(move |c, failed| tx.send((c.bytes, failed)).unwrap()));
+        assert_eq!(body.size_hint().exact(), Some(6), "Content-Length survives");
+        assert_eq!(to_bytes(body, usize::MAX).await.unwrap(), "answer");
+        assert_eq!(rx.try_recv().unwrap(), (b"answer".to_vec(), false));
+        assert!(rx.try_recv().is_err());
+    }
+}
