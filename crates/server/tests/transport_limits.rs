@@ -1,6 +1,6 @@
 //! The HTTP layer under abuse, over raw TCP: slow heads and bodies are cut off, the connection
-//! limit holds without starving anyone, and every refusal (414, 431, 400, 408) carries the
-//! contract's error body and the MS-* headers.
+//! limit holds without starving anyone, every refusal (414, 431, 400, 408) carries the
+//! contract's error body and the MS-* headers, and an answer still streaming is not idleness.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -174,4 +174,54 @@ async fn past_the_connection_limit_a_connection_is_closed_and_a_freed_place_serv
         }
     });
     assert_eq!(res.await.expect("served once a place is free").status(), 200);
+}
+
+/// Short allowances: a connection holding no request is closed about two seconds after its
+/// last answer (idle timeout, then the grace a closing connection gets).
+fn hasty() -> Limits {
+    Limits {
+        header_read_timeout: Duration::from_secs(1),
+        idle_timeout: Duration::from_secs(1),
+        request_timeout: Duration::from_secs(1),
+        ..Limits::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamed_answer_keeps_its_connection_past_the_idle_timeout() {
+    let (app, _db) = app_with(hasty()).await;
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    stream.write_all(b"GET /_partnerd/requests/stream HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("\r\n\r\n") {
+        let n = tokio::time::timeout(BOUND, stream.read(&mut buf)).await.expect("the head").unwrap();
+        assert!(n > 0, "closed before the head");
+        seen.extend_from_slice(&buf[..n]);
+    }
+    assert!(String::from_utf8_lossy(&seen).starts_with("HTTP/1.1 200"), "{}", String::from_utf8_lossy(&seen));
+    // Well past the idle timeout and the grace after it, the live tail still delivers.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let partner = new_partner();
+    assert_eq!(app.get(&partner, "/v1/customers").send().await.unwrap().status(), 200);
+    let delivered = tokio::time::timeout(BOUND, async {
+        loop {
+            let n = stream.read(&mut buf).await.unwrap();
+            assert!(n > 0, "the stream was closed: {}", String::from_utf8_lossy(&seen));
+            seen.extend_from_slice(&buf[..n]);
+            if String::from_utf8_lossy(&seen).contains(partner.as_str()) {
+                return;
+            }
+        }
+    });
+    delivered.await.expect("the request reached the live tail");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_is_closed_once_idle_after_its_answer() {
+    let (app, _db) = app_with(hasty()).await;
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let answer = read_to_close(&mut stream).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "answered, then closed when idle: {answer}");
 }

@@ -11,6 +11,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, Response};
 use axum::Router;
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -143,9 +144,15 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
         req.extensions_mut().insert(ConnectInfo(self.peer));
         let app = self.app.clone();
         Box::pin(async move {
-            let res = app.oneshot(req).await;
-            drop(in_flight);
-            res
+            let Ok(res) = app.oneshot(req).await;
+            // The request stays in flight until its body is sent: a streamed answer (the
+            // journal's live tail, a large snapshot) is work, not an idle connection.
+            Ok(res.map(|body| {
+                Body::new(body.map_frame(move |frame| {
+                    let _held = &in_flight;
+                    frame
+                }))
+            }))
         })
     }
 }
