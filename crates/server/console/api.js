@@ -99,17 +99,23 @@ export async function partnerCall(partner, method, path, { body, headers = {} } 
 }
 
 /**
- * Follows a Server-Sent Events stream with fetch (EventSource cannot send an Authorization
- * header), calling onEvent({event, data}) for each event until `signal` aborts or the
- * stream ends. Resolves when the stream ends; rejects on an HTTP error.
+ * Opens a Server-Sent Events stream with fetch (EventSource cannot send an Authorization
+ * header, and the admin token must never travel in a URL). Resolves once the server has
+ * answered the head, that is once it has subscribed: whatever happens after that reaches
+ * the stream. Rejects on an HTTP error. The answer's follow(onEvent) reads the events,
+ * calling onEvent({event, data}) for each, and resolves when the stream ends.
  */
-export async function followEvents(path, onEvent, signal) {
+export async function openEvents(path, signal) {
   const res = await fetch(CONTROL + path, { headers: controlHeaders({ Accept: 'text/event-stream' }), signal });
   if (!res.ok) {
     refused(res.status);
     const { text, json } = await readBody(res);
     throw new ApiError(res.status, json, text);
   }
+  return { follow: (onEvent) => readEvents(res, onEvent) };
+}
+
+async function readEvents(res, onEvent) {
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {

@@ -27,9 +27,20 @@ export function start() {
   $('#snapshot-file').addEventListener('change', uploadSnapshot);
 }
 
+/** While the view is open the rules are read again now and then: counts go down as they fire. */
+const REFRESH_MS = 3000;
+let refresher = null;
+
 export function show() {
   loadFaults();
   loadClock();
+  clearInterval(refresher);
+  refresher = setInterval(loadFaults, REFRESH_MS);
+}
+
+export function hide() {
+  clearInterval(refresher);
+  refresher = null;
 }
 
 // ---- faults
@@ -68,7 +79,8 @@ function describe(rule) {
   const what = [rule.method || 'any method', rule.route || 'any route', rule.partner ? `partner ${rule.partner}` : null].filter(Boolean).join(' ');
   const act = [
     rule.drop ? 'drop the connection' : null,
-    rule.status ? `answer ${rule.status}${rule.commit ? ' after committing' : ''}` : null,
+    rule.status ? `answer ${rule.status}${rule.code !== undefined ? ` code ${rule.code}` : ''}${rule.commit ? ' after committing' : ''}` : null,
+    rule.retryAfter !== undefined ? `Retry-After ${rule.retryAfter} s` : null,
     rule.latencyMs !== undefined ? `wait ${rule.latencyMs} ms` : null,
     rule.latencyMinMs !== undefined ? `wait ${rule.latencyMinMs}–${rule.latencyMaxMs} ms` : null,
     rule.probability !== undefined ? `with probability ${rule.probability}` : null,
@@ -76,9 +88,17 @@ function describe(rule) {
   return `${what} → ${act || 'no action'}`;
 }
 
+/** The rules as last drawn, so an unchanged answer leaves the table alone. */
+let shownRules = null;
+
 async function loadFaults() {
   try {
     const rules = itemsOf(await control('GET', '/faults'));
+    const signature = JSON.stringify(rules);
+    if (signature === shownRules) return;
+    shownRules = signature;
+    // Redrawing must not take the keyboard focus away from a Remove button.
+    const focused = document.activeElement?.dataset?.remove;
     fill($('#fault-rows'), rules.map((rule) => {
       const left = rule.remaining ?? rule.count ?? '∞';
       const fired = rule.fired !== undefined ? ` · fired ${rule.fired}` : '';
@@ -91,7 +111,9 @@ async function loadFaults() {
       );
     }));
     $('#fault-empty').hidden = rules.length > 0;
+    if (focused) $(`#fault-rows button[data-remove="${CSS.escape(focused)}"]`)?.focus();
   } catch (err) {
+    shownRules = null;
     fill($('#fault-rows'));
     fill($('#fault-empty'), unavailable(err, 'Fault rules')).hidden = false;
   }

@@ -1,7 +1,7 @@
 // Traffic: the request journal as a live list (its Server-Sent Events tail), filters, and a
 // detail pane with headers, bodies, the paging chain and a copy-as-curl button.
 
-import { control, followEvents, itemsOf, ApiError } from './api.js';
+import { control, openEvents, itemsOf, ApiError } from './api.js';
 import { $, h, fill, toast, clockTime, headerPairs, pretty, copyText, confirmAction } from './dom.js';
 import { chainOf, isListRequest, seekOf, itemCount, handedTokens, nextToken } from './chain.js';
 
@@ -35,28 +35,37 @@ export function start() {
   tail();
 }
 
-/** Subscribes first, then loads the journal, so nothing made in between is missed. */
+/**
+ * Subscribes first (the stream's head arrives once the server follows the journal), then
+ * loads the journal, so nothing made in between is missed; an entry that comes both ways is
+ * shown once. Reconnects with a growing pause when the stream ends or fails.
+ */
 async function tail() {
   const live = $('#traffic-live');
   let delay = 500;
   for (;;) {
     const controller = new AbortController();
-    const stream = followEvents('/requests/stream', (event) => {
-      const entry = parse(event.data);
-      if (entry) arrive(entry);
-    }, controller.signal);
-    stream.catch(() => {});
     try {
+      const stream = await openEvents('/requests/stream', controller.signal);
       await load();
       delay = 500;
       fill(live, 'live').className = 'pill ok';
-      await stream;
+      await stream.follow((event) => {
+        if (event.event === 'lagged') {
+          // The server skipped entries for this follower: the journal has them.
+          load().catch(() => {});
+          return;
+        }
+        const entry = parse(event.data);
+        if (entry) arrive(entry);
+      });
     } catch (e) {
-      controller.abort();
       if (e instanceof ApiError && e.status === 404) {
         fill(live, 'no journal on this server').className = 'pill warn';
         return;
       }
+    } finally {
+      controller.abort();
     }
     fill(live, 'reconnecting…').className = 'pill warn';
     await new Promise((r) => setTimeout(r, delay));
@@ -261,9 +270,10 @@ function detail(entry) {
     actions,
     h('div', { id: 'chain-host' }),
     section('Request headers', headersTable(entry.requestHeaders)),
-    section('Request body', bodyBlock(entry.requestBody)),
+    section(bodyTitle('Request body', entry.requestBodyTruncated), bodyBlock(entry.requestBody)),
     section('Response headers', headersTable(entry.responseHeaders)),
-    section('Response body', bodyBlock(entry.responseBody)),
+    section(bodyTitle('Response body', entry.responseBodyTruncated), bodyBlock(entry.responseBody)),
+    section('As curl', h('pre', { class: 'body', id: 'curl-command', tabindex: '0' }, curlOf(entry))),
   ];
 }
 
@@ -275,6 +285,11 @@ function headersTable(headers) {
   const pairs = headerPairs(headers);
   if (!pairs.length) return h('p', { class: 'muted' }, 'none');
   return h('table', { class: 'kv' }, h('tbody', {}, pairs.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { class: 'mono' }, v)))));
+}
+
+/** The journal keeps the first 64 KiB of a body; say so where it cut. */
+function bodyTitle(title, truncated) {
+  return truncated ? `${title} (first 64 KiB only)` : title;
 }
 
 function bodyBlock(body) {
@@ -343,7 +358,8 @@ export function curlOf(entry) {
     const body = typeof entry.requestBody === 'string' ? entry.requestBody : JSON.stringify(entry.requestBody);
     parts.push(`--data-raw ${shellQuote(body)}`);
   }
-  return parts.join(' \\\n  ');
+  const command = parts.join(' \\\n  ');
+  return entry.requestBodyTruncated ? `# The journal kept only the first 64 KiB of this body.\n${command}` : command;
 }
 
 /** Partners seen in the journal, newest first (the Customers view offers them). */

@@ -4,13 +4,18 @@
 
 mod browser;
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use browser::{click, eventually, screenshot, texts, texts_until, type_into, visible, with_browser, WAIT};
 use fantoccini::{Client, Locator};
-use partnerd_model::PartnerId;
+use futures::TryStreamExt;
+use partnerd_client::{ListQuery, RetryPolicy};
+use partnerd_model::{Customer, PartnerId};
 use partnerd_server::Config;
-use partnerd_testkit::{fixtures, new_partner, Kind, TestApp, TestDb};
+use partnerd_testkit::fixtures::{create_body, unique_domain};
+use partnerd_testkit::{fixtures, new_partner, token, Kind, TestApp, TestDb};
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const ADMIN: &str = "admin-token-for-the-browser-0123456789";
 
@@ -252,6 +257,207 @@ async fn seed_and_snapshot_round_trip_from_the_console() {
         texts_until(&client, "#toasts .toast", "the upload", |t| t.iter().any(|m| m.contains("loaded"))).await;
         screenshot(&client, "snapshot").await;
         assert_eq!(customer_names(&app, &partner).await, seeded);
+    })
+    .await;
+}
+
+/// A partnerd-client for `partner` that makes exactly one attempt per call.
+fn partner_client(app: &TestApp, partner: &PartnerId) -> partnerd_client::Client {
+    partnerd_client::Client::builder()
+        .base_url(app.url(""))
+        .token(token(partner))
+        .retry_policy(RetryPolicy { max_retries: 0, ..RetryPolicy::default() })
+        .build()
+        .unwrap()
+}
+
+/// The names of `pc`'s customers, read with the client's own listing.
+async fn listed(pc: &partnerd_client::Client) -> Result<Vec<String>, partnerd_client::Error> {
+    let customers: Vec<Customer> = pc.list(&ListQuery::new()).try_collect().await?;
+    Ok(customers.iter().map(|c| c.company_name().to_string()).collect())
+}
+
+fn epoch_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64
+}
+
+/// Waits until the traffic view follows the journal live.
+async fn live(client: &Client) {
+    texts_until(client, "#traffic-live", "the live tail", |t| t.concat() == "live").await;
+}
+
+/// Notes (in `window.arrivedAt`, browser wall-clock ms) when a traffic row first shows `marker`.
+async fn watch_rows_for(client: &Client, marker: &str) {
+    let script = "const [marker] = arguments; window.arrivedAt = null;
+        const rows = document.querySelector('#traffic-rows');
+        new MutationObserver((_, observer) => {
+          if (rows.textContent.includes(marker)) { window.arrivedAt = Date.now(); observer.disconnect(); }
+        }).observe(rows, { childList: true, subtree: true, characterData: true });";
+    client.execute(script, vec![json!(marker)]).await.expect("observe the rows");
+}
+
+/// Every address the page has finished fetching (a stream still open is not among them).
+async fn fetched(client: &Client) -> Vec<String> {
+    let names = "return performance.getEntriesByType('resource').map((e) => e.name)";
+    serde_json::from_value(client.execute(names, vec![]).await.unwrap()).unwrap()
+}
+
+/// Asserts that the page read the journal once and its live tail is still open: a row that
+/// appeared since came by the stream, not by a reload after the stream failed.
+async fn came_by_the_live_tail(client: &Client) {
+    let fetched = fetched(client).await;
+    let lists = fetched.iter().filter(|u| u.ends_with("/_partnerd/requests")).count();
+    assert_eq!(lists, 1, "{fetched:?}");
+    assert!(!fetched.iter().any(|u| u.contains("/_partnerd/requests/stream")), "the tail ended: {fetched:?}");
+    assert_eq!(texts(client, "#traffic-live").await.unwrap().concat(), "live");
+}
+
+/// The id of the traffic row that shows `method` and `marker`, once there is one (within `within`).
+async fn traffic_row(client: &Client, method: &str, marker: &str, within: Duration) -> String {
+    eventually(within, &format!("a {method} row for {marker}"), || async {
+        let rows = client.find_all(Locator::Css("#traffic-rows tr")).await.map_err(|e| e.to_string())?;
+        let mut seen = Vec::new();
+        for row in rows {
+            let text = row.text().await.map_err(|e| e.to_string())?;
+            if text.contains(marker) && text.contains(method) {
+                return row.attr("data-id").await.map_err(|e| e.to_string())?.ok_or("a row without an id".into());
+            }
+            seen.push(text);
+        }
+        Err(format!("{seen:?}"))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_traffic_view_shows_a_request_made_by_partnerd_client_within_a_second() {
+    let (_db, app) = app(Config::default()).await;
+    let partner = new_partner();
+    with_browser(
+        "the_traffic_view_shows_a_request_made_by_partnerd_client_within_a_second",
+        move |client| async move {
+            open(&client, &app, "traffic").await;
+            live(&client).await;
+            let marker = &partner.as_str()[..8];
+            watch_rows_for(&client, marker).await;
+
+            let domain = unique_domain();
+            let customer: Customer = serde_json::from_value(create_body(&domain)).unwrap();
+            let created = partner_client(&app, &partner).create(&customer).await.expect("the create");
+            let answered = epoch_ms();
+            let id = traffic_row(&client, "POST", marker, Duration::from_secs(1)).await;
+            let arrived = client.execute("return window.arrivedAt", vec![]).await.unwrap();
+            if let Some(at) = arrived.as_i64() {
+                eprintln!(
+                    "the request was in the traffic list {} ms after partnerd-client had its answer",
+                    at - answered
+                );
+            }
+            came_by_the_live_tail(&client).await;
+            screenshot(&client, "traffic").await;
+
+            // Its detail: the route, both header sets, both bodies and the request as curl.
+            click(&client, &format!("#traffic-rows tr[data-id='{id}'] button")).await;
+            let title = texts_until(&client, "#traffic-detail h2", "the detail", |t| !t.is_empty()).await.concat();
+            assert!(title.contains("201") && title.contains("POST /v1/customers"), "{title}");
+            let sections = texts(&client, "#traffic-detail section h3").await.unwrap();
+            assert_eq!(
+                sections,
+                ["REQUEST HEADERS", "REQUEST BODY", "RESPONSE HEADERS", "RESPONSE BODY", "AS CURL"],
+                "{sections:?}"
+            );
+            let headers = texts(&client, "#traffic-detail table.kv th").await.unwrap();
+            for name in ["ms-requestid", "ms-correlationid", "content-type"] {
+                assert!(headers.iter().any(|h| h.eq_ignore_ascii_case(name)), "{name} not in {headers:?}");
+            }
+            let bodies = texts(&client, "#traffic-detail pre.body").await.unwrap();
+            assert!(bodies[0].contains(&domain), "the request body: {}", bodies[0]);
+            let created_id = created.id.as_deref().unwrap();
+            assert!(bodies[1].contains(created_id), "the response body: {}", bodies[1]);
+            let curl = texts(&client, "#curl-command").await.unwrap().concat();
+            assert!(curl.starts_with("curl -i -X POST"), "{curl}");
+            assert!(curl.contains(&app.url("/v1/customers")), "{curl}");
+            assert!(curl.contains("$PARTNERD_TOKEN") && curl.contains(&domain), "{curl}");
+            screenshot(&client, "traffic-detail").await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_503_fault_added_in_the_console_fails_the_next_call_and_removing_it_restores_service() {
+    let (_db, app) = app(Config::default()).await;
+    let partner = new_partner();
+    fixtures::insert_named(&app.store, &partner, &["Contoso"]).await;
+    with_browser(
+        "a_503_fault_added_in_the_console_fails_the_next_call_and_removing_it_restores_service",
+        move |client| async move {
+            let pc = partner_client(&app, &partner);
+            assert_eq!(listed(&pc).await.unwrap(), ["Contoso"]);
+
+            open(&client, &app, "controls").await;
+            visible(&client, "#fault-empty").await;
+            let form = "#fault-form";
+            client
+                .find(Locator::Css(&format!("{form} select[name=method]")))
+                .await
+                .unwrap()
+                .select_by_label("GET")
+                .await
+                .unwrap();
+            type_into(&client, &format!("{form} input[name=route]"), "/v1/customers").await;
+            type_into(&client, &format!("{form} input[name=status]"), "503").await;
+            type_into(&client, &format!("{form} input[name=retryAfter]"), "7").await;
+            click(&client, &format!("{form} button[type=submit]")).await;
+            let rules =
+                texts_until(&client, "#fault-rows tr td:first-child", "the rule in the table", |t| t.len() == 1).await;
+            assert_eq!(rules, ["GET /v1/customers → answer 503, Retry-After 7 s"]);
+            screenshot(&client, "faults").await;
+
+            // The next call fails as the rule says, with Retry-After...
+            let failed = app.get(&partner, "/v1/customers").send().await.unwrap();
+            assert_eq!(failed.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(failed.headers()["retry-after"], "7");
+            let error = listed(&pc).await.unwrap_err();
+            assert_eq!(error.status(), Some(503), "{error}");
+
+            // ...and removing the rule in the console brings the service back.
+            click(&client, "#fault-rows tr:first-child button[data-remove]").await;
+            visible(&client, "#fault-empty").await;
+            let res = app.get(&partner, "/v1/customers").send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            assert_eq!(listed(&pc).await.unwrap(), ["Contoso"]);
+
+            // The traffic view badges the failed calls.
+            click(&client, "#nav a[data-view=traffic]").await;
+            click(&client, "#traffic-filters input[name=flagged]").await;
+            let badges = texts_until(&client, "#traffic-rows .badge.fault", "the fault badges", |t| t.len() == 2).await;
+            assert!(badges.iter().all(|b| b == "fault 503"), "{badges:?}");
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_an_admin_token_the_traffic_view_follows_the_live_tail() {
+    let (_db, app) = app(Config { admin_token: Some(ADMIN.into()), ..Config::default() }).await;
+    let partner = new_partner();
+    fixtures::insert_named(&app.store, &partner, &["Contoso"]).await;
+    with_browser("with_an_admin_token_the_traffic_view_follows_the_live_tail", move |client| async move {
+        client.goto(&app.url("/_partnerd/console#traffic")).await.unwrap();
+        type_into(&client, "#login-token", ADMIN).await;
+        click(&client, "#login-form button[type=submit]").await;
+        visible(&client, "#view-traffic h1").await;
+        live(&client).await;
+
+        let pc = partner_client(&app, &partner);
+        assert_eq!(listed(&pc).await.unwrap(), ["Contoso"]);
+        traffic_row(&client, "GET", &partner.as_str()[..8], WAIT).await;
+        screenshot(&client, "traffic-admin").await;
+
+        came_by_the_live_tail(&client).await;
+        // The token went in a header only: no address the page fetched carries it.
+        assert!(fetched(&client).await.iter().all(|u| !u.contains(ADMIN)));
     })
     .await;
 }
