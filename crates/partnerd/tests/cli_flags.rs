@@ -47,6 +47,15 @@ const COMMANDS: &[&[&str]] = &[
     &["customers", "delete"],
     &["customers", "remove-relationship"],
     &["customers", "export"],
+    &["admin", "reset"],
+    &["admin", "seed"],
+    &["admin", "snapshot", "save"],
+    &["admin", "snapshot", "load"],
+    &["admin", "requests"],
+    &["admin", "faults", "add"],
+    &["admin", "faults", "list"],
+    &["admin", "faults", "clear"],
+    &["admin", "clock"],
 ];
 
 /// The long flags of a help text, each with the text that describes it (up to the next flag).

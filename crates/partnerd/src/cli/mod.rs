@@ -1,5 +1,6 @@
 //! The command line. Every flag can also be set through a `PARTNERD_*` environment variable.
 
+mod admin;
 mod customers;
 mod db;
 mod duration;
@@ -42,6 +43,8 @@ enum Command {
     Migrate(migrate::MigrateArgs),
     /// Use the Customers API of a partnerd or of Partner Center.
     Customers(customers::CustomersArgs),
+    /// Drive a running partnerd's control plane: reset, seed, snapshots, requests, faults, clock.
+    Admin(admin::AdminArgs),
 }
 
 impl Cli {
@@ -63,6 +66,7 @@ impl Cli {
             Command::State(args) => state::run(args).await,
             Command::Migrate(args) => migrate::run(args).await,
             Command::Customers(args) => customers::run(args).await,
+            Command::Admin(args) => admin::run(args).await,
         }
     }
 }

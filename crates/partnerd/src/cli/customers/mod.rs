@@ -3,14 +3,14 @@
 
 mod connection;
 mod export;
-mod failure;
+pub(super) mod failure;
 mod filter;
 mod list;
 mod output;
 mod progress;
 mod resume;
 mod single;
-mod table;
+pub(super) mod table;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,223 @@
+//! `admin faults add|list|clear`: fault rules, from flags or a JSON file (one rule or an
+//! array, the shape of `POST /_partnerd/faults` and `serve --faults`).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use partnerd_model::PartnerId;
+use partnerd_server::FaultRule;
+use reqwest::Method;
+use serde_json::{json, Map, Value};
+
+use super::control::Control;
+use super::output::{self, member, FormatArg};
+use crate::cli::customers::failure::Usage;
+use crate::cli::db::parse_partner;
+use crate::cli::duration;
+
+#[derive(Args)]
+pub struct FaultsArgs {
+    #[command(subcommand)]
+    command: FaultsCommand,
+}
+
+#[derive(Subcommand)]
+enum FaultsCommand {
+    /// Add a rule described by flags, or the rules of a JSON file (--file).
+    Add(Box<AddArgs>),
+    /// The rules in force, in the order they are tried.
+    List(FormatArg),
+    /// Remove one rule by id, or every rule (or every rule limited to --partner).
+    Clear(ClearArgs),
+}
+
+const RULE_FLAGS: [&str; 14] = [
+    "method",
+    "route",
+    "partner",
+    "status",
+    "code",
+    "description",
+    "retry_after",
+    "latency",
+    "latency_min",
+    "drop",
+    "commit",
+    "probability",
+    "count",
+    "expires_in",
+];
+
+#[derive(Args)]
+struct AddArgs {
+    /// Rules as JSON: one object or an array, e.g. {"route": "/v1/customers", "status": 503, "count": 2}.
+    #[arg(long, env = "PARTNERD_FILE", value_name = "FILE", conflicts_with_all = RULE_FLAGS)]
+    file: Option<PathBuf>,
+    /// Only requests with this method; any when absent.
+    #[arg(long, env = "PARTNERD_METHOD")]
+    method: Option<String>,
+    /// Only requests to this route template, e.g. /v1/customers/{id}; any when absent.
+    #[arg(long, env = "PARTNERD_ROUTE")]
+    route: Option<String>,
+    /// Only requests whose token is this partner's (tenant GUID).
+    #[arg(long, env = "PARTNERD_PARTNER", value_parser = parse_partner)]
+    partner: Option<PartnerId>,
+    /// Answer this error status (400-599) with the contract's error body; 429 and 503 carry Retry-After.
+    #[arg(long, env = "PARTNERD_STATUS", value_parser = clap::value_parser!(u16).range(400..=599))]
+    status: Option<u16>,
+    /// The error body's code (defaults by status).
+    #[arg(long, env = "PARTNERD_CODE", requires = "status")]
+    code: Option<i64>,
+    /// The error body's description.
+    #[arg(long, env = "PARTNERD_DESCRIPTION", requires = "status")]
+    description: Option<String>,
+    /// The Retry-After seconds (default 1 for 429 and 503).
+    #[arg(long, env = "PARTNERD_RETRY_AFTER", value_name = "SECONDS", requires = "status")]
+    retry_after: Option<u64>,
+    /// Wait this long first (e.g. 250ms, 2s).
+    #[arg(long, env = "PARTNERD_LATENCY", value_parser = duration::parse, conflicts_with = "latency_min")]
+    latency: Option<Duration>,
+    /// Wait a uniformly drawn time between this and --latency-max.
+    #[arg(long, env = "PARTNERD_LATENCY_MIN", value_parser = duration::parse, requires = "latency_max")]
+    latency_min: Option<Duration>,
+    /// The longest drawn wait (with --latency-min).
+    #[arg(long, env = "PARTNERD_LATENCY_MAX", value_parser = duration::parse, requires = "latency_min")]
+    latency_max: Option<Duration>,
+    /// Close the connection without answering.
+    #[arg(long, env = "PARTNERD_DROP", conflicts_with = "status")]
+    drop: bool,
+    /// Run the request first (the write happens), then lose the answer.
+    #[arg(long, env = "PARTNERD_COMMIT")]
+    commit: bool,
+    /// Strike only this share of matching requests (above 0, at most 1).
+    #[arg(long, env = "PARTNERD_PROBABILITY")]
+    probability: Option<f64>,
+    /// Strike this many requests, then the rule is removed.
+    #[arg(long, env = "PARTNERD_COUNT")]
+    count: Option<u64>,
+    /// The rule ends this long after it is added, on the server's clock (e.g. 10m).
+    #[arg(long, env = "PARTNERD_EXPIRES_IN", value_parser = duration::parse)]
+    expires_in: Option<Duration>,
+    #[command(flatten)]
+    format: FormatArg,
+}
+
+#[derive(Args)]
+struct ClearArgs {
+    /// The rule to remove (as `faults list` shows it); every rule when absent.
+    id: Option<String>,
+    /// Only the rules limited to this partner.
+    #[arg(long, env = "PARTNERD_PARTNER", value_parser = parse_partner, conflicts_with = "id")]
+    partner: Option<PartnerId>,
+}
+
+const HEADERS: [&str; 9] =
+    ["id", "method", "route", "partner", "action", "probability", "remaining", "fired", "expiresAt"];
+
+fn row(rule: &Value) -> [String; 9] {
+    let mut action = Vec::new();
+    if let Some(status) = rule.get("status") {
+        action.push(status.to_string());
+    }
+    if rule.get("drop") == Some(&Value::Bool(true)) {
+        action.push("drop".into());
+    }
+    if let Some(ms) = rule.get("latencyMs") {
+        action.push(format!("+{ms}ms"));
+    }
+    if let (Some(min), Some(max)) = (rule.get("latencyMinMs"), rule.get("latencyMaxMs")) {
+        action.push(format!("+{min}..{max}ms"));
+    }
+    if rule.get("commit") == Some(&Value::Bool(true)) {
+        action.push("after commit".into());
+    }
+    [
+        member(rule, "id"),
+        member(rule, "method"),
+        member(rule, "route"),
+        member(rule, "partner"),
+        action.join(" "),
+        member(rule, "probability"),
+        member(rule, "remaining"),
+        member(rule, "fired"),
+        member(rule, "expiresAt"),
+    ]
+}
+
+pub async fn run(control: &Control, args: FaultsArgs) -> anyhow::Result<()> {
+    match args.command {
+        FaultsCommand::Add(a) => add(control, *a).await,
+        FaultsCommand::List(format) => {
+            let answer = control.json(control.request(Method::GET, "/faults")).await?;
+            let items = answer.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+            output::rows(&items, &HEADERS, row, format.get())
+        }
+        FaultsCommand::Clear(a) => {
+            let req = match (&a.id, &a.partner) {
+                (Some(id), _) => control.request(Method::DELETE, &format!("/faults/{id}")),
+                (None, Some(p)) => control.request(Method::DELETE, "/faults").query(&[("partner", p.to_string())]),
+                (None, None) => control.request(Method::DELETE, "/faults"),
+            };
+            control.send(req).await?;
+            eprintln!("{}", a.id.map_or("removed the fault rules".into(), |id| format!("removed fault rule {id}")));
+            Ok(())
+        }
+    }
+}
+
+/// Every rule is checked before the first is sent, so a bad file adds nothing.
+async fn add(control: &Control, args: AddArgs) -> anyhow::Result<()> {
+    let rules = match &args.file {
+        Some(path) => read_rules(path)?,
+        None => vec![rule_from_flags(&args)?],
+    };
+    for (i, rule) in rules.iter().enumerate() {
+        FaultRule::parse(&rule.to_string()).map_err(|e| Usage(format!("fault rule {}: {e}", i + 1)))?;
+    }
+    let mut added = Vec::new();
+    for rule in &rules {
+        added.push(control.json(control.request(Method::POST, "/faults").json(rule)).await?);
+    }
+    output::rows(&added, &HEADERS, row, args.format.get())
+}
+
+fn read_rules(path: &PathBuf) -> anyhow::Result<Vec<Value>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|e| Usage(format!("{}: not JSON (a fault rule object or an array of them): {e}", path.display())))?;
+    Ok(match value {
+        Value::Array(rules) => rules,
+        one => vec![one],
+    })
+}
+
+fn rule_from_flags(a: &AddArgs) -> anyhow::Result<Value> {
+    if a.status.is_none() && !a.drop && a.latency.is_none() && a.latency_min.is_none() {
+        return Err(Usage(
+            "a fault needs an action: --status CODE, --drop or --latency DURATION (or --file FILE)".into(),
+        )
+        .into());
+    }
+    let ms = |d: Option<Duration>| d.map(|d| json!(d.as_millis() as u64));
+    let members = [
+        ("method", a.method.clone().map(Value::from)),
+        ("route", a.route.clone().map(Value::from)),
+        ("partner", a.partner.as_ref().map(|p| json!(p.to_string()))),
+        ("status", a.status.map(Value::from)),
+        ("code", a.code.map(Value::from)),
+        ("description", a.description.clone().map(Value::from)),
+        ("retryAfter", a.retry_after.map(Value::from)),
+        ("latencyMs", ms(a.latency)),
+        ("latencyMinMs", ms(a.latency_min)),
+        ("latencyMaxMs", ms(a.latency_max)),
+        ("drop", a.drop.then_some(Value::Bool(true))),
+        ("commit", a.commit.then_some(Value::Bool(true))),
+        ("probability", a.probability.map(Value::from)),
+        ("count", a.count.map(Value::from)),
+        ("expiresInSeconds", a.expires_in.map(|d| json!(d.as_secs()))),
+    ];
+    let rule: Map<String, Value> = members.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_string(), v))).collect();
+    Ok(Value::Object(rule))
+}
