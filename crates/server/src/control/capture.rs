@@ -80,6 +80,7 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
     if !journal_on {
         return res;
     }
+    state.traffic.journal.answered(arrival.id);
     let (parts, body) = res.into_parts();
     let answer = Answer { status, headers: parts.headers.clone(), partner, applied, guidance };
     let done_state = state.clone();
@@ -125,7 +126,7 @@ fn guide(
         has_correlation_id: text(&a.headers, &MS_CORRELATION_ID).is_some_and(|v| !v.is_empty()),
         continuation_token: text(&a.headers, &MS_CONTINUATION_TOKEN).filter(|v| !v.is_empty()),
         partner,
-        arrived: a.started,
+        arrived: a.at,
         status,
         retry_after: text(res.headers(), &header::RETRY_AFTER).and_then(|v| v.parse().ok()),
         request_id: text(res.headers(), &MS_REQUEST_ID),

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
 use axum::extract::{RawQuery, State};
 use axum::http::{Method, StatusCode};
@@ -45,7 +45,9 @@ pub(crate) struct Exchange<'a> {
     pub has_correlation_id: bool,
     pub continuation_token: Option<&'a str>,
     pub partner: Option<&'a PartnerId>,
-    pub arrived: Instant,
+    /// Arrival on the server's clock, which time travel moves: a test lets a `Retry-After`
+    /// pass by moving the clock rather than by waiting.
+    pub arrived: SystemTime,
     pub status: Option<u16>,
     pub retry_after: Option<u64>,
     /// The id the answer carried (the client's MS-RequestId or a generated one).
@@ -66,10 +68,11 @@ struct Tally {
     examples: VecDeque<Value>,
 }
 
-/// The instance's guidance state: open Retry-After windows and the tallies.
+/// The instance's guidance state: open Retry-After windows (ending on the server's clock)
+/// and the tallies.
 #[derive(Default)]
 pub(crate) struct Guidance {
-    deadlines: Mutex<HashMap<RetryKey, Instant>>,
+    deadlines: Mutex<HashMap<RetryKey, SystemTime>>,
     tallies: Mutex<HashMap<(Option<PartnerId>, &'static str), Tally>>,
 }
 
@@ -77,7 +80,7 @@ impl Guidance {
     /// The flags `exchange` raises; each is counted and logged.
     pub fn inspect(&self, state: &AppState, x: &Exchange<'_>) -> Vec<&'static str> {
         let mut flags = Vec::new();
-        if self.retried_too_soon(x) {
+        if self.retried_too_soon(x, state.clock.now()) {
             flags.push(RETRY_TOO_SOON);
         }
         let creates = x.method == Method::POST && x.route.is_some_and(|r| version_free(r) == "/customers");
@@ -108,8 +111,9 @@ impl Guidance {
     }
 
     /// Whether this request repeats one (same MS-RequestId, or same method and path) that was
-    /// told to wait and had not waited; opens a window when this one is told to wait.
-    fn retried_too_soon(&self, x: &Exchange<'_>) -> bool {
+    /// told to wait and had not waited; opens a window, from `now`, when this one is told to
+    /// wait.
+    fn retried_too_soon(&self, x: &Exchange<'_>, now: SystemTime) -> bool {
         let partner = x.partner.cloned();
         let mut keys = vec![RetryKey::Call(partner.clone(), x.method.clone(), x.path.to_string())];
         if let Some(id) = x.client_request_id {
@@ -118,7 +122,6 @@ impl Guidance {
         let mut deadlines = self.deadlines.lock().expect("guidance deadlines");
         let too_soon = keys.iter().any(|k| deadlines.get(k).is_some_and(|until| x.arrived < *until));
         if let (Some(429 | 503), Some(secs)) = (x.status, x.retry_after) {
-            let now = Instant::now();
             if deadlines.len() >= MAX_DEADLINES {
                 deadlines.retain(|_, until| *until > now);
             }
@@ -202,9 +205,14 @@ pub(crate) fn version_free(route: &str) -> &str {
     route.strip_prefix("/v1.0").or_else(|| route.strip_prefix("/v1")).unwrap_or(route)
 }
 
+/// A `size` above the cap, however many digits it has (the list lowers any of them to 500).
 fn size_above_max(query: &str) -> bool {
     form_urlencoded::parse(query.as_bytes()).any(|(name, value)| {
-        name.eq_ignore_ascii_case("size") && value.trim().parse::<u64>().is_ok_and(|n| n > MAX_PAGE_SIZE as u64)
+        let value = value.trim();
+        name.eq_ignore_ascii_case("size")
+            && !value.is_empty()
+            && value.bytes().all(|b| b.is_ascii_digit())
+            && value.parse::<u64>().map_or(true, |n| n > MAX_PAGE_SIZE as u64)
     })
 }
 
@@ -252,5 +260,7 @@ mod tests {
         assert!(size_above_max("a=1&SIZE=1000"));
         assert!(!size_above_max("size=500"));
         assert!(!size_above_max("size=x&other=900"));
+        assert!(size_above_max("size=100000000000000000000000"), "too big for any integer is above 500");
+        assert!(!size_above_max("size=&size=-1"));
     }
 }

@@ -4,17 +4,17 @@
 //! live tail a broadcast channel whose laggards skip, and the file a bounded queue drained
 //! by a background task (a full queue drops the line and counts it, rather than wait).
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use partnerd_model::PartnerId;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tokio::io::AsyncWriteExt;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, Notify};
 
 /// One answered request, as the control plane shows it. Bodies and headers are already
 /// redacted ([`super::redact`]).
@@ -58,12 +58,19 @@ pub(crate) struct Journal {
     live: broadcast::Sender<Arc<Entry>>,
     file: Option<mpsc::Sender<Arc<Entry>>>,
     dropped_lines: AtomicU64,
+    /// Requests answered whose entry has not landed yet: an entry lands when the answer's
+    /// body has gone out, which can be a moment after the client has read it.
+    settling: Mutex<BTreeSet<u64>>,
+    landed: Notify,
 }
 
 /// Entries the live tail holds for a slow follower before it skips.
 const LIVE_BUFFER: usize = 1024;
 /// Entries waiting for the file writer before new ones are dropped.
 const FILE_QUEUE: usize = 4096;
+/// The longest a read of the journal waits for answered requests to land (a client that
+/// never reads its answer's body must not stall it).
+const SETTLE_WAIT: Duration = Duration::from_secs(2);
 
 impl Journal {
     /// A journal keeping the newest `capacity` entries (none when 0), appending to `file`
@@ -82,6 +89,8 @@ impl Journal {
             live,
             file,
             dropped_lines: AtomicU64::new(0),
+            settling: Mutex::new(BTreeSet::new()),
+            landed: Notify::new(),
         }
     }
 
@@ -95,7 +104,33 @@ impl Journal {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }
 
+    /// Notes that entry `id` was answered: its answer is on its way to the client, and
+    /// [`Journal::record`] follows once the body has gone out.
+    pub fn answered(&self, id: u64) {
+        self.settling.lock().expect("journal settling").insert(id);
+    }
+
+    /// Waits (at most [`SETTLE_WAIT`]) until every request answered before this call has its
+    /// entry, so a client that reads the journal right after an answer finds it there.
+    pub async fn settle(&self) {
+        let Some(last) = self.settling.lock().expect("journal settling").last().copied() else { return };
+        let pending = || self.settling.lock().expect("journal settling").first().is_some_and(|first| *first <= last);
+        let wait = async {
+            loop {
+                let landed = self.landed.notified();
+                tokio::pin!(landed);
+                landed.as_mut().enable();
+                if !pending() {
+                    return;
+                }
+                landed.await;
+            }
+        };
+        let _ = tokio::time::timeout(SETTLE_WAIT, wait).await;
+    }
+
     pub fn record(&self, entry: Entry) {
+        let id = entry.id;
         let entry = Arc::new(entry);
         if self.capacity > 0 {
             let mut ring = self.ring.lock().expect("journal ring");
@@ -114,6 +149,8 @@ impl Journal {
                 }
             }
         }
+        self.settling.lock().expect("journal settling").remove(&id);
+        self.landed.notify_waiters();
     }
 
     /// The kept entries matching `keep`, newest first, at most `limit`.

@@ -131,6 +131,7 @@ pub(crate) fn unknown_parameter(name: &str, known: &str) -> ApiError {
 pub(super) async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Json<Value>, ApiError> {
     let allowed = ["method", "route", "status", "partner", "correlationId", "since", "limit"];
     let (filter, limit) = parse(query, &allowed)?;
+    state.traffic.journal.settle().await;
     let items = state.traffic.journal.select(|e| filter.keeps(e), limit);
     let items: Vec<&Entry> = items.iter().map(|e| &**e).collect();
     Ok(Json(json!({"totalCount": items.len(), "items": items})))
@@ -146,6 +147,7 @@ pub(super) async fn get(State(state): State<AppState>, Path(id): Path<String>) -
         )
     };
     let id: u64 = id.parse().map_err(|_| not_found().with_data(id.clone()))?;
+    state.traffic.journal.settle().await;
     let entry = state.traffic.journal.get(id).ok_or_else(not_found)?;
     Ok(Json(serde_json::to_value(&*entry).expect("entries serialise")))
 }
