@@ -52,6 +52,12 @@ impl AppState {
         })
     }
 
+    /// The server's clock, as `POST /_partnerd/clock` moves it: a test helper mints its
+    /// development tokens from it, so they stay valid after time travel.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
     /// Ends the live journal tails (`/_partnerd/requests/stream`), which would otherwise
     /// keep a graceful shutdown waiting for their clients forever.
     pub fn end_live_streams(&self) {
