@@ -198,7 +198,7 @@ async fn faults_from_flags_and_files() {
     assert_eq!(gone.code, 3, "{}", gone.stderr);
     assert_eq!(admin(&server, &["faults", "clear"], &[]).code, 0);
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/faults.json");
-    assert_eq!(admin(&server, &["faults", "add", "--file", example, "--format", "json"], &[]).lines().len(), 2);
+    assert_eq!(admin(&server, &["faults", "add", "--file", example, "--format", "json"], &[]).lines().len(), 3);
     assert_eq!(admin(&server, &["faults", "clear"], &[]).code, 0);
 
     // A bad rule anywhere in a file adds nothing.
