@@ -8,8 +8,10 @@ use anyhow::Context;
 use clap::Args;
 use partnerd_model::PartnerId;
 use partnerd_server::{AppState, AuthConfig, Config, KeyConfig, Mode};
+use tokio::signal::unix::{signal, SignalKind};
 
 pub(super) mod doctor;
+mod ready;
 
 use super::db::DbArgs;
 use crate::demo::DEMO_PARTNER;
@@ -50,6 +52,10 @@ pub struct ServeArgs {
     auth: AuthArgs,
     #[command(flatten)]
     transport: super::transport::TransportArgs,
+    /// Once ready, write the bound address, URL, a demo-partner token and the pid to this JSON
+    /// file (removed on shutdown), for test fixtures that start `--listen 127.0.0.1:0`.
+    #[arg(long, env = "PARTNERD_READY_FILE", value_name = "PATH")]
+    ready_file: Option<std::path::PathBuf>,
     /// Log lines as text or as one JSON object per line (filter with PARTNERD_LOG or RUST_LOG).
     #[arg(long, env = "PARTNERD_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: crate::logging::LogFormat,
@@ -116,6 +122,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let added = super::seed::seed(&store.for_partner_unchecked(&demo), args.demo_customers, 7).await?;
         eprintln!("created the demo partner {DEMO_PARTNER} with {added} customers");
     }
+    let admin_token_required = args.admin_token.is_some();
     let config = Config {
         auth,
         continuation_ttl: args.continuation_ttl,
@@ -130,8 +137,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let addr = listener.local_addr()?;
     let scheme = if serve_config.tls.is_some() { "https" } else { "http" };
     eprintln!("partnerd listening on {scheme}://{addr}");
-    if development {
-        let token = partnerd_server::mint_dev_token(&demo, Duration::from_secs(24 * 3600));
+    const DEMO_TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
+    let demo_token = development.then(|| partnerd_server::mint_dev_token(&demo, DEMO_TOKEN_TTL));
+    if let Some(token) = &demo_token {
         eprintln!("development mode: tokens signed with the published development secret are accepted");
         eprintln!("demo partner token (24h): {token}");
         eprintln!("try: curl -H \"Authorization: Bearer {token}\" \"{scheme}://{addr}/v1/customers?size=5\"");
@@ -140,11 +148,31 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         super::transport::reload_on_sighup(tls.clone());
     }
     let app = partnerd_server::build_app(state.clone());
+    // The signals are taken before the ready file announces the server, so a SIGTERM sent as
+    // soon as it appears stops the server gracefully (and removes the file).
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
     let shutdown = async move {
-        partnerd_server::shutdown_signal().await;
+        tokio::select! { _ = terminate.recv() => {}, _ = interrupt.recv() => {} }
         state.end_live_streams();
     };
+    let ready_file = match &args.ready_file {
+        Some(path) => Some(ready::ReadyFile::write(
+            path,
+            &ready::Ready {
+                addr,
+                scheme,
+                mode: if args.mode == Mode::Production { "production" } else { "sandbox" },
+                control_plane: args.mode == Mode::Sandbox || admin_token_required,
+                admin_token_required,
+                demo_partner: DEMO_PARTNER,
+                token: demo_token.map(|t| (t, DEMO_TOKEN_TTL)),
+            },
+        )?),
+        None => None,
+    };
     partnerd_server::serve_with(listener, app, serve_config, shutdown).await?;
+    drop(ready_file);
     eprintln!("partnerd stopped");
     Ok(ExitCode::SUCCESS)
 }
