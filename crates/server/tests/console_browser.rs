@@ -461,3 +461,51 @@ async fn with_an_admin_token_the_traffic_view_follows_the_live_tail() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paging_walk_is_drawn_as_a_chain_of_linked_pages() {
+    let (_db, app) = app(Config::default()).await;
+    let partner = new_partner();
+    fixtures::insert_many(&app.store, &partner, 12).await;
+    with_browser("a_paging_walk_is_drawn_as_a_chain_of_linked_pages", move |client| async move {
+        open(&client, &app, "traffic").await;
+        live(&client).await;
+        // Three pages of five, five and two, each asked with the token the page before handed out.
+        let pages: Vec<_> =
+            partner_client(&app, &partner).pages(&ListQuery::new().size(5)).try_collect().await.expect("the walk");
+        assert_eq!(pages.len(), 3);
+        let marker = &partner.as_str()[..8];
+        texts_until(&client, "#traffic-rows tr", "the three list requests", |rows| {
+            rows.iter().filter(|r| r.contains(marker)).count() == 3
+        })
+        .await;
+
+        // The middle page (the second row from the bottom: newest first) shows the whole walk.
+        let ids = eventually(WAIT, "the rows' ids", || async {
+            let mut ids = Vec::new();
+            for row in client.find_all(Locator::Css("#traffic-rows tr")).await.map_err(|e| e.to_string())? {
+                ids.push(row.attr("data-id").await.map_err(|e| e.to_string())?.unwrap_or_default());
+            }
+            Ok::<_, String>(ids)
+        })
+        .await;
+        click(&client, &format!("#traffic-rows tr[data-id='{}'] button", ids[1])).await;
+        let title = texts_until(&client, "#chain-host h3", "the chain", |t| !t.is_empty()).await.concat();
+        assert_eq!(title, "PAGING CHAIN (3 PAGES)");
+        let boxes = texts(&client, "#chain-host ol.chain li").await.unwrap();
+        assert_eq!(boxes.len(), 3, "{boxes:?}");
+        for (page, text) in boxes.iter().enumerate() {
+            assert!(text.starts_with(&format!("Page {}", page + 1)), "{text}");
+        }
+        assert!(boxes[0].contains("first") && boxes[1].contains("Next"), "{boxes:?}");
+        assert!(boxes[2].contains("2 items"), "{boxes:?}");
+        let current = texts(&client, "#chain-host li.current strong").await.unwrap();
+        assert_eq!(current, ["Page 2"]);
+        screenshot(&client, "traffic-chain").await;
+
+        // Each box opens its page.
+        click(&client, "#chain-host ol.chain li:last-child button").await;
+        texts_until(&client, "#chain-host li.current strong", "the last page opened", |t| t == ["Page 3"]).await;
+    })
+    .await;
+}
