@@ -7,6 +7,7 @@ mod browser;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use browser::{click, eventually, screenshot, texts, texts_until, type_into, visible, with_browser, WAIT};
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use futures::TryStreamExt;
 use partnerd_client::{ListQuery, RetryPolicy};
@@ -506,6 +507,59 @@ async fn a_paging_walk_is_drawn_as_a_chain_of_linked_pages() {
         // Each box opens its page.
         click(&client, "#chain-host ol.chain li:last-child button").await;
         texts_until(&client, "#chain-host li.current strong", "the last page opened", |t| t == ["Page 3"]).await;
+    })
+    .await;
+}
+
+/// The `id` of the element that has the keyboard focus.
+async fn focused(client: &Client) -> String {
+    client.active_element().await.unwrap().attr("id").await.unwrap().unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_traffic_detail_and_a_confirmation_work_from_the_keyboard() {
+    let (_db, app) = app(Config::default()).await;
+    let partner = new_partner();
+    with_browser("the_traffic_detail_and_a_confirmation_work_from_the_keyboard", move |client| async move {
+        open(&client, &app, "traffic").await;
+        live(&client).await;
+        listed(&partner_client(&app, &partner)).await.unwrap();
+        let id = traffic_row(&client, "GET", &partner.as_str()[..8], WAIT).await;
+
+        // Enter on a row's time opens the detail, which takes the focus.
+        visible(&client, &format!("#traffic-rows tr[data-id='{id}'] button"))
+            .await
+            .send_keys(&Key::Enter)
+            .await
+            .unwrap();
+        let title = texts_until(&client, "#traffic-detail h2", "the detail", |t| !t.is_empty()).await.concat();
+        assert!(title.contains("GET /v1/customers"), "{title}");
+        eventually(WAIT, "the focus on the detail", || async {
+            let id = focused(&client).await;
+            if id == "traffic-detail" {
+                Ok(())
+            } else {
+                Err(id)
+            }
+        })
+        .await;
+
+        // A confirmation starts on Cancel, and Escape cancels it: the journal stays.
+        visible(&client, "#traffic-clear").await.send_keys(&Key::Enter).await.unwrap();
+        visible(&client, "#confirm-dialog").await;
+        assert_eq!(focused(&client).await, "confirm-cancel");
+        client.active_element().await.unwrap().send_keys(&Key::Escape).await.unwrap();
+        eventually(WAIT, "the dialog to close", || async {
+            let open = client.find(Locator::Id("confirm-dialog")).await.map_err(|e| e.to_string())?;
+            match open.attr("open").await.map_err(|e| e.to_string())? {
+                None => Ok(()),
+                Some(_) => Err("still open".to_string()),
+            }
+        })
+        .await;
+        let journal: Value = app.http.get(app.url("/_partnerd/requests")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(journal["totalCount"], 1, "Escape cleared nothing: {journal}");
+        assert_eq!(texts(&client, "#traffic-rows tr").await.unwrap().len(), 1);
     })
     .await;
 }
