@@ -31,6 +31,18 @@ type Check = Result<(), Invalid>;
 
 /// Validates a create request's body.
 pub fn validate_new_customer(c: &Customer) -> Check {
+    validate_company_members(c)?;
+    let company = c.company_profile.clone().unwrap_or_default();
+    let billing = c.billing_profile.as_ref().ok_or_else(|| invalid("billingProfile", "is required"))?;
+    validate_billing_profile(billing, "billingProfile")?;
+    let country = billing.default_address.as_ref().and_then(|a| a.country.as_deref()).unwrap_or_default();
+    registration_number(&company.organization_registration_number, country)
+}
+
+/// Validates what a create body and a list item have in common: the company profile (its
+/// initial domain required) and the associated partner. `partnerd import` checks list items,
+/// which carry no billing profile, with this alone.
+pub fn validate_company_members(c: &Customer) -> Check {
     let company = c.company_profile.clone().unwrap_or_default();
     let domain = required(&company.domain, "companyProfile.domain")?;
     initial_domain(domain, "companyProfile.domain")?;
@@ -44,10 +56,7 @@ pub fn validate_new_customer(c: &Customer) -> Check {
             return Err(invalid("associatedPartnerId", "must be a GUID"));
         }
     }
-    let billing = c.billing_profile.as_ref().ok_or_else(|| invalid("billingProfile", "is required"))?;
-    validate_billing_profile(billing, "billingProfile")?;
-    let country = billing.default_address.as_ref().and_then(|a| a.country.as_deref()).unwrap_or_default();
-    registration_number(&company.organization_registration_number, country)
+    Ok(())
 }
 
 /// Validates a billing profile (create, and the full replacement of PUT), `at` being its path.

@@ -1,5 +1,6 @@
-//! `partnerd import`: customers in the wire format, each validated like a POST (without
-//! generating credentials), streamed into the store in large transactions.
+//! `partnerd import`: customers in the wire format (create bodies, full customers, list items,
+//! snapshot lines: see `import_record`), each validated like a POST (without generating
+//! credentials), streamed into the store in large transactions.
 
 use std::fs::File;
 use std::io::Read;
@@ -12,12 +13,8 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use partnerd_model::assemble::{assemble, NewIds};
-use partnerd_model::canonical::read_lenient;
-use partnerd_model::validate::validate_new_customer;
-use partnerd_model::{Customer, PartnerId};
+use partnerd_model::PartnerId;
 use partnerd_store::CustomerRecord;
-use serde_json::Value;
 
 use super::db::{parse_partner, DbArgs};
 use super::records::{read_records, Item};
@@ -66,7 +63,8 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
     let reader_bar = bar.clone();
     let counted = Counting { inner: input, bytes: bytes.clone() };
-    let reader = tokio::task::spawn_blocking(move || parse_all(counted, tx, &reader_bar));
+    let partner = args.partner.clone();
+    let reader = tokio::task::spawn_blocking(move || parse_all(counted, &partner, tx, &reader_bar));
     let mut tally = Tally::default();
     let mut pending: Batch = Vec::new();
     while let Some(batch) = rx.recv().await {
@@ -119,13 +117,18 @@ async fn store_batch(
 }
 
 /// Reads, validates and builds every record, sending batches; returns how many were invalid.
-fn parse_all(input: impl Read, tx: tokio::sync::mpsc::Sender<Batch>, bar: &ProgressBar) -> anyhow::Result<u64> {
+fn parse_all(
+    input: impl Read,
+    partner: &PartnerId,
+    tx: tokio::sync::mpsc::Sender<Batch>,
+    bar: &ProgressBar,
+) -> anyhow::Result<u64> {
     let mut invalid = 0u64;
     let mut batch: Batch = Vec::with_capacity(BATCH);
     let mut closed = false;
     read_records(input, |item| {
         match item {
-            Item::Record { position, value } => match build(value) {
+            Item::Record { position, value } => match super::import_record::build(value, partner) {
                 Ok(record) => batch.push((position, record)),
                 Err(why) => {
                     invalid += 1;
@@ -145,13 +148,6 @@ fn parse_all(input: impl Read, tx: tokio::sync::mpsc::Sender<Batch>, bar: &Progr
         let _ = tx.blocking_send(batch);
     }
     Ok(invalid)
-}
-
-/// A record as a POST would store it, or the reason it is refused.
-fn build(value: Value) -> Result<CustomerRecord, String> {
-    let input: Customer = read_lenient(value).map_err(|e| format!("{} is not valid: {}", e.member, e.message))?;
-    validate_new_customer(&input).map_err(|e| e.to_string())?;
-    Ok(CustomerRecord::from_customer(&assemble(&input, NewIds::random())))
 }
 
 fn progress_bar(size: Option<u64>) -> ProgressBar {

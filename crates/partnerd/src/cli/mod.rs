@@ -5,6 +5,7 @@ mod customers;
 mod db;
 mod duration;
 mod import;
+mod import_record;
 mod migrate;
 mod records;
 mod seed;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use partnerd_client::{Client, PageStream};
 use partnerd_model::Customer;
 
@@ -29,6 +29,10 @@ pub struct ExportArgs {
     /// Customers per request.
     #[arg(long, env = "PARTNERD_SIZE", value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=500))]
     size: u32,
+    /// Full customers (billing profile, commerce id, etag...): one GET per customer after each
+    /// page, so the file imports back as it was (`partnerd import`). JSON lines only.
+    #[arg(long, env = "PARTNERD_FULL")]
+    full: bool,
     /// Start over, discarding an interrupted export to the same file.
     #[arg(long, env = "PARTNERD_RESTART")]
     restart: bool,
@@ -77,9 +81,16 @@ impl ExportFormat {
 
 pub async fn run(client: &Client, base_url: &str, args: ExportArgs) -> anyhow::Result<()> {
     let format = args.format.unwrap_or_else(|| ExportFormat::for_path(&args.output));
+    if args.full && format == ExportFormat::Csv {
+        return Err(Usage(format!(
+            "--full writes whole customers as JSON lines, which CSV cannot hold: add --format jsonl (or write to a .jsonl file instead of {})",
+            args.output.display()
+        ))
+        .into());
+    }
     let job = Job {
         base_url: base_url.to_string(),
-        format: format.name().into(),
+        format: if args.full { "jsonl-full".into() } else { format.name().into() },
         size: args.size,
         filter: args.filter.clone(),
     };
@@ -95,7 +106,7 @@ pub async fn run(client: &Client, base_url: &str, args: ExportArgs) -> anyhow::R
     // Ctrl-C stops between pages (the copy only waits on the network, never mid-write), so
     // the checkpoint is exact and the message can say how to go on.
     let written = tokio::select! {
-        done = copy(pages, &mut file, format, &mut checkpoint, &state, &bar) => done,
+        done = copy(pages, &mut file, Fetch { client, full: args.full, format }, &mut checkpoint, &state, &bar) => done,
         _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("stopped by Ctrl-C")),
     };
     bar.finish_and_clear();
@@ -112,20 +123,51 @@ pub async fn run(client: &Client, base_url: &str, args: ExportArgs) -> anyhow::R
     Ok(())
 }
 
+/// How a page becomes what the file holds.
+struct Fetch<'a> {
+    client: &'a Client,
+    full: bool,
+    format: ExportFormat,
+}
+
+/// GETs at once for `--full`: enough to hide the round trips, few enough for Partner Center's
+/// request rate.
+const FULL_CONCURRENCY: usize = 8;
+
+impl Fetch<'_> {
+    /// The page's customers as written: the list items, or with `--full` each one's GET (a
+    /// customer deleted since the page was read is left out).
+    async fn customers(&self, items: Vec<Customer>) -> anyhow::Result<Vec<Customer>> {
+        if !self.full {
+            return Ok(items);
+        }
+        let gets = futures::stream::iter(items.into_iter().filter_map(|c| c.id)).map(|id| async move {
+            match self.client.get(&id).await {
+                Ok(c) => Ok(Some(c)),
+                Err(e) if e.status() == Some(404) => Ok(None),
+                Err(e) => Err(anyhow::Error::new(e).context(format!("getting customer {id}"))),
+            }
+        });
+        let full: Vec<Option<Customer>> = gets.buffered(FULL_CONCURRENCY).try_collect().await?;
+        Ok(full.into_iter().flatten().collect())
+    }
+}
+
 /// Page after page: append to the file, flush it to disk, then move the checkpoint past it.
 async fn copy(
     mut pages: PageStream,
     file: &mut File,
-    format: ExportFormat,
+    fetch: Fetch<'_>,
     checkpoint: &mut Checkpoint,
     state: &Path,
     bar: &indicatif::ProgressBar,
 ) -> anyhow::Result<()> {
     while let Some(page) = pages.try_next().await? {
-        let bytes = format.encode(&page.items)?;
+        let customers = fetch.customers(page.items).await?;
+        let bytes = fetch.format.encode(&customers)?;
         file.write_all(&bytes).and_then(|_| file.sync_data()).context("writing the export")?;
         checkpoint.bytes += bytes.len() as u64;
-        checkpoint.count += page.items.len() as u64;
+        checkpoint.count += customers.len() as u64;
         checkpoint.next = page.links.next;
         if checkpoint.next.is_some() {
             checkpoint.save(state)?;
