@@ -78,10 +78,25 @@ async function partnerToken(partner, fresh) {
 }
 
 /**
- * A Partner Center call as `partner`. Never rejects on an HTTP status: resolves to
- * {status, ok, headers, json, text}, so a view can show the error body as the server sent it.
+ * A Partner Center call as `partner`. Never rejects: resolves to {status, ok, headers, json,
+ * text}, so a view can show the error body as the server sent it; where no answer came (no
+ * token for the partner, no server) status is 0 and text says why.
  */
-export async function partnerCall(partner, method, path, { body, headers = {} } = {}) {
+export async function partnerCall(partner, method, path, options = {}) {
+  try {
+    return await sendAsPartner(partner, method, path, options);
+  } catch (e) {
+    const text =
+      e instanceof ApiError && e.status === 404
+        ? 'This server verifies tokens with production keys, so the control plane issues no partner tokens and the console cannot call the Partner Center API.'
+        : e instanceof ApiError
+          ? `No token for partner ${partner}: ${e.message}`
+          : `The server did not answer: ${e.message}`;
+    return { status: 0, ok: false, headers: new Headers(), json: null, text };
+  }
+}
+
+async function sendAsPartner(partner, method, path, { body, headers = {} }) {
   const send = async (fresh) => {
     const token = await partnerToken(partner, fresh);
     const init = { method, headers: { Accept: 'application/json', Authorization: `Bearer ${token}`, ...headers } };

@@ -276,6 +276,7 @@ function messageFor(member, description = '') {
 }
 
 function errorText(res) {
+  if (!res.status) return res.text;
   const body = res.json || {};
   return `HTTP ${res.status}: ${body.description || body.message || res.text || 'no body'}`;
 }

@@ -563,3 +563,26 @@ async fn the_traffic_detail_and_a_confirmation_work_from_the_keyboard() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_production_keys_the_customers_view_says_why_it_cannot_list() {
+    let auth = partnerd_server::AuthConfig::Production {
+        key: partnerd_server::KeyConfig::Hs256Secret("a-production-secret-of-at-least-32-bytes!".into()),
+        issuer: "https://issuer.example".into(),
+        audience: "https://api.partnercenter.microsoft.com".into(),
+    };
+    let (_db, app) = app(Config { auth, admin_token: Some(ADMIN.into()), ..Config::default() }).await;
+    let partner = new_partner();
+    with_browser("with_production_keys_the_customers_view_says_why_it_cannot_list", move |client| async move {
+        client.goto(&app.url("/_partnerd/console#customers")).await.unwrap();
+        type_into(&client, "#login-token", ADMIN).await;
+        click(&client, "#login-form button[type=submit]").await;
+        visible(&client, "#view-customers h1").await;
+        type_into(&client, "#partner-id", partner.as_str()).await;
+        click(&client, "#partner-form button[type=submit]").await;
+        let toasts = texts_until(&client, "#toasts .toast.error", "the explanation", |t| !t.is_empty()).await;
+        assert!(toasts.concat().contains("production keys"), "{toasts:?}");
+        assert!(texts(&client, "#customer-rows tr").await.unwrap().is_empty());
+    })
+    .await;
+}
