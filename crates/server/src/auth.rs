@@ -98,39 +98,71 @@ impl Verifier {
 
     /// The partner a token speaks for at `now` (Unix seconds), or why it is refused. Each key
     /// verifies only the one algorithm it is for, so `alg: none` or an algorithm switch never passes.
-    pub fn verify(&self, token: &str, now: i64) -> Result<PartnerId, ApiError> {
-        let invalid =
-            |e: jsonwebtoken::errors::Error| ApiError::unauthorized(format!("The bearer token is not valid: {e}."));
+    pub fn verify(&self, token: &str, now: i64) -> Result<PartnerId, Refused> {
         let (key, alg) = match &self.keys {
             Keys::Single(key, alg) => (key, *alg),
             Keys::ByKid(keys) => {
-                let kid = jsonwebtoken::decode_header(token).map_err(invalid)?.kid;
+                let kid = jsonwebtoken::decode_header(token).map_err(Refused::from_jwt)?.kid;
                 let found = kid.as_ref().and_then(|k| keys.get(k));
-                let (key, alg) =
-                    found.ok_or_else(|| ApiError::unauthorized("The bearer token's kid names no configured key."))?;
+                let (key, alg) = found
+                    .ok_or_else(|| Refused::new("unknown_key", "The bearer token's kid names no configured key."))?;
                 (key, *alg)
             }
         };
         let mut validation = self.validation.clone();
         validation.algorithms = vec![alg];
-        let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(invalid)?;
+        let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(Refused::from_jwt)?;
         check_times(&data.claims, now as f64)?;
         PartnerId::parse(&data.claims.tid)
-            .ok_or_else(|| ApiError::unauthorized("The bearer token's tid claim is not a GUID."))
+            .ok_or_else(|| Refused::new("bad_claims", "The bearer token's tid claim is not a GUID."))
+    }
+}
+
+/// Why a bearer token was refused: a short `reason` for `/metrics` and the 401 to answer.
+#[derive(Debug)]
+pub(crate) struct Refused {
+    /// `missing`, `malformed`, `bad_signature`, `wrong_algorithm`, `unknown_key`, `expired`,
+    /// `not_yet_valid`, `wrong_issuer`, `wrong_audience` or `bad_claims`.
+    pub reason: &'static str,
+    pub error: ApiError,
+}
+
+impl Refused {
+    fn new(reason: &'static str, description: impl Into<String>) -> Refused {
+        Refused { reason, error: ApiError::unauthorized(description) }
+    }
+
+    /// The reason behind one of jsonwebtoken's refusals.
+    fn from_jwt(e: jsonwebtoken::errors::Error) -> Refused {
+        use jsonwebtoken::errors::ErrorKind;
+        let reason = match e.kind() {
+            ErrorKind::InvalidSignature => "bad_signature",
+            ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => "wrong_algorithm",
+            ErrorKind::InvalidIssuer => "wrong_issuer",
+            ErrorKind::InvalidAudience => "wrong_audience",
+            ErrorKind::ExpiredSignature => "expired",
+            ErrorKind::ImmatureSignature => "not_yet_valid",
+            ErrorKind::MissingRequiredClaim(_) | ErrorKind::InvalidSubject => "bad_claims",
+            // Not three base64url parts, or parts that are not the JSON they should be.
+            _ => "malformed",
+        };
+        Refused::new(reason, format!("The bearer token is not valid: {e}."))
     }
 }
 
 /// `exp` (required) and `nbf` (when present) against `now`, with [`LEEWAY_SECS`].
-fn check_times(claims: &Claims, now: f64) -> Result<(), ApiError> {
+fn check_times(claims: &Claims, now: f64) -> Result<(), Refused> {
     let seconds = |name: &str, v: &serde_json::Value| {
-        v.as_f64().ok_or_else(|| ApiError::unauthorized(format!("The bearer token's {name} claim is not a number.")))
+        v.as_f64()
+            .ok_or_else(|| Refused::new("bad_claims", format!("The bearer token's {name} claim is not a number.")))
     };
     if seconds("exp", &claims.exp)? < now - LEEWAY_SECS {
-        return Err(ApiError::unauthorized("The bearer token is not valid: it has expired (ExpiredSignature)."));
+        return Err(Refused::new("expired", "The bearer token is not valid: it has expired (ExpiredSignature)."));
     }
     if let Some(nbf) = &claims.nbf {
         if seconds("nbf", nbf)? > now + LEEWAY_SECS {
-            return Err(ApiError::unauthorized(
+            return Err(Refused::new(
+                "not_yet_valid",
                 "The bearer token is not valid: it is not valid yet (ImmatureSignature).",
             ));
         }
@@ -269,28 +301,36 @@ pub(crate) async fn authenticate(State(state): State<AppState>, mut req: Request
     }
 }
 
-/// The partner the request's `Authorization: Bearer` token speaks for, or the 401 to answer.
+/// The partner the request's `Authorization: Bearer` token speaks for, or the 401 to answer;
+/// every refusal is counted by its reason for `/metrics`.
 async fn bearer_partner(headers: &HeaderMap, state: &AppState) -> Result<PartnerId, ApiError> {
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .ok_or_else(|| refused("missing", "An Authorization: Bearer token is required."))?;
-    let text = value.to_str().map_err(|_| refused("malformed", "The Authorization header is not text."))?;
-    let token = text
-        .split_once(' ')
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim())
-        .ok_or_else(|| refused("malformed", "The Authorization header must use the Bearer scheme."))?;
-    state.shared.refresh().await;
-    let partner = state
-        .verifier
-        .verify(token, state.clock.unix_seconds())
-        .inspect_err(|_| crate::observe::metrics::token_refused("invalid"))?;
-    crate::observe::trace::record_partner(partner.as_str());
-    Ok(partner)
+    let partner = match bearer_token(headers) {
+        Ok(token) => {
+            state.shared.refresh().await;
+            state.verifier.verify(token, state.clock.unix_seconds())
+        }
+        Err(refused) => Err(refused),
+    };
+    match partner {
+        Ok(partner) => {
+            crate::observe::trace::record_partner(partner.as_str());
+            Ok(partner)
+        }
+        Err(refused) => {
+            crate::observe::metrics::token_refused(refused.reason);
+            Err(refused.error)
+        }
+    }
 }
 
-/// A 401 for a request whose bearer token is refused, counted by `reason` for `/metrics`.
-fn refused(reason: &'static str, description: &str) -> ApiError {
-    crate::observe::metrics::token_refused(reason);
-    ApiError::unauthorized(description)
+/// The token of an `Authorization: Bearer` header.
+fn bearer_token(headers: &HeaderMap) -> Result<&str, Refused> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| Refused::new("missing", "An Authorization: Bearer token is required."))?;
+    let text = value.to_str().map_err(|_| Refused::new("malformed", "The Authorization header is not text."))?;
+    text.split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim())
+        .ok_or_else(|| Refused::new("malformed", "The Authorization header must use the Bearer scheme."))
 }

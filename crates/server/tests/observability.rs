@@ -1,7 +1,8 @@
 //! What an operator watches: `/metrics` labels requests by route template (never the raw
 //! path), counts what the issue asks for, and `/healthz` and `/readyz` answer without a token.
 
-use partnerd_testkit::{new_partner, store_test, TestApp};
+use partnerd_store::Location;
+use partnerd_testkit::{new_partner, store_test, Kind, TestApp, TestDb};
 
 store_test!(metrics_label_routes_by_template_never_by_path, |db| {
     let app = TestApp::start(&db).await;
@@ -35,3 +36,28 @@ store_test!(health_and_readiness_answer_without_a_token, |db| {
         assert_eq!(body, serde_json::json!({"status": "ok"}));
     }
 });
+
+/// PostgreSQL only: its backends are cut off and reconnection refused, then allowed again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn readiness_follows_postgresql_going_away_and_coming_back() {
+    let Some(db) = TestDb::new(Kind::Postgres).await else { return };
+    let Location::Postgres { url, .. } = &db.location else { unreachable!() };
+    let name = url.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
+    let app = TestApp::start(&db).await;
+    assert_eq!(app.http.get(app.url("/readyz")).send().await.unwrap().status(), 200);
+
+    let admin = partnerd_testkit::postgres::connect(&partnerd_testkit::postgres::admin_url()).await.unwrap();
+    admin.batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).await.unwrap();
+    let cut = format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'");
+    admin.batch_execute(&cut).await.unwrap();
+    let res = app.http.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(res.status(), 503);
+    assert!(res.headers().contains_key("retry-after") && res.headers().contains_key("ms-requestid"));
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!((body["code"].as_i64(), &body["data"]), (Some(800003), &serde_json::json!(["store"])), "{body}");
+    let health = app.http.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200, "the process itself is still alive");
+
+    admin.batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).await.unwrap();
+    assert_eq!(app.http.get(app.url("/readyz")).send().await.unwrap().status(), 200, "ready again");
+}

@@ -225,3 +225,55 @@ async fn a_connection_is_closed_once_idle_after_its_answer() {
     let answer = read_to_close(&mut stream).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "answered, then closed when idle: {answer}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_request_line_or_header_is_400_with_the_contract_body() {
+    let (app, _db) = app_with(Limits::default()).await;
+    let heads: [&[u8]; 4] = [
+        b"GET /v1/customers with spaces HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"G\x01T /v1/customers HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /v1/customers HTTP/9.7\r\nHost: x\r\n\r\n",
+        b"GET /v1/customers HTTP/1.1\r\nHost x\r\n\r\n",
+    ];
+    for head in heads {
+        let answer = exchange(app.addr, head).await;
+        let (status, body) = contract_refusal(&answer);
+        assert_eq!(status, 400, "{answer}");
+        assert_eq!(body["code"], 800002, "{answer}");
+        assert_eq!(body["source"], "partnerd");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_head_after_a_served_request_on_the_same_connection_is_400_with_the_contract_body() {
+    let (app, _db) = app_with(Limits::default()).await;
+    let answer = exchange(app.addr, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /a b c HTTP/1.1\r\n\r\n").await;
+    let (first, second) = answer.split_at(answer.find("HTTP/1.1 400").unwrap_or_else(|| panic!("{answer}")));
+    assert!(first.starts_with("HTTP/1.1 200"), "{answer}");
+    let (status, body) = contract_refusal(second);
+    assert_eq!((status, body["code"].as_i64()), (400, Some(800002)), "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_past_the_request_timeout_is_503_with_the_contract_body() {
+    let (app, _db) = app_with(Limits { request_timeout: Duration::from_millis(500), ..Limits::default() }).await;
+    let fault = serde_json::json!({"method": "GET", "route": "/v1/customers", "latencyMs": 30000});
+    let added = app.http.post(app.url("/_partnerd/faults")).json(&fault).send().await.unwrap();
+    assert_eq!(added.status(), 201);
+    let res = app
+        .get(&new_partner(), "/v1/customers")
+        .header("MS-CorrelationId", "c0rr-503")
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers()["ms-correlationid"], "c0rr-503");
+    assert!(res.headers().contains_key("ms-requestid") && res.headers().contains_key("ms-cv"));
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["code"], 800003, "{body}");
+    assert_eq!(body["source"], "partnerd");
+    // The request that timed out held nothing: the next one is served.
+    let health = app.http.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+}

@@ -9,7 +9,7 @@
 mod app;
 mod db;
 pub mod fixtures;
-mod postgres;
+pub mod postgres;
 pub mod process;
 pub mod proxy;
 pub mod walk;

@@ -23,6 +23,7 @@ use tower::ServiceExt;
 
 use super::activity::Activity;
 use super::deadline_body::DeadlineBody;
+use super::hyper_refusals::ContractRefusals;
 use super::Limits;
 use crate::tls::Tls;
 
@@ -93,7 +94,7 @@ where
         peer,
         body_read_timeout: limits.body_read_timeout,
     };
-    let conn = shared.builder.serve_connection(TokioIo::new(io), service);
+    let conn = shared.builder.serve_connection(TokioIo::new(ContractRefusals::new(io)), service);
     tokio::pin!(conn);
     let quiet = activity.quiet_for(limits.header_read_timeout, limits.idle_timeout);
     tokio::pin!(quiet);

@@ -6,6 +6,7 @@ mod activity;
 mod connection;
 pub(crate) mod deadline_body;
 mod edge;
+mod hyper_refusals;
 mod limits;
 
 use std::future::Future;
