@@ -30,6 +30,42 @@ impl fmt::Display for PartnerId {
     }
 }
 
+/// A customer's id (its tenant id): a GUID, held in lowercase hyphenated form. Built only by
+/// parsing or at random, so whatever holds one holds a valid id.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CustomerId(String);
+
+impl CustomerId {
+    /// A fresh random (v4) id.
+    pub fn random() -> CustomerId {
+        uuid::Uuid::new_v4().into()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for CustomerId {
+    type Error = crate::parts::Malformed;
+
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        parse_guid(s).map(CustomerId).ok_or(crate::parts::Malformed("must be a GUID"))
+    }
+}
+
+impl From<uuid::Uuid> for CustomerId {
+    fn from(u: uuid::Uuid) -> Self {
+        CustomerId(u.hyphenated().to_string())
+    }
+}
+
+impl fmt::Display for CustomerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

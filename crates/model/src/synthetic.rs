@@ -5,7 +5,9 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::assemble::{assemble, NewIds};
+use crate::assemble::NewIds;
+use crate::ids::CustomerId;
+use crate::new_customer::NewCustomer;
 use crate::{Address, BillingProfile, CompanyProfile, Customer};
 
 const STEMS: &[&str] = &[
@@ -130,7 +132,7 @@ impl Generator {
         let Some(rng) = self.ids.as_mut() else { return NewIds::random() };
         let mut v4 = || uuid::Builder::from_random_bytes(rng.gen()).into_uuid();
         NewIds {
-            id: v4().to_string(),
+            id: CustomerId::from(v4()),
             commerce_id: v4().to_string(),
             billing_id: v4().to_string(),
             etag: v4().simple().to_string(),
@@ -139,6 +141,12 @@ impl Generator {
 
     /// The next complete customer, ready to store.
     pub fn customer(&mut self) -> Customer {
+        let (new, ids) = self.next_new();
+        new.assemble(ids)
+    }
+
+    /// The next customer as a create request and the ids it is to get.
+    pub fn next_new(&mut self) -> (NewCustomer, NewIds) {
         let n = self.next;
         self.next += 1;
         let pick = |rng: &mut ChaCha8Rng, list: &[&'static str]| list[rng.gen_range(0..list.len())];
@@ -182,8 +190,8 @@ impl Generator {
             }),
             ..Default::default()
         };
-        let ids = self.new_ids();
-        assemble(&input, ids)
+        let new = NewCustomer::try_from(input).expect("synthetic customers are valid");
+        (new, self.new_ids())
     }
 }
 

@@ -1,14 +1,16 @@
-//! Create and update validation (spec §3.5 and §10). Each failure names the member, as a
-//! dotted path, so a client can tell exactly what to fix.
+//! The member rules of spec §3.5 and §10. A body is checked whole and every refused member is
+//! reported at once, each by its dotted path, so a client fixes everything in one round trip.
+//! Each member is reported at most once (its first broken rule), and a rule that depends on
+//! another member (the registration number on the country) is skipped when that member is
+//! itself refused.
 
-use crate::customer::{Address, BillingProfile, Customer};
+use std::fmt;
 
-/// Countries whose customers need an organisation registration number and a phone number
-/// (and the only ones where a registration number is accepted).
-pub const REGISTRATION_COUNTRIES: &[&str] = &["AM", "AZ", "BY", "HU", "KZ", "KG", "MD", "RU", "TJ", "UZ", "UA"];
+use crate::customer::{Address, BillingProfile};
+use crate::parts::{CountryCode, EmailAddress, Malformed};
 
 /// Longest text accepted in any member without a tighter limit of its own.
-const MAX_TEXT: usize = 256;
+pub(crate) const MAX_TEXT: usize = 256;
 
 /// One refused member.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,158 +19,183 @@ pub struct Invalid {
     pub message: String,
 }
 
-impl std::fmt::Display for Invalid {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.member, self.message)
     }
 }
 
-fn invalid(member: &str, message: impl Into<String>) -> Invalid {
-    Invalid { member: member.to_string(), message: message.into() }
-}
+/// Every refused member of one body, never none, in the order the members appear in the
+/// resource (spec §3.2–3.5: company profile, billing profile, then the customer's own).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violations(Vec<Invalid>);
 
-type Check = Result<(), Invalid>;
-
-/// Validates a create request's body.
-pub fn validate_new_customer(c: &Customer) -> Check {
-    validate_company_members(c)?;
-    let company = c.company_profile.clone().unwrap_or_default();
-    let billing = c.billing_profile.as_ref().ok_or_else(|| invalid("billingProfile", "is required"))?;
-    validate_billing_profile(billing, "billingProfile")?;
-    let country = billing.default_address.as_ref().and_then(|a| a.country.as_deref()).unwrap_or_default();
-    registration_number(&company.organization_registration_number, country)
-}
-
-/// Validates what a create body and a list item have in common: the company profile (its
-/// initial domain required) and the associated partner. `partnerd import` checks list items,
-/// which carry no billing profile, with this alone.
-pub fn validate_company_members(c: &Customer) -> Check {
-    let company = c.company_profile.clone().unwrap_or_default();
-    let domain = required(&company.domain, "companyProfile.domain")?;
-    initial_domain(domain, "companyProfile.domain")?;
-    optional_text(&company.company_name, "companyProfile.companyName", 1, MAX_TEXT)?;
-    optional_text(&company.email, "companyProfile.email", 0, MAX_TEXT)?;
-    if let Some(address) = &company.address {
-        address_limits(address, "companyProfile.address")?;
+impl Violations {
+    pub fn iter(&self) -> std::slice::Iter<'_, Invalid> {
+        self.0.iter()
     }
-    if let Some(partner) = &c.associated_partner_id {
-        if crate::parse_guid(partner).is_none() {
-            return Err(invalid("associatedPartnerId", "must be a GUID"));
+
+    /// The refused members' paths, as the error body's `data` lists them.
+    pub fn members(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|i| i.member.as_str())
+    }
+}
+
+impl fmt::Display for Violations {
+    /// One sentence per member: `billingProfile.email is required. companyProfile.domain must be …`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, invalid) in self.0.iter().enumerate() {
+            write!(f, "{}{invalid}.", if i == 0 { "" } else { " " })?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Violations {}
+
+/// Collects refusals while one body is checked.
+#[derive(Default)]
+pub(crate) struct Report(Vec<Invalid>);
+
+impl Report {
+    /// The checked value, or `None` once the refusal of `member` is noted.
+    pub(crate) fn take<T>(&mut self, member: &str, checked: Result<T, String>) -> Option<T> {
+        checked.map_err(|message| self.0.push(Invalid { member: member.to_string(), message })).ok()
+    }
+
+    /// Appends another report's refusals after this one's.
+    pub(crate) fn append(&mut self, other: Report) {
+        self.0.extend(other.0);
+    }
+
+    /// `Err` with everything noted, if anything was.
+    pub(crate) fn finish(self) -> Result<(), Violations> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Violations(self.0))
         }
     }
-    Ok(())
 }
 
-/// Validates a billing profile (create, and the full replacement of PUT), `at` being its path.
-/// An empty `at` validates a profile that is the whole body (PUT).
-pub fn validate_billing_profile(b: &BillingProfile, at: &str) -> Check {
+/// Checks a billing profile on its own (the full replacement of PUT), `at` being its path;
+/// an empty `at` checks a profile that is the whole body.
+pub fn validate_billing_profile(b: &BillingProfile, at: &str) -> Result<(), Violations> {
+    let mut report = Report::default();
+    billing_profile(&mut report, b, at);
+    report.finish()
+}
+
+/// Notes the billing profile's refusals; returns its email and country when they are valid.
+pub(crate) fn billing_profile(
+    report: &mut Report,
+    b: &BillingProfile,
+    at: &str,
+) -> (Option<EmailAddress>, Option<CountryCode>) {
     let member = |m: &str| if at.is_empty() { m.to_string() } else { format!("{at}.{m}") };
-    let email = required(&b.email, &member("email"))?;
-    email_address(email, &member("email"))?;
-    let culture = required(&b.culture, &member("culture"))?;
-    language_tag(culture, &member("culture"))?;
-    let language = required(&b.language, &member("language"))?;
-    language_tag(language, &member("language"))?;
-    let name = required(&b.company_name, &member("companyName"))?;
-    length(name, &member("companyName"), 1, MAX_TEXT)?;
-    optional_text(&b.first_name, &member("firstName"), 1, 50)?;
-    optional_text(&b.last_name, &member("lastName"), 1, 50)?;
+    report.take(&member("firstName"), optional_text(&b.first_name, 1, 50));
+    report.take(&member("lastName"), optional_text(&b.last_name, 1, 50));
+    let email = report.take(&member("email"), parsed(required(&b.email), EmailAddress::try_from));
+    report.take(&member("culture"), required(&b.culture).and_then(language_tag));
+    report.take(&member("language"), required(&b.language).and_then(language_tag));
+    report.take(&member("companyName"), required(&b.company_name).and_then(|n| text(n, 1, MAX_TEXT)));
     let path = member("defaultAddress");
-    let address = b.default_address.as_ref().ok_or_else(|| invalid(&path, "is required"))?;
-    for (value, member) in [
-        (&address.country, "country"),
-        (&address.city, "city"),
-        (&address.address_line1, "addressLine1"),
-        (&address.postal_code, "postalCode"),
-    ] {
-        required(value, &format!("{path}.{member}"))?;
-    }
-    address_limits(address, &path)?;
-    let country = address.country.as_deref().unwrap_or_default().to_ascii_uppercase();
-    if REGISTRATION_COUNTRIES.contains(&country.as_str()) {
-        required(&address.phone_number, &format!("{path}.phoneNumber"))?;
-    }
-    Ok(())
+    let country = match &b.default_address {
+        Some(address) => self::address(report, address, &path, true),
+        None => {
+            report.take::<()>(&path, Err("is required".into()));
+            None
+        }
+    };
+    (email, country)
 }
 
-/// The §3.5 limits, and sane bounds on the other members.
-fn address_limits(a: &Address, at: &str) -> Check {
-    if let Some(country) = &a.country {
-        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(invalid(&format!("{at}.country"), "must be a two-letter ISO 3166-1 country code"));
+/// Notes an address's refusals (§3.5 limits and sane bounds on the rest); `required`: the four
+/// members a billing address must have. Returns its country when valid.
+pub(crate) fn address(report: &mut Report, a: &Address, at: &str, required: bool) -> Option<CountryCode> {
+    let member = |m: &str| format!("{at}.{m}");
+    let needed = |value: &Option<String>, min: usize, max: usize| -> Result<(), String> {
+        if required {
+            self::required(value).and_then(|v| text(v, min, max)).map(drop)
+        } else {
+            optional_text(value, min, max).map(drop)
         }
-    }
-    optional_text(&a.address_line1, &format!("{at}.addressLine1"), 1, 200)?;
-    optional_text(&a.address_line2, &format!("{at}.addressLine2"), 0, 200)?;
-    optional_text(&a.address_line3, &format!("{at}.addressLine3"), 0, 200)?;
-    optional_text(&a.first_name, &format!("{at}.firstName"), 1, 50)?;
-    optional_text(&a.last_name, &format!("{at}.lastName"), 1, 50)?;
-    optional_text(&a.middle_name, &format!("{at}.middleName"), 1, 50)?;
-    for (value, member) in [
-        (&a.region, "region"),
-        (&a.city, "city"),
-        (&a.state, "state"),
-        (&a.district, "district"),
-        (&a.postal_code, "postalCode"),
-        (&a.email_address, "emailAddress"),
-        (&a.phone_number, "phoneNumber"),
-    ] {
-        optional_text(value, &format!("{at}.{member}"), 0, MAX_TEXT)?;
-    }
-    if let Some(phone) = a.phone_number.as_deref().filter(|p| !p.is_empty()) {
-        if !phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
-            || !phone.chars().any(|c| c.is_ascii_digit())
-        {
-            return Err(invalid(&format!("{at}.phoneNumber"), "must contain only digits, spaces and + - ( ) ."));
-        }
-    }
-    Ok(())
+    };
+    let country = match (&a.country, required) {
+        (None, false) => None,
+        (Some(c), false) => report.take(&member("country"), parsed(Ok(c), CountryCode::try_from)),
+        (c, true) => report.take(&member("country"), parsed(self::required(c), CountryCode::try_from)),
+    };
+    report.take(&member("region"), optional_text(&a.region, 0, MAX_TEXT));
+    report.take(&member("city"), needed(&a.city, 0, MAX_TEXT));
+    report.take(&member("state"), optional_text(&a.state, 0, MAX_TEXT));
+    report.take(&member("district"), optional_text(&a.district, 0, MAX_TEXT));
+    report.take(&member("addressLine1"), needed(&a.address_line1, 1, 200));
+    report.take(&member("addressLine2"), optional_text(&a.address_line2, 0, 200));
+    report.take(&member("addressLine3"), optional_text(&a.address_line3, 0, 200));
+    report.take(&member("postalCode"), needed(&a.postal_code, 0, MAX_TEXT));
+    report.take(&member("firstName"), optional_text(&a.first_name, 1, 50));
+    report.take(&member("lastName"), optional_text(&a.last_name, 1, 50));
+    report.take(&member("middleName"), optional_text(&a.middle_name, 1, 50));
+    report.take(&member("emailAddress"), optional_text(&a.email_address, 0, MAX_TEXT));
+    let phone_needed = required && country.is_some_and(CountryCode::needs_registration);
+    let phone = if phone_needed { self::required(&a.phone_number).map(Some) } else { Ok(a.phone_number.as_deref()) };
+    report.take(&member("phoneNumber"), phone.and_then(|p| p.map_or(Ok(()), phone_number)));
+    country
 }
 
 /// Required for the registration countries, refused for every other country.
-fn registration_number(number: &Option<String>, country: &str) -> Check {
-    let member = "companyProfile.organizationRegistrationNumber";
+pub(crate) fn registration_number(number: &Option<String>, country: CountryCode) -> Result<(), String> {
     let given = number.as_deref().is_some_and(|n| !n.trim().is_empty());
-    let needed = REGISTRATION_COUNTRIES.contains(&country.to_ascii_uppercase().as_str());
-    match (needed, given) {
-        (true, false) => Err(invalid(member, format!("is required for customers in {}", country.to_ascii_uppercase()))),
-        (false, true) => {
-            Err(invalid(member, format!("is not accepted for customers in {}", country.to_ascii_uppercase())))
-        }
-        _ => optional_text(number, member, 0, 50),
+    match (country.needs_registration(), given) {
+        (true, false) => Err(format!("is required for customers in {country}")),
+        (false, true) => Err(format!("is not accepted for customers in {country}")),
+        _ => optional_text(number, 0, 50).map(drop),
     }
 }
 
-/// `<prefix>.onmicrosoft.com` with a prefix of 1-27 ASCII letters and digits.
-fn initial_domain(domain: &str, member: &str) -> Check {
-    let lower = domain.to_ascii_lowercase();
-    let ok = lower
-        .strip_suffix(".onmicrosoft.com")
-        .is_some_and(|p| (1..=27).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
-    if ok {
-        Ok(())
+/// Parses a present text into a part, the part's complaint becoming the message.
+pub(crate) fn parsed<'a, T>(
+    value: Result<&'a str, String>,
+    parse: impl FnOnce(&'a str) -> Result<T, Malformed>,
+) -> Result<T, String> {
+    value.and_then(|v| parse(v).map_err(|e| e.to_string()))
+}
+
+/// Present, not blank, printable.
+pub(crate) fn required(value: &Option<String>) -> Result<&str, String> {
+    match value.as_deref() {
+        Some(v) if !v.trim().is_empty() => printable(v),
+        _ => Err("is required".into()),
+    }
+}
+
+pub(crate) fn optional_text(value: &Option<String>, min: usize, max: usize) -> Result<Option<&str>, String> {
+    value.as_deref().map(|v| text(v, min, max)).transpose()
+}
+
+/// Printable and `min` to `max` characters long.
+pub(crate) fn text(value: &str, min: usize, max: usize) -> Result<&str, String> {
+    printable(value)?;
+    let n = value.chars().count();
+    if n < min || n > max {
+        Err(format!("must be {min} to {max} characters long"))
     } else {
-        Err(invalid(member, "must be <prefix>.onmicrosoft.com with a prefix of 1 to 27 letters and digits"))
+        Ok(value)
     }
 }
 
-fn email_address(email: &str, member: &str) -> Check {
-    length(email, member, 3, 254)?;
-    match email.split_once('@') {
-        Some((local, host))
-            if !local.is_empty()
-                && host.contains('.')
-                && !host.contains('@')
-                && !email.contains(char::is_whitespace) =>
-        {
-            Ok(())
-        }
-        _ => Err(invalid(member, "must be an email address")),
+/// Control characters (NUL, line breaks, escapes) belong in no member of a customer.
+fn printable(value: &str) -> Result<&str, String> {
+    if value.chars().any(char::is_control) {
+        Err("must not contain control characters".into())
+    } else {
+        Ok(value)
     }
 }
 
 /// `en`, `en-US`, `zh-Hans-CN`: letters and digits in hyphenated parts.
-fn language_tag(tag: &str, member: &str) -> Check {
+fn language_tag(tag: &str) -> Result<&str, String> {
     let ok = tag.len() <= 35
         && tag.split('-').enumerate().all(|(i, part)| {
             let n = part.len();
@@ -176,105 +203,18 @@ fn language_tag(tag: &str, member: &str) -> Check {
                 && part.chars().all(|c| c.is_ascii_alphanumeric())
         });
     if ok {
+        Ok(tag)
+    } else {
+        Err("must be a language tag such as en or en-US".into())
+    }
+}
+
+fn phone_number(phone: &str) -> Result<(), String> {
+    text(phone, 0, MAX_TEXT)?;
+    let allowed = phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if phone.is_empty() || (allowed && phone.chars().any(|c| c.is_ascii_digit())) {
         Ok(())
     } else {
-        Err(invalid(member, "must be a language tag such as en or en-US"))
-    }
-}
-
-fn required<'a>(value: &'a Option<String>, member: &str) -> Result<&'a str, Invalid> {
-    match value.as_deref() {
-        Some(v) if !v.trim().is_empty() => {
-            printable(v, member)?;
-            Ok(v)
-        }
-        _ => Err(invalid(member, "is required")),
-    }
-}
-
-/// Control characters (NUL, line breaks, escapes) belong in no member of a customer.
-fn printable(value: &str, member: &str) -> Check {
-    if value.chars().any(char::is_control) {
-        Err(invalid(member, "must not contain control characters"))
-    } else {
-        Ok(())
-    }
-}
-
-fn optional_text(value: &Option<String>, member: &str, min: usize, max: usize) -> Check {
-    value.as_deref().map_or(Ok(()), |v| length(v, member, min, max))
-}
-
-fn length(value: &str, member: &str, min: usize, max: usize) -> Check {
-    printable(value, member)?;
-    let n = value.chars().count();
-    if n < min || n > max {
-        Err(invalid(member, format!("must be {min} to {max} characters long")))
-    } else {
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::canonical::read_lenient;
-    use serde_json::{json, Value};
-
-    fn valid() -> Value {
-        json!({
-            "companyProfile": {"domain": "contoso42.onmicrosoft.com"},
-            "billingProfile": {
-                "email": "a@contoso.com", "culture": "en-US", "language": "en", "companyName": "Contoso",
-                "defaultAddress": {"country": "US", "city": "Redmond", "addressLine1": "1 Way", "postalCode": "98052"}
-            }
-        })
-    }
-
-    fn check(v: Value) -> Result<(), Invalid> {
-        validate_new_customer(&read_lenient(v).unwrap())
-    }
-
-    #[test]
-    fn the_minimal_body_is_valid() {
-        check(valid()).unwrap();
-    }
-
-    #[test]
-    fn each_rule_names_its_member() {
-        let cases: Vec<(&str, Value, &str)> = vec![
-            ("/companyProfile/domain", json!("contoso.com"), "companyProfile.domain"),
-            ("/companyProfile/domain", json!("a-b.onmicrosoft.com"), "companyProfile.domain"),
-            ("/companyProfile/domain", json!(format!("{}.onmicrosoft.com", "a".repeat(28))), "companyProfile.domain"),
-            ("/billingProfile/email", Value::Null, "billingProfile.email"),
-            ("/billingProfile/culture", json!("english please"), "billingProfile.culture"),
-            ("/billingProfile/defaultAddress/country", json!("USA"), "billingProfile.defaultAddress.country"),
-            ("/billingProfile/defaultAddress/postalCode", json!(""), "billingProfile.defaultAddress.postalCode"),
-            (
-                "/billingProfile/defaultAddress/addressLine1",
-                json!("x".repeat(201)),
-                "billingProfile.defaultAddress.addressLine1",
-            ),
-            ("/billingProfile/companyName", json!("Contoso\u{0}"), "billingProfile.companyName"),
-            ("/billingProfile/defaultAddress/city", json!("Red\nmond"), "billingProfile.defaultAddress.city"),
-        ];
-        for (pointer, value, member) in cases {
-            let mut body = valid();
-            *body.pointer_mut(pointer).unwrap_or_else(|| panic!("{pointer}")) = value;
-            assert_eq!(check(body).unwrap_err().member, member, "{pointer}");
-        }
-    }
-
-    #[test]
-    fn registration_countries_need_number_and_phone() {
-        let mut body = valid();
-        body["billingProfile"]["defaultAddress"]["country"] = json!("ua");
-        assert_eq!(check(body.clone()).unwrap_err().member, "billingProfile.defaultAddress.phoneNumber");
-        body["billingProfile"]["defaultAddress"]["phoneNumber"] = json!("+380 44 123 4567");
-        assert_eq!(check(body.clone()).unwrap_err().member, "companyProfile.organizationRegistrationNumber");
-        body["companyProfile"]["organizationRegistrationNumber"] = json!("12345678");
-        check(body.clone()).unwrap();
-        body["billingProfile"]["defaultAddress"]["country"] = json!("US");
-        assert_eq!(check(body).unwrap_err().member, "companyProfile.organizationRegistrationNumber");
+        Err("must contain only digits, spaces and + - ( ) .".into())
     }
 }

@@ -3,8 +3,8 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use partnerd_model::{ErrorBody, FilterError};
-use partnerd_store::StoreError;
+use partnerd_model::{ErrorBody, FilterError, Violations};
+use partnerd_store::{Conflict, StoreError};
 
 use crate::reply::Payload;
 
@@ -128,9 +128,11 @@ impl From<FilterError> for ApiError {
     }
 }
 
-impl From<partnerd_model::validate::Invalid> for ApiError {
-    fn from(e: partnerd_model::validate::Invalid) -> Self {
-        ApiError::invalid(format!("{e}.")).with_data(e.member)
+/// 400/800002 naming every refused member: the description says what is wrong with each,
+/// and `data` lists their paths in the same order.
+impl From<Violations> for ApiError {
+    fn from(v: Violations) -> Self {
+        v.members().fold(ApiError::invalid(v.to_string()), ApiError::with_data)
     }
 }
 
@@ -141,8 +143,14 @@ impl From<StoreError> for ApiError {
                 tracing::warn!(%detail, "database unavailable");
                 ApiError::unavailable(1)
             }
-            StoreError::DomainTaken => {
+            StoreError::Conflict(Conflict::Domain) => {
                 ApiError::new(StatusCode::CONFLICT, 600006, "A customer with this domain already exists.")
+            }
+            // Ids are the server's own (random), never the client's: a clash is no fault of the
+            // request, and a retry gets a new id.
+            StoreError::Conflict(Conflict::Id) => {
+                tracing::error!("a generated customer id is already taken");
+                ApiError::internal()
             }
             StoreError::Internal(detail) => {
                 tracing::error!(%detail, "database error");

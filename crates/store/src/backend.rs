@@ -102,7 +102,7 @@ pub trait Backend: Send + Sync + 'static {
     /// Applies one mutation atomically, together with its idempotency record. A request id
     /// already kept (committed by any instance, or committing concurrently) gives
     /// `Replay`/`Mismatch` instead of a second change. A failed mutation keeps nothing.
-    /// `Create` of a taken domain (or id) fails with [`StoreError::DomainTaken`].
+    /// `Create` of a taken domain or id fails with [`StoreError::Conflict`], saying which.
     async fn apply(&self, partner: &str, mutation: Mutation, idem: Option<Idempotency>) -> Result<Applied, StoreError>;
     /// Inserts records in one transaction, skipping those whose domain or id is taken, and
     /// returns the indexes of the skipped ones. With `atomic`, any skip rolls everything back.

@@ -7,19 +7,47 @@ pub enum StoreError {
     /// (the server answers 503 with `Retry-After`).
     #[error("database unavailable: {0}")]
     Unavailable(String),
-    /// A customer with this domain already exists (for any partner).
-    #[error("domain already taken")]
-    DomainTaken,
+    /// A write broke one of the customers table's uniqueness rules; nothing was changed.
+    #[error("{0}")]
+    Conflict(Conflict),
     /// Anything else: a bug or a corrupt database.
     #[error("database error: {0}")]
     Internal(String),
 }
 
+/// The uniqueness rules of the customers table, one per unique index, the same on both stores.
+/// Each store reports the broken rule by its index (never by the wording of a message):
+/// PostgreSQL by constraint name, SQLite by the index's columns (see `sqlite::conflict`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    /// A customer with this domain exists, for this partner or another (domains are unique
+    /// across partners, spec §10).
+    #[error("domain already taken")]
+    Domain,
+    /// A customer with this id exists.
+    #[error("customer id already taken")]
+    Id,
+}
+
+impl Conflict {
+    pub(crate) const ALL: [Conflict; 2] = [Conflict::Domain, Conflict::Id];
+
+    /// The name of the rule's constraint in the PostgreSQL schema.
+    pub(crate) fn postgres_constraint(self) -> &'static str {
+        match self {
+            Conflict::Domain => "customers_domain_unique",
+            Conflict::Id => "customers_pkey",
+        }
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode::*;
+        if let Some(conflict) = crate::sqlite::conflict(&e) {
+            return StoreError::Conflict(conflict);
+        }
         match e.sqlite_error_code() {
-            Some(ConstraintViolation) if e.to_string().contains("domain_key") => StoreError::DomainTaken,
             Some(DatabaseBusy | DatabaseLocked | CannotOpen | DiskFull) => StoreError::Unavailable(e.to_string()),
             _ => StoreError::Internal(e.to_string()),
         }
@@ -29,13 +57,14 @@ impl From<rusqlite::Error> for StoreError {
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
         if let Some(db) = e.as_db_error() {
-            let code = db.code().code();
-            return if code == "23505" && matches!(db.constraint(), Some("customers_domain_unique" | "customers_pkey")) {
-                StoreError::DomainTaken
-            } else if transient_sqlstate(code) {
-                StoreError::Unavailable(db.to_string())
-            } else {
-                StoreError::Internal(db.to_string())
+            let code = db.code();
+            let conflict = Conflict::ALL.into_iter().find(|c| db.constraint() == Some(c.postgres_constraint()));
+            return match conflict {
+                Some(conflict) if *code == tokio_postgres::error::SqlState::UNIQUE_VIOLATION => {
+                    StoreError::Conflict(conflict)
+                }
+                _ if transient_sqlstate(code.code()) => StoreError::Unavailable(db.to_string()),
+                _ => StoreError::Internal(db.to_string()),
             };
         }
         let detail = error_chain(&e);

@@ -24,7 +24,7 @@ pub use backend::{
     Applied, Backend, Idempotency, KeptResponse, Mutation, Removed, Restore, RestoreRow, RestoreRows, Restored,
     SnapshotRow, StoredCustomer,
 };
-pub use error::StoreError;
+pub use error::{Conflict, StoreError};
 pub use page::{prefix_range, ListQuery, Page, Position, Row, Seek, SortField};
 pub use partner::PartnerStore;
 pub use record::{now_secs, CustomerRecord};

@@ -6,7 +6,7 @@
 //! `partner` is null for a customer that ended its relationship (its domain stays taken).
 //! The customer carries everything stored: ids, commerce id, both profiles, the billing etag,
 //! relationship, associated partner, custom domains. Credentials are never stored, so never
-//! written.
+//! written. A line is restored only if its customer passes a create's checks.
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -46,16 +46,9 @@ pub fn decode(text: &str, line: u64, scope: Option<&PartnerId>) -> Result<Restor
     let created = humantime::parse_rfc3339(&parsed.created_at)
         .map_err(|e| format!("createdAt '{}' is not an RFC 3339 time: {e}", parsed.created_at))?;
     let created_at = created.duration_since(UNIX_EPOCH).map_err(|_| "createdAt is before 1970".to_string())?;
-    let customer = parsed.customer;
-    let id = customer.id.as_deref().unwrap_or_default();
-    if partnerd_model::parse_guid(id).as_deref() != Some(id) {
-        return Err(format!("the customer id '{id}' is not a lowercase GUID"));
-    }
-    if customer.domain().is_empty() {
-        return Err("the customer has no companyProfile.domain".into());
-    }
-    let record =
-        CustomerRecord { created_at: Some(created_at.as_secs() as i64), ..CustomerRecord::from_customer(&customer) };
+    let (record, _) =
+        CustomerRecord::of_customer(&parsed.customer).map_err(|e| format!("the customer is not valid: {e}"))?;
+    let record = record.with_created_at(created_at.as_secs() as i64);
     Ok(RestoreRow { line, partner: partner.map(|p| p.as_str().to_string()), record })
 }
 

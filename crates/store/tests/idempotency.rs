@@ -16,7 +16,7 @@ fn idem(request_id: &str, fingerprint: &[u8]) -> Idempotency {
 }
 
 fn create() -> Mutation {
-    Mutation::Create { record: CustomerRecord::from_customer(&customer("Kept", None)), limit: None }
+    Mutation::Create { record: CustomerRecord::of_customer(&customer("Kept", None)).unwrap().0, limit: None }
 }
 
 store_test!(replay_mismatch_scope_and_purge, |db| {

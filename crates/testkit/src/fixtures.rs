@@ -1,7 +1,8 @@
 //! Customers for tests: complete ones to insert directly, and create-request bodies.
 
-use partnerd_model::assemble::{assemble, NewIds};
-use partnerd_model::{Address, BillingProfile, CompanyProfile, Customer, PartnerId};
+use partnerd_model::assemble::NewIds;
+use partnerd_model::canonical::read_lenient;
+use partnerd_model::{Address, BillingProfile, CompanyProfile, Customer, NewCustomer, PartnerId};
 use partnerd_store::{CustomerRecord, Store};
 use serde_json::{json, Value};
 
@@ -36,7 +37,7 @@ pub fn customer(name: &str, associated_partner: Option<&str>) -> Customer {
         associated_partner_id: associated_partner.map(str::to_string),
         ..Default::default()
     };
-    assemble(&input, NewIds::random())
+    NewCustomer::try_from(input).expect("fixtures are valid").assemble(NewIds::random())
 }
 
 /// Inserts customers with these names for `partner`; returns them in insertion order.
@@ -57,9 +58,15 @@ pub async fn insert_many(store: &Store, partner: &PartnerId, n: usize) -> Vec<Cu
 }
 
 pub async fn insert(store: &Store, partner: &PartnerId, customers: &[Customer]) {
-    let records = customers.iter().map(CustomerRecord::from_customer).collect();
+    let records = customers.iter().map(|c| CustomerRecord::of_customer(c).expect("fixtures are valid").0).collect();
     let skipped = store.for_partner_unchecked(partner).insert_many(records, true).await.expect("insert fixtures");
     assert!(skipped.is_empty(), "fixture domains collided");
+}
+
+/// The create request of [`create_body`], parsed.
+pub fn new_customer(domain: &str) -> NewCustomer {
+    let body: Customer = read_lenient(create_body(domain)).expect("the fixture body reads");
+    NewCustomer::try_from(body).expect("the fixture body is valid")
 }
 
 /// A valid create-request body (camelCase, as Java and Python send it).

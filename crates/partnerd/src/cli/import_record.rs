@@ -9,14 +9,13 @@
 //!   `GET /_partnerd/snapshot` or `state export`): the customer exactly as stored, creation
 //!   time included, when the line is the importing partner's.
 
-use partnerd_model::assemble::{assemble, new_etag, NewIds};
+use partnerd_model::assemble::{new_etag, NewIds};
 use partnerd_model::canonical::read_lenient;
-use partnerd_model::validate::{validate_company_members, validate_new_customer};
-use partnerd_model::{Customer, PartnerId};
+use partnerd_model::{Customer, CustomerId, NewCustomer, PartnerId};
 use partnerd_store::{snapshot, CustomerRecord};
 use serde_json::Value;
 
-/// The record as the store keeps it, or why it is refused.
+/// The record as the store keeps it, or every reason it is refused.
 pub fn build(value: Value, partner: &PartnerId) -> Result<CustomerRecord, String> {
     if is_snapshot_line(&value) {
         let row = snapshot::decode(&value.to_string(), 0, Some(partner)).map_err(|why| {
@@ -26,15 +25,10 @@ pub fn build(value: Value, partner: &PartnerId) -> Result<CustomerRecord, String
     }
     let input: Customer = read_lenient(value).map_err(|e| format!("{} is not valid: {}", e.member, e.message))?;
     let Some(id) = input.id.as_deref() else {
-        validate_new_customer(&input).map_err(|e| e.to_string())?;
-        return Ok(CustomerRecord::from_customer(&assemble(&input, NewIds::random())));
+        let new = NewCustomer::try_from(input).map_err(|e| e.to_string())?;
+        return Ok(CustomerRecord::new(new, NewIds::random()).0);
     };
-    let id = partnerd_model::parse_guid(id).ok_or_else(|| format!("id '{id}' is not a GUID"))?;
-    if input.billing_profile.is_some() {
-        validate_new_customer(&input).map_err(|e| e.to_string())?;
-    } else {
-        validate_company_members(&input).map_err(|e| e.to_string())?;
-    }
+    let id = CustomerId::try_from(id).map_err(|_| format!("id '{id}' is not a GUID"))?;
     let billing = input.billing_profile.as_ref();
     let fresh = NewIds::random();
     let ids = NewIds {
@@ -43,7 +37,8 @@ pub fn build(value: Value, partner: &PartnerId) -> Result<CustomerRecord, String
         billing_id: billing.and_then(|b| b.id.clone()).unwrap_or(fresh.billing_id),
         etag: billing.and_then(|b| b.attributes.as_ref()).and_then(|a| a.etag.clone()).unwrap_or_else(new_etag),
     };
-    Ok(CustomerRecord::from_customer(&assemble(&input, ids)))
+    let new = if input.billing_profile.is_some() { NewCustomer::try_from(input) } else { NewCustomer::listed(input) };
+    Ok(CustomerRecord::new(new.map_err(|e| e.to_string())?, ids).0)
 }
 
 /// A snapshot line wraps the customer: `customer` and `createdAt` beside `partner`.
@@ -66,8 +61,8 @@ mod tests {
         let item = json!({"id": id, "companyProfile": {"domain": "fabrikam.onmicrosoft.com", "companyName": "Fabrikam"},
             "relationshipToPartner": "reseller"});
         let record = build(item, &partner()).unwrap();
-        assert_eq!(record.id, id);
-        assert_eq!(record.domain_key, "fabrikam.onmicrosoft.com");
+        assert_eq!(record.id(), id);
+        assert_eq!(record.domain(), "fabrikam.onmicrosoft.com");
         let no_domain = json!({"id": id, "companyProfile": {"companyName": "Fabrikam"}});
         assert!(build(no_domain, &partner()).unwrap_err().contains("companyProfile.domain"));
     }

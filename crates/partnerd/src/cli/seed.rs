@@ -47,7 +47,12 @@ pub async fn seed(store: &PartnerStore, count: u64, seed: u64) -> anyhow::Result
         let mut left = count;
         while left > 0 {
             let n = left.min(BATCH as u64);
-            let batch = (0..n).map(|_| CustomerRecord::from_customer(&generator.customer())).collect();
+            let batch = (0..n)
+                .map(|_| {
+                    let (new, ids) = generator.next_new();
+                    CustomerRecord::new(new, ids).0
+                })
+                .collect();
             if tx.blocking_send(batch).is_err() {
                 break;
             }

@@ -71,9 +71,9 @@ fn generate(partner: &PartnerId, seed: u64, count: u64, created_at: i64, tx: tok
             .map(|line| RestoreRow {
                 line,
                 partner: Some(partner.as_str().to_string()),
-                record: CustomerRecord {
-                    created_at: Some(created_at),
-                    ..CustomerRecord::from_customer(&generator.customer())
+                record: {
+                    let (new, ids) = generator.next_new();
+                    CustomerRecord::new(new, ids).0.with_created_at(created_at)
                 },
             })
             .collect();

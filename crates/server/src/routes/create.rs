@@ -2,9 +2,8 @@
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
-use partnerd_model::assemble::{assemble, NewIds};
-use partnerd_model::validate::validate_new_customer;
-use partnerd_model::{Customer, UserCredentials};
+use partnerd_model::assemble::NewIds;
+use partnerd_model::{Customer, NewCustomer, UserCredentials};
 use partnerd_store::{CustomerRecord, Mutation};
 
 use crate::auth::VerifiedPartner;
@@ -23,18 +22,18 @@ pub(crate) async fn create(
     body: Body,
 ) -> Result<Reply, ApiError> {
     let input: Customer = body.read()?;
-    validate_new_customer(&input)?;
-    let mut customer = assemble(&input, NewIds::random());
-    let record =
-        CustomerRecord { created_at: Some(state.clock.unix_seconds()), ..CustomerRecord::from_customer(&customer) };
+    // Every refused member at once (400, `data` listing each); past this line the request is valid.
+    let new = NewCustomer::try_from(input)?;
+    let (record, mut customer) = CustomerRecord::new(new, NewIds::random());
+    let record = record.with_created_at(state.clock.unix_seconds());
     customer.user_credentials =
         Some(UserCredentials { user_name: Some("admin".into()), password: Some(new_password()) });
     let outcome = Outcome {
         status: StatusCode::CREATED,
         root: "Customer",
         json: Some(serde_json::to_string(&customer).expect("customers serialise")),
-        location: Some(format!("/v1/customers/{}", record.id)),
-        etag: Some(record.etag.clone()),
+        location: Some(format!("/v1/customers/{}", record.id())),
+        etag: Some(record.etag().to_string()),
     };
     let limit = match state.config.mode {
         Mode::Sandbox => state.config.sandbox_customer_limit,

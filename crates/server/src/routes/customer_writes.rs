@@ -2,9 +2,9 @@
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, Method, StatusCode};
-use partnerd_model::assemble::{new_etag, set_resource_members};
+use partnerd_model::assemble::{new_etag, NewIds};
 use partnerd_model::validate::validate_billing_profile;
-use partnerd_model::{BillingProfile, Customer, Relationship};
+use partnerd_model::{BillingProfile, Customer, NewCustomer, Relationship};
 use partnerd_store::{CustomerRecord, Mutation};
 
 use crate::auth::VerifiedPartner;
@@ -99,11 +99,14 @@ pub(crate) async fn replace_billing(
     let store = partner.store(&state.store);
     let stored = fetch(&store, &id).await?;
     let mut customer = parse_doc(&stored)?;
-    let billing_id = customer.billing_profile.as_ref().and_then(|b| b.id.clone());
-    customer.billing_profile = Some(BillingProfile { id: billing_id, links: None, attributes: None, ..profile });
-    let etag = new_etag();
-    set_resource_members(&mut customer, &etag);
-    let record = CustomerRecord::from_customer(&customer);
+    let kept = NewIds::of(&customer).map_err(|e| {
+        tracing::error!(%e, customer = %id, "a stored customer lacks its ids");
+        ApiError::internal()
+    })?;
+    customer.billing_profile = Some(profile);
+    // The updated customer is checked whole, as a create would be, before it can be stored.
+    let (record, customer) = CustomerRecord::new(NewCustomer::try_from(customer)?, NewIds { etag: new_etag(), ..kept });
+    let etag = record.etag().to_string();
     let outcome = Outcome {
         status: StatusCode::OK,
         root: "CustomerBillingProfile",

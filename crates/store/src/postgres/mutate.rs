@@ -5,7 +5,7 @@
 //! (partner, request id) uncommitted makes that insert wait for it: if it commits, this one
 //! finds the record and answers `Replay`/`Mismatch` without changing anything; if it rolls
 //! back, this one proceeds. So a request id executes at most once across instances, and an
-//! identical request racing itself never reaches the domain check (no DomainTaken re-check
+//! identical request racing itself never reaches the domain check (no domain-conflict re-check
 //! is needed). Any outcome other than `Done` rolls back, keeping nothing.
 
 use deadpool_postgres::Transaction;

@@ -1,6 +1,7 @@
 //! The embedded SQLite store: a file in WAL mode (or a private in-memory database), a pool of
 //! reader connections and one writer connection, all used from blocking threads.
 
+mod conflict;
 mod list;
 mod migrate;
 mod mutate;
@@ -19,6 +20,7 @@ use crate::{
 };
 use pool::Pool;
 
+pub(crate) use conflict::conflict;
 pub(crate) use migrate::versions as migration_versions;
 
 pub struct SqliteBackend {
