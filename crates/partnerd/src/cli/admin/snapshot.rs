@@ -123,7 +123,19 @@ async fn load(control: &Control, args: LoadArgs) -> anyhow::Result<()> {
         .query(&partner_query(&args.partner))
         .header("Content-Type", "application/x-ndjson")
         .body(body);
-    let answer = control.json(req).await?;
+    let answer = control.json(req).await.map_err(|e| {
+        // The server reads the upload as fast as it stores it, so a large snapshot can outlast
+        // its deadlines; nothing was changed, and the fix is on the server's command line.
+        let text = e.to_string();
+        if text.contains("did not arrive in time") || text.contains("did not complete within") {
+            e.context(
+                "the server's deadline ended the load before the snapshot was stored (nothing changed); start it \
+                 with a longer --body-read-timeout and --request-timeout (e.g. 10m), or load a smaller snapshot",
+            )
+        } else {
+            e
+        }
+    })?;
     output::object(&answer, args.format.get())
 }
 
