@@ -134,17 +134,66 @@ impl std::fmt::Display for MemberError {
 
 /// Canonicalizes a body and reads it as `T`, naming the member on failure.
 pub fn read_lenient<T: DeserializeOwned>(value: Value) -> Result<T, MemberError> {
-    read_canonical(canonicalize(value))
+    read_canonical(&canonicalize(value))
 }
 
 /// Reads an already canonical body as `T`, naming the member on failure.
-pub fn read_canonical<T: DeserializeOwned>(value: Value) -> Result<T, MemberError> {
+pub fn read_canonical<T: DeserializeOwned>(value: &Value) -> Result<T, MemberError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let member = e.path().to_string();
         let message = e.inner().to_string();
         let is_enum = member.ends_with("relationshipToPartner") && message.contains("invalid value");
         MemberError { member, message, is_enum }
     })
+}
+
+/// Most members [`read_canonical_partly`] leaves out before it gives up on a body: each costs
+/// one more reading of the body, so the work stays a small multiple of a single reading.
+pub const MAX_UNREADABLE: usize = 16;
+
+/// Reads a canonical body as `T` even when some members have the wrong type or value: each
+/// such member is reported and left out (a member inside a list takes its whole list with it),
+/// and the rest is read, so that the rest can be checked too and every problem reported at
+/// once. `Err` with what was found when the body cannot be read at all (its root has the wrong
+/// type) or more than [`MAX_UNREADABLE`] members are unreadable.
+pub fn read_canonical_partly<T: DeserializeOwned>(mut value: Value) -> Result<(T, Vec<MemberError>), Vec<MemberError>> {
+    let mut unreadable = Vec::new();
+    loop {
+        let error = match read_canonical(&value) {
+            Ok(read) => return Ok((read, unreadable)),
+            Err(e) => e,
+        };
+        let removed = unreadable.len() < MAX_UNREADABLE && remove_member(&mut value, &error.member);
+        unreadable.push(error);
+        if !removed {
+            return Err(unreadable);
+        }
+    }
+}
+
+/// Removes the member at a dotted path (`billingProfile.defaultAddress.postalCode`); a path
+/// into a list (`customDomains[2]`) removes the list. False when there is no such member.
+fn remove_member(value: &mut Value, path: &str) -> bool {
+    let mut keys: Vec<&str> = Vec::new();
+    for segment in path.split('.') {
+        let key = segment.split('[').next().unwrap_or_default();
+        if key.is_empty() {
+            break;
+        }
+        keys.push(key);
+        if key.len() != segment.len() {
+            break;
+        }
+    }
+    let Some((last, parents)) = keys.split_last() else { return false };
+    let mut at = value;
+    for key in parents {
+        match at.get_mut(*key) {
+            Some(next) => at = next,
+            None => return false,
+        }
+    }
+    at.as_object_mut().is_some_and(|map| map.remove(*last).is_some())
 }
 
 #[cfg(test)]
@@ -180,5 +229,64 @@ mod tests {
         let mut v = json!({"allowDelegatedAccess": "True", "companyProfile": {"domain": "true"}});
         coerce_text_scalars(&mut v);
         assert_eq!(v, json!({"allowDelegatedAccess": true, "companyProfile": {"domain": "true"}}));
+    }
+
+    #[test]
+    fn unreadable_members_are_left_out_and_the_rest_read() {
+        let body = json!({
+            "companyProfile": {"domain": "a.onmicrosoft.com", "companyName": 7},
+            "billingProfile": {"email": "a@b.c", "defaultAddress": {"postalCode": 12345, "city": "Oslo"}},
+            "customDomains": ["x", 5],
+            "relationshipToPartner": "friend"
+        });
+        let (c, unreadable) = read_canonical_partly::<Customer>(canonicalize(body)).unwrap();
+        let members: Vec<&str> = unreadable.iter().map(|e| e.member.as_str()).collect();
+        assert_eq!(
+            members,
+            [
+                "companyProfile.companyName",
+                "billingProfile.defaultAddress.postalCode",
+                "customDomains[1]",
+                "relationshipToPartner"
+            ]
+        );
+        assert!(unreadable[3].is_enum && !unreadable[0].is_enum);
+        assert_eq!(c.domain(), "a.onmicrosoft.com");
+        let billing = c.billing_profile.unwrap();
+        assert_eq!(billing.email.as_deref(), Some("a@b.c"));
+        assert_eq!(billing.default_address.unwrap().city.as_deref(), Some("Oslo"));
+        assert_eq!(c.custom_domains, None);
+    }
+
+    #[test]
+    fn a_body_that_is_no_object_or_too_broken_is_not_read() {
+        let err = read_canonical_partly::<Customer>(json!("a string")).unwrap_err();
+        assert_eq!(err.len(), 1);
+        let mut broken = serde_json::Map::new();
+        for member in ["id", "commerceId", "associatedPartnerId", "allowDelegatedAccess"] {
+            broken.insert(member.into(), json!({"not": "a string"}));
+        }
+        let mut address = serde_json::Map::new();
+        for member in [
+            "country",
+            "region",
+            "city",
+            "state",
+            "district",
+            "addressLine1",
+            "addressLine2",
+            "addressLine3",
+            "postalCode",
+            "firstName",
+            "lastName",
+            "middleName",
+            "emailAddress",
+            "phoneNumber",
+        ] {
+            address.insert(member.into(), json!(1));
+        }
+        broken.insert("billingProfile".into(), json!({"defaultAddress": address}));
+        let err = read_canonical_partly::<Customer>(Value::Object(broken)).unwrap_err();
+        assert_eq!(err.len(), MAX_UNREADABLE + 1);
     }
 }

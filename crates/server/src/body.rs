@@ -4,6 +4,7 @@
 use axum::body::to_bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
+use partnerd_model::canonical::MemberError;
 use partnerd_model::{canonical, form, xml};
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -168,11 +169,13 @@ impl Body {
 
     /// The body as `T`, or a 400 naming the member that does not fit.
     pub fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
-        canonical::read_canonical(self.0.clone()).map_err(|e| {
-            let description = format!("{} is not valid: {}.", e.member, e.message);
-            let err = if e.is_enum { ApiError::invalid_enum(description) } else { ApiError::invalid(description) };
-            err.with_data(e.member)
-        })
+        canonical::read_canonical(&self.0).map_err(|e| ApiError::refused(vec![e], None))
+    }
+
+    /// The body as `T` without the members that do not fit, and those members, so that the
+    /// rest can be checked before answering; a 400 when the body cannot be read at all.
+    pub fn read_partly<T: serde::de::DeserializeOwned>(&self) -> Result<(T, Vec<MemberError>), ApiError> {
+        canonical::read_canonical_partly(self.0.clone()).map_err(|unreadable| ApiError::refused(unreadable, None))
     }
 }
 

@@ -3,6 +3,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use partnerd_model::canonical::MemberError;
 use partnerd_model::{ErrorBody, FilterError, Violations};
 use partnerd_store::{Conflict, StoreError};
 
@@ -132,7 +133,36 @@ impl From<FilterError> for ApiError {
 /// and `data` lists their paths in the same order.
 impl From<Violations> for ApiError {
     fn from(v: Violations) -> Self {
-        v.members().fold(ApiError::invalid(v.to_string()), ApiError::with_data)
+        ApiError::refused(Vec::new(), Some(v))
+    }
+}
+
+impl ApiError {
+    /// 400 naming every member that could not be read (wrong type or value, in body order)
+    /// and then every member refused by the checks (in member order), each once: the
+    /// description says what is wrong with each, `data` lists their paths in the same order.
+    /// The code is 900126 when an enum value is the only problem, else 800002.
+    pub(crate) fn refused(unreadable: Vec<MemberError>, refused: Option<Violations>) -> ApiError {
+        let only_enums = refused.is_none() && unreadable.iter().all(|e| e.is_enum);
+        let mut sentences = Vec::new();
+        let mut members = Vec::new();
+        for e in &unreadable {
+            sentences.push(format!("{} is not valid: {}.", e.member, e.message));
+            members.push(e.member.clone());
+        }
+        // A member left out for its type is not reported again as missing.
+        for invalid in refused.iter().flat_map(Violations::iter) {
+            if !unreadable.iter().any(|e| e.member == invalid.member) {
+                sentences.push(format!("{invalid}."));
+                members.push(invalid.member.clone());
+            }
+        }
+        let error = if only_enums {
+            ApiError::invalid_enum(sentences.join(" "))
+        } else {
+            ApiError::invalid(sentences.join(" "))
+        };
+        members.into_iter().fold(error, ApiError::with_data)
     }
 }
 

@@ -67,6 +67,31 @@ store_test!(three_problems_are_answered_at_once_and_create_nothing, |db| {
     assert_eq!(count(&app, &partner).await, 1);
 });
 
+store_test!(members_of_the_wrong_type_are_named_with_the_refused_ones, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let mut body = create_body(&unique_domain());
+    body["billingProfile"]["defaultAddress"]["postalCode"] = json!(98052);
+    body["relationshipToPartner"] = json!("friend");
+    body["billingProfile"]["email"] = Value::Null;
+    body["billingProfile"]["defaultAddress"]["country"] = json!("Germany");
+    let (status, text) = post(&app, &partner, &body, &uuid::Uuid::new_v4().to_string(), "application/json").await;
+    assert_eq!(status, 400, "{text}");
+    let err: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(err["code"], 800002, "an enum value is not the only problem: {err}");
+    let unreadable_then_refused = json!([
+        "billingProfile.defaultAddress.postalCode",
+        "relationshipToPartner",
+        "billingProfile.email",
+        "billingProfile.defaultAddress.country"
+    ]);
+    assert_eq!(err["data"], unreadable_then_refused, "{err}");
+    let description = err["description"].as_str().unwrap();
+    assert!(description.starts_with("billingProfile.defaultAddress.postalCode is not valid: invalid type"), "{err}");
+    assert!(!description.contains("postalCode is required"), "a member left out is not also missing: {err}");
+    assert_eq!(count(&app, &partner).await, 0);
+});
+
 store_test!(a_taken_domain_is_the_contracts_conflict_on_either_store, |db| {
     let app = TestApp::start(&db).await;
     let (first, second) = (new_partner(), new_partner());

@@ -21,9 +21,13 @@ pub(crate) async fn create(
     ids: RequestIds,
     body: Body,
 ) -> Result<Reply, ApiError> {
-    let input: Customer = body.read()?;
-    // Every refused member at once (400, `data` listing each); past this line the request is valid.
-    let new = NewCustomer::try_from(input)?;
+    // Every problem at once (400, `data` listing each member): those that could not be read and
+    // those the checks refuse. Past this the request is valid.
+    let (input, unreadable) = body.read_partly::<Customer>()?;
+    let new = match NewCustomer::try_from(input) {
+        Ok(new) if unreadable.is_empty() => new,
+        checked => return Err(ApiError::refused(unreadable, checked.err())),
+    };
     let (record, mut customer) = CustomerRecord::new(new, NewIds::random());
     let record = record.with_created_at(state.clock.unix_seconds());
     customer.user_credentials =
