@@ -31,32 +31,33 @@ async fn partnerd(args: &[&str], env: &[(&str, &str)]) -> Run {
     Run { code: out.status.code().unwrap_or(-1), stdout: text(out.stdout), stderr: text(out.stderr) }
 }
 
-/// Every command that takes flags, as its argument path.
-const COMMANDS: &[&[&str]] = &[
-    &["serve"],
-    &["doctor"],
-    &["token"],
-    &["seed"],
-    &["import"],
-    &["migrate"],
-    &["state", "export"],
-    &["state", "import"],
-    &["customers", "list"],
-    &["customers", "get"],
-    &["customers", "create"],
-    &["customers", "delete"],
-    &["customers", "remove-relationship"],
-    &["customers", "export"],
-    &["admin", "reset"],
-    &["admin", "seed"],
-    &["admin", "snapshot", "save"],
-    &["admin", "snapshot", "load"],
-    &["admin", "requests"],
-    &["admin", "faults", "add"],
-    &["admin", "faults", "list"],
-    &["admin", "faults", "clear"],
-    &["admin", "clock"],
-];
+/// The subcommands a help text lists under `Commands:` (without clap's `help`).
+fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| l.trim() != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every command, as its argument path with its help text, found by walking `--help` from the
+/// top, so a command added later is checked without anyone listing it here.
+async fn commands() -> Vec<(Vec<String>, String)> {
+    let mut found = Vec::new();
+    let mut todo: Vec<Vec<String>> = vec![vec![]];
+    while let Some(path) = todo.pop() {
+        let args: Vec<&str> = path.iter().map(String::as_str).chain(["--help"]).collect();
+        let help = partnerd(&args, &[]).await.stdout;
+        for sub in subcommands(&help) {
+            todo.push(path.iter().cloned().chain([sub]).collect());
+        }
+        found.push((path, help));
+    }
+    found
+}
 
 /// The long flags of a help text, each with the text that describes it (up to the next flag).
 fn flags(help: &str) -> Vec<(String, String)> {
@@ -86,10 +87,13 @@ fn flags(help: &str) -> Vec<(String, String)> {
 async fn every_flag_is_also_an_environment_variable() {
     let mut missing = Vec::new();
     let mut checked = 0;
-    for command in COMMANDS {
-        let args: Vec<&str> = command.iter().copied().chain(["--help"]).collect();
-        let help = partnerd(&args, &[]).await.stdout;
-        for (flag, text) in flags(&help) {
+    let commands = commands().await;
+    let names: Vec<String> = commands.iter().map(|(path, _)| path.join(" ")).collect();
+    for must in ["serve", "doctor", "state import", "customers export", "admin faults add", "admin snapshot load"] {
+        assert!(names.iter().any(|n| n == must), "the walk found `{must}`: {names:?}");
+    }
+    for (command, help) in &commands {
+        for (flag, text) in flags(help) {
             if flag == "help" || flag == "version" {
                 continue;
             }
@@ -192,6 +196,45 @@ async fn a_missing_token_names_the_flag_and_variable() {
     let run = partnerd(&["customers", "list"], &[("PARTNERD_BASE_URL", "http://127.0.0.1:9")]).await;
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--token") && run.stderr.contains("PARTNERD_TOKEN"), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn offline_commands_refuse_a_store_that_would_vanish() {
+    let partner = new_partner().to_string();
+    for args in [vec!["seed", "--memory", "--partner", &partner], vec!["state", "export", "--memory"]] {
+        let run = partnerd(&args, &[]).await;
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("use `partnerd admin` against it"), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("added"), "nothing was added: {}", run.stderr);
+    }
+}
+
+#[tokio::test]
+async fn a_slip_in_an_address_gets_the_address_meant() {
+    let listen = partnerd(&["doctor", "--listen", "8080"], &[]).await;
+    assert_eq!(listen.code, 2, "{}", listen.stderr);
+    assert!(listen.stderr.contains("did you mean 127.0.0.1:8080"), "{}", listen.stderr);
+    let customers = partnerd(&["customers", "list", "--base-url", "127.0.0.1:9", "--token", "t"], &[]).await;
+    assert_eq!(customers.code, 2, "{}", customers.stderr);
+    assert!(customers.stderr.contains("did you mean http://127.0.0.1:9?"), "{}", customers.stderr);
+    let admin = partnerd(&["admin", "reset", "--base-url", "localhost:9"], &[]).await;
+    assert_eq!(admin.code, 2, "{}", admin.stderr);
+    assert!(admin.stderr.contains("did you mean http://localhost:9?"), "{}", admin.stderr);
+}
+
+#[tokio::test]
+async fn no_server_and_a_refused_token_say_what_fixes_them() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let base = format!("http://{closed}");
+    let down = partnerd(&["customers", "list", "--base-url", &base, "--token", "t"], &[]).await;
+    assert_eq!(down.code, 1, "{}", down.stderr);
+    assert!(down.stderr.contains("point --base-url or PARTNERD_BASE_URL at it"), "{}", down.stderr);
+
+    let db = TestDb::new(Kind::Sqlite).await.expect("sqlite");
+    let app = TestApp::start(&db).await;
+    let refused = partnerd(&["customers", "list", "--base-url", &app.url(""), "--token", "not-a-jwt"], &[]).await;
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    assert!(refused.stderr.contains("800001") && refused.stderr.contains("`partnerd token`"), "{}", refused.stderr);
 }
 
 #[tokio::test]

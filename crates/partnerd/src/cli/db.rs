@@ -30,8 +30,22 @@ impl DbArgs {
         }
     }
 
-    pub async fn open(&self) -> anyhow::Result<Store> {
+    /// Opens the store for `serve`, the one command whose in-memory store outlives its start.
+    pub async fn open_for_serving(&self) -> anyhow::Result<Store> {
         Store::open(&self.location()).await.map_err(|e| anyhow::anyhow!("opening the database: {e}"))
+    }
+
+    /// Opens the store for a command that works on it and exits (seed, import, migrate, state).
+    /// `--memory` is refused there: it would work on a store that is gone when the command
+    /// ends, and say it succeeded, while a `serve --memory` next door stays untouched.
+    pub async fn open(&self) -> anyhow::Result<Store> {
+        if self.memory {
+            anyhow::bail!(
+                "--memory keeps nothing once this command ends; to change a running `partnerd serve --memory`, \
+                 use `partnerd admin` against it (seed, snapshot load, snapshot save), or give --db FILE or --database-url URL"
+            );
+        }
+        self.open_for_serving().await
     }
 }
 

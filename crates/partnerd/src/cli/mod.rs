@@ -1,5 +1,6 @@
 //! The command line. Every flag can also be set through a `PARTNERD_*` environment variable.
 
+mod address;
 mod admin;
 mod customers;
 mod db;

@@ -19,7 +19,7 @@ use crate::demo::DEMO_PARTNER;
 #[derive(Args)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(long, env = "PARTNERD_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "PARTNERD_LISTEN", default_value = "127.0.0.1:8080", value_parser = super::address::parse)]
     listen: SocketAddr,
     #[command(flatten)]
     db: DbArgs,
@@ -116,7 +116,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let serve_config = args.transport.serve_config()?;
     // The port first: a taken port is found before any database is created, migrated or seeded.
     let listener = bind(args.listen).await?;
-    let store = args.db.open().await?;
+    let store = args.db.open_for_serving().await?;
     let demo = PartnerId::parse(DEMO_PARTNER).expect("demo partner is a GUID");
     if !args.no_demo && store.is_empty().await? {
         let added = super::seed::seed(&store.for_partner_unchecked(&demo), args.demo_customers, 7).await?;

@@ -47,7 +47,12 @@ impl ControlArgs {
     pub fn control(&self) -> anyhow::Result<Control> {
         let root = self.base_url.trim().trim_end_matches('/').to_string();
         if reqwest::Url::parse(&root).map(|u| !matches!(u.scheme(), "http" | "https")).unwrap_or(true) {
-            return Err(Usage(format!("--base-url '{}' is not an http:// or https:// URL", self.base_url)).into());
+            let hint = if self.base_url.contains("://") {
+                String::new()
+            } else {
+                format!(" (did you mean http://{}?)", self.base_url)
+            };
+            return Err(Usage(format!("--base-url '{}' is not an http:// or https:// URL{hint}", self.base_url)).into());
         }
         let token = self.admin_token.clone().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
         let http = reqwest::Client::builder().build()?;

@@ -21,7 +21,14 @@ impl Connection {
             Usage("no token: pass --token or set PARTNERD_TOKEN (a development server's: `partnerd token`)".into())
         })?;
         let client = Client::builder().base_url(&self.base_url).token(token.trim()).build();
-        client.map_err(|e| Usage(format!("--base-url: {e}")).into())
+        client.map_err(|e| {
+            let hint = if self.base_url.contains("://") {
+                String::new()
+            } else {
+                format!(" (did you mean http://{}?)", self.base_url)
+            };
+            Usage(format!("--base-url: {e}{hint}")).into()
+        })
     }
 
     pub fn base_url(&self) -> &str {

@@ -43,7 +43,7 @@ enum ExportFormat {
     /// One customer a line, in the API's JSON.
     #[value(alias = "json")]
     Jsonl,
-    /// A header line, then one customer a line (the columns of `list --output csv`).
+    /// A header line, then one customer a line (the columns of `list --format csv`).
     Csv,
 }
 

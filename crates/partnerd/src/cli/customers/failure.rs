@@ -111,8 +111,24 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     if stdout_closed {
         return ExitCode::SUCCESS;
     }
-    eprintln!("error: {}", one_line(err));
+    eprintln!("error: {}{}", one_line(err), fix_hint(err));
     ExitCode::from(exit_status(err))
+}
+
+/// What to do about a failure whose fix is not in the server's words: an address where no
+/// server answers, or a token the server refused (the most common slips of a first run).
+pub fn fix_hint(err: &anyhow::Error) -> &'static str {
+    let client = err.chain().find_map(|c| c.downcast_ref::<partnerd_client::Error>());
+    match client {
+        Some(partnerd_client::Error::Transport(_)) => {
+            " (is the server running there? point --base-url or PARTNERD_BASE_URL at it)"
+        }
+        Some(e) if e.status() == Some(401) => {
+            " (the server refused the token: pass one with --token or PARTNERD_TOKEN; \
+             a development partnerd's comes from `partnerd token`)"
+        }
+        _ => "",
+    }
 }
 
 #[cfg(test)]
@@ -157,6 +173,13 @@ mod tests {
         let io = std::io::Error::other("broken pipe");
         let err = anyhow::Error::new(io).context("writing out.csv");
         assert_eq!(one_line(&err), "writing out.csv: broken pipe");
+    }
+
+    #[test]
+    fn a_refused_token_says_where_a_token_comes_from() {
+        assert!(fix_hint(&api(401, 800001)).contains("`partnerd token`"));
+        assert_eq!(fix_hint(&api(404, 1000)), "");
+        assert_eq!(fix_hint(&anyhow::anyhow!("disk full")), "");
     }
 
     #[test]

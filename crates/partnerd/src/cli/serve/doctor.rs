@@ -148,7 +148,7 @@ fn plan(args: &ServeArgs, location: &Location, schema: Option<&SchemaStatus>) ->
         mode.into(),
         control.into(),
         rate,
-        format!("keep continuation tokens valid for {}", humantime::format_duration(args.continuation_ttl)),
+        format!("keep continuation tokens valid for {}", crate::cli::duration::format(args.continuation_ttl)),
     ]
 }
 
