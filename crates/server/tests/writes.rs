@@ -357,7 +357,16 @@ store_test!(billing_updates_are_validated_and_guarded_by_etags, |db| {
     bad["defaultAddress"]["country"] = json!("XYZ");
     let res = put(bad, Some(format!("\"{etag}\""))).await.unwrap();
     assert_eq!(res.status(), 400);
-    assert_eq!(res.json::<Value>().await.unwrap()["data"][0], "defaultAddress.country");
+    assert_eq!(res.json::<Value>().await.unwrap()["data"], json!(["defaultAddress.country"]));
+    // Every problem at once: a member of the wrong type, and refused ones.
+    let mut worse = profile.clone();
+    worse["defaultAddress"]["postalCode"] = json!(98052);
+    worse["email"] = json!("nobody");
+    worse["culture"] = Value::Null;
+    let res = put(worse, Some(format!("\"{etag}\""))).await.unwrap();
+    assert_eq!(res.status(), 400);
+    let all = json!(["defaultAddress.postalCode", "email", "culture"]);
+    assert_eq!(res.json::<Value>().await.unwrap()["data"], all);
     // The right etag (in the header, as the .NET SDK puts it in the body) succeeds once.
     let res = put(profile.clone(), Some(format!("\"{etag}\""))).await.unwrap();
     assert_eq!(res.status(), 200);

@@ -93,8 +93,11 @@ pub(crate) async fn replace_billing(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Reply, ApiError> {
-    let profile: BillingProfile = body.read()?;
-    validate_billing_profile(&profile, "")?;
+    let (profile, unreadable) = body.read_partly::<BillingProfile>()?;
+    match validate_billing_profile(&profile, "") {
+        Ok(()) if unreadable.is_empty() => {}
+        checked => return Err(ApiError::refused(unreadable, checked.err())),
+    }
     let expected = if_match(&headers).or_else(|| profile.attributes.as_ref().and_then(|a| a.etag.clone()));
     let store = partner.store(&state.store);
     let stored = fetch(&store, &id).await?;
