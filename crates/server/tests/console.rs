@@ -1,6 +1,7 @@
 //! The console's HTTP side: its embedded files and their headers, who may load them, the
 //! health figures (`GET /_partnerd/stats`) and console tokens (`POST /_partnerd/tokens`).
-//! What the page does in a browser is tested in console_browser.rs.
+//! What the page does in a browser is tested in the console_*.rs files beside this one, one per
+//! view (console_traffic.rs, console_customers.rs, console_controls.rs, console_sign_in.rs).
 
 use partnerd_server::{AuthConfig, Config, KeyConfig, Mode};
 use partnerd_testkit::{fixtures, new_partner, store_test, token, TestApp};

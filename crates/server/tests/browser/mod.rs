@@ -5,6 +5,11 @@
 //! Without the browser the tests print that they were skipped, unless
 //! `PARTNERD_REQUIRE_BROWSER=1` (as `.ci/run` sets) makes that a failure.
 
+// Each console_* test file is its own crate and uses part of these helpers.
+#![allow(dead_code)]
+
+pub mod console;
+
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
