@@ -1,10 +1,15 @@
 //! Deterministic seeds and full-fidelity snapshots (`/_partnerd/partners/{p}/seed`,
 //! `/_partnerd/snapshot`), on both stores and from one into the other.
 
+use std::time::Duration;
+
+use futures::StreamExt;
 use partnerd_model::PartnerId;
-use partnerd_testkit::fixtures::insert_many;
+use partnerd_server::{Config, Limits, ServeConfig};
+use partnerd_testkit::fixtures::{create_body, insert_many, unique_domain};
 use partnerd_testkit::walk::walk;
 use partnerd_testkit::{new_partner, store_test, Kind, TestApp, TestDb};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 async fn seed(app: &TestApp, partner: &PartnerId, body: Value) -> (u16, Value) {
@@ -144,6 +149,69 @@ store_test!(a_bad_snapshot_changes_nothing, |db| {
     let res = app.http.get(app.url("/_partnerd/snapshot?partner=x")).send().await.unwrap();
     assert_eq!(res.status(), 400);
     assert_eq!(snapshot(&app, "").await, saved, "nothing changed");
+});
+
+store_test!(a_restore_colliding_outside_its_partner_names_the_line, |db| {
+    let app = TestApp::start(&db).await;
+    let (a, b) = (new_partner(), new_partner());
+    seed(&app, &a, json!({"count": 6, "seed": 1})).await;
+    seed(&app, &b, json!({"count": 6, "seed": 2})).await;
+    let saved = snapshot(&app, "").await;
+    let only_a = snapshot(&app, &format!("?partner={a}")).await;
+    let taken = snapshot(&app, &format!("?partner={b}")).await;
+    let taken: Value = serde_json::from_str(taken.lines().nth(2).unwrap()).unwrap();
+    let taken = taken["customer"]["companyProfile"]["domain"].as_str().unwrap().to_uppercase();
+    // Line 4 of partner a's own snapshot now wants a domain partner b holds (in another case).
+    let edited: Vec<String> = only_a
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut v: Value = serde_json::from_str(line).unwrap();
+            if i == 3 {
+                v["customer"]["companyProfile"]["domain"] = json!(taken);
+            }
+            v.to_string()
+        })
+        .collect();
+    let (status, body) = restore(&app, &format!("?partner={a}"), edited.join("\n")).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body["description"].as_str().unwrap().starts_with("Line 4:"), "{body}");
+    assert_eq!(snapshot(&app, "").await, saved, "nothing changed, partner a's customers included");
+});
+
+/// A body that sends `lines` one at a time, `gap` apart.
+fn paced(lines: Vec<String>, gap: Duration) -> reqwest::Body {
+    let chunks = futures::stream::iter(lines).then(move |line| async move {
+        tokio::time::sleep(gap).await;
+        Ok::<_, std::io::Error>(format!("{line}\n"))
+    });
+    reqwest::Body::wrap_stream(chunks)
+}
+
+store_test!(a_slow_restore_outlasts_the_request_and_body_timeouts, |db| {
+    // A second for a whole body, a second and a half for a whole request; the restore's body
+    // takes two.
+    let (body_read_timeout, request_timeout) = (Duration::from_secs(1), Duration::from_millis(1500));
+    let limits = Limits { body_read_timeout, request_timeout, ..Limits::default() };
+    let app =
+        TestApp::serve_with(db.open().await, Config::default(), ServeConfig { limits, ..Default::default() }).await;
+    let partner = new_partner();
+    seed(&app, &partner, json!({"count": 5, "seed": 4})).await;
+    let saved = snapshot(&app, "").await;
+    app.http.post(app.url("/_partnerd/reset")).send().await.unwrap();
+    let lines: Vec<String> = saved.lines().map(str::to_string).collect();
+    let res = app.http.put(app.url("/_partnerd/snapshot")).body(paced(lines, Duration::from_millis(400))).send();
+    let res = res.await.unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert_eq!(snapshot(&app, "").await, saved);
+    // Elsewhere the limits hold: a create whose body takes as long is refused.
+    let body = create_body(&unique_domain()).to_string();
+    let halves = vec![body[..10].to_string(), body[10..].to_string(), String::new(), String::new(), String::new()];
+    let res = app
+        .request(Method::POST, &partner, "/v1/customers")
+        .header("Content-Type", "application/json")
+        .body(paced(halves, Duration::from_millis(400)));
+    assert_eq!(res.send().await.unwrap().status(), 408);
 });
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -33,6 +33,7 @@ pub use fault_rule::FaultRule;
 pub(crate) use inject::inject;
 pub(crate) use traffic::Traffic;
 
+use axum::http::Method;
 use axum::middleware;
 use axum::routing::{any, delete, get, post};
 use axum::Router;
@@ -78,6 +79,15 @@ fn console_routes() -> Router {
         .route(&format!("{PREFIX}/console/"), get(console::page))
         .route(&format!("{PREFIX}/console/{{file}}"), get(console::asset))
         .layer(middleware::from_fn(crate::negotiate::json_only))
+}
+
+/// Seeding and snapshots: requests that may rightly take minutes (a million customers), so
+/// the server's request timeout does not end them and their bodies may take as long as they
+/// need while bytes keep arriving (see `serve::deadline_body`). The guard still applies.
+pub(crate) fn is_bulk(method: &Method, path: &str) -> bool {
+    let seed = path.strip_prefix("/_partnerd/partners/").is_some_and(|rest| rest.ends_with("/seed"));
+    (path == "/_partnerd/snapshot" && (method == Method::GET || method == Method::PUT))
+        || (seed && method == Method::POST)
 }
 
 /// Sandbox: on by default. Production: only with an admin token.

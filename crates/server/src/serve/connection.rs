@@ -141,7 +141,11 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
     fn call(&self, req: Request<Incoming>) -> Self::Future {
         let in_flight = self.activity.begin();
         let deadline = Instant::now() + self.body_read_timeout;
-        let mut req = req.map(|body| Body::new(DeadlineBody::new(body, deadline)));
+        let bulk = crate::control::is_bulk(req.method(), req.uri().path());
+        let pause = self.body_read_timeout;
+        let mut req = req.map(|body| {
+            Body::new(if bulk { DeadlineBody::paced(body, pause) } else { DeadlineBody::new(body, deadline) })
+        });
         req.extensions_mut().insert(ConnectInfo(self.peer));
         let app = self.app.clone();
         Box::pin(async move {

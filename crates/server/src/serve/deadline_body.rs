@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
@@ -29,11 +30,20 @@ pub(crate) struct DeadlineBody<B> {
     inner: B,
     deadline: Instant,
     timer: Option<Pin<Box<Sleep>>>,
+    /// For bodies that may take long in all (a snapshot restore): the deadline moves this far
+    /// past every frame that arrives, so only a pause this long fails the body.
+    pause: Option<Duration>,
 }
 
 impl<B> DeadlineBody<B> {
     pub(crate) fn new(inner: B, deadline: Instant) -> Self {
-        DeadlineBody { inner, deadline, timer: None }
+        DeadlineBody { inner, deadline, timer: None, pause: None }
+    }
+
+    /// A body that may take as long as it needs while no pause between frames is longer than
+    /// `pause`.
+    pub(crate) fn paced(inner: B, pause: Duration) -> Self {
+        DeadlineBody { inner, deadline: Instant::now() + pause, timer: None, pause: Some(pause) }
     }
 }
 
@@ -48,6 +58,12 @@ where
     fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = self.get_mut();
         if let Poll::Ready(frame) = Pin::new(&mut this.inner).poll_frame(cx) {
+            if let Some(pause) = this.pause {
+                this.deadline = Instant::now() + pause;
+                if let Some(timer) = &mut this.timer {
+                    timer.as_mut().reset(this.deadline);
+                }
+            }
             return Poll::Ready(frame.map(|r| r.map_err(Into::into)));
         }
         let deadline = this.deadline;
