@@ -8,7 +8,6 @@ use anyhow::Context;
 use clap::Args;
 use partnerd_model::PartnerId;
 use partnerd_server::{AppState, AuthConfig, Config, KeyConfig, Mode};
-use tokio::signal::unix::{signal, SignalKind};
 
 pub(super) mod doctor;
 mod ready;
@@ -150,10 +149,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let app = partnerd_server::build_app(state.clone());
     // The signals are taken before the ready file announces the server, so a SIGTERM sent as
     // soon as it appears stops the server gracefully (and removes the file).
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
+    let signalled = partnerd_server::shutdown_signal()?;
     let shutdown = async move {
-        tokio::select! { _ = terminate.recv() => {}, _ = interrupt.recv() => {} }
+        signalled.await;
         state.end_live_streams();
     };
     let ready_file = match &args.ready_file {
