@@ -33,9 +33,12 @@ fn fixture(kind: Kind) -> &'static Fixture {
     })
 }
 
-/// Names from a small alphabet, so ties, shared prefixes and case variants are common.
+/// Names from a small alphabet, so ties, shared prefixes and case variants are common; each
+/// starts with a letter, as a company name the API accepts must.
 fn name() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(vec!["a", "A", "b", "ä", "Ä", " ", "z"]), 0..4).prop_map(|p| p.concat())
+    let first = prop::sample::select(vec!["a", "A", "b", "ä", "Ä", "z"]);
+    let rest = prop::collection::vec(prop::sample::select(vec!["a", "A", "b", "ä", "Ä", " ", "z"]), 0..3);
+    (first, rest).prop_map(|(first, rest)| format!("{first}{}", rest.concat()))
 }
 
 /// Between two pages: names to insert, and which existing customers (by index) to delete.
