@@ -127,6 +127,11 @@ async fn a_refused_duration_shows_the_syntax() {
     let run = partnerd(&["token"], &[("PARTNERD_TTL", "soon")]).await;
     assert!(run.stderr.contains("expected a duration like 30s, 15m, 1h, 2d"), "{}", run.stderr);
     assert_eq!(partnerd(&["token", "--ttl", "2d"], &[]).await.code, 0);
+    let expired = partnerd(&["token", "--ttl", "0s"], &[]).await;
+    assert_eq!(expired.code, 2, "{}", expired.stderr);
+    assert!(expired.stderr.contains("expired already"), "{}", expired.stderr);
+    let negative = partnerd(&["token", "--ttl", "-1h"], &[]).await;
+    assert!(negative.stderr.contains("expected a duration like 30s"), "read as a value: {}", negative.stderr);
 }
 
 #[tokio::test]
