@@ -197,6 +197,22 @@ async fn the_retry_hint_only_where_a_retry_can_succeed() {
 }
 
 #[tokio::test]
+async fn a_refused_create_body_points_at_a_complete_one() {
+    let db = TestDb::new(Kind::Sqlite).await.expect("sqlite");
+    let app = TestApp::start(&db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("customer.json");
+    std::fs::write(&file, "{}").unwrap();
+    let tok = token(&new_partner());
+    let env = [("PARTNERD_BASE_URL", app.url("")), ("PARTNERD_TOKEN", tok)];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let run = partnerd(&["customers", "create", "--file", file.to_str().unwrap()], &env).await;
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("examples/customer.json") && run.stderr.contains("800002"), "{}", run.stderr);
+    assert!(!run.stderr.contains("--request-id"), "no retry hint for a 400: {}", run.stderr);
+}
+
+#[tokio::test]
 async fn a_missing_token_names_the_flag_and_variable() {
     let run = partnerd(&["customers", "list"], &[("PARTNERD_BASE_URL", "http://127.0.0.1:9")]).await;
     assert_eq!(run.code, 2);

@@ -53,7 +53,12 @@ pub async fn create(client: &Client, args: CreateArgs) -> anyhow::Result<()> {
     let (mut out, format) = args.output.open()?;
     let request_id = args.request_id.unwrap_or_else(uuid::Uuid::new_v4);
     let created = client.create_with_request_id(&input, request_id).await.map_err(|e| {
-        let hint = retry_hint(&e, &format!("--request-id {request_id}"));
+        let mut hint = retry_hint(&e, &format!("--request-id {request_id}"));
+        if e.status() == Some(400) {
+            // The server names what it refused; a first body usually lacks several members.
+            hint = " (a complete body: examples/customer.json in partnerd's repository; every member: docs/api.md §10)"
+                .into();
+        }
         anyhow::Error::new(e).context(format!("creating the customer{hint}"))
     })?;
     print_customer(&mut out, &created, format)?;
