@@ -14,7 +14,7 @@ pub struct DbArgs {
     #[arg(long, env = "PARTNERD_MEMORY", conflicts_with = "database_url")]
     pub memory: bool,
     /// PostgreSQL URL (postgres://user@host/db) instead of SQLite.
-    #[arg(long, env = "PARTNERD_DATABASE_URL")]
+    #[arg(long, env = "PARTNERD_DATABASE_URL", value_parser = parse_database_url)]
     pub database_url: Option<String>,
     /// Connections in the PostgreSQL pool.
     #[arg(long, env = "PARTNERD_POOL_SIZE", default_value_t = 16)]
@@ -49,7 +49,34 @@ impl DbArgs {
     }
 }
 
+/// A PostgreSQL URL, or libpq's `key=value` form. A URL of another scheme (`sqlite://`,
+/// `http://`) is refused here, with the form wanted, rather than as "invalid connection string"
+/// once the database is opened.
+fn parse_database_url(s: &str) -> Result<String, String> {
+    match s.split_once("://") {
+        Some((scheme, _)) if !matches!(scheme, "postgres" | "postgresql") => Err(format!(
+            "'{scheme}://' is not PostgreSQL: expected postgres://user[:password]@host[:port]/dbname \
+             (for SQLite use --db FILE)"
+        )),
+        _ => Ok(s.to_string()),
+    }
+}
+
 /// Parses a partner GUID argument.
 pub fn parse_partner(s: &str) -> Result<partnerd_model::PartnerId, String> {
     partnerd_model::PartnerId::parse(s).ok_or_else(|| format!("'{s}' is not a GUID"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_database_url;
+
+    #[test]
+    fn only_postgres_urls() {
+        assert!(parse_database_url("postgres://postgres@127.0.0.1:5432/postgres").is_ok());
+        assert!(parse_database_url("postgresql://u@h/db").is_ok());
+        assert!(parse_database_url("host=127.0.0.1 user=postgres").is_ok());
+        let refused = parse_database_url("sqlite://partnerd.db").unwrap_err();
+        assert!(refused.contains("expected postgres://") && refused.contains("--db FILE"), "{refused}");
+    }
 }
