@@ -20,7 +20,7 @@ pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub(crate) struct Body(pub Value);
 
 #[derive(Clone, Copy)]
-enum Format {
+pub(crate) enum Format {
     Json,
     Xml,
     Form,
@@ -76,7 +76,7 @@ fn heavy_parses() -> &'static Semaphore {
 
 /// Reads a body of `format` into canonical JSON (member names in their canonical spelling,
 /// unknown ones and server-owned ones dropped). Linear in the body's size.
-fn parse(format: Format, bytes: &[u8]) -> Result<Value, ApiError> {
+pub(crate) fn parse(format: Format, bytes: &[u8]) -> Result<Value, ApiError> {
     let mut value = match format {
         Format::Json => serde_json::from_slice::<Value>(bytes)
             .map_err(|e| ApiError::invalid(format!("The body is not valid JSON: {e}.")))?,

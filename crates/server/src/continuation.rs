@@ -16,7 +16,7 @@ use crate::vault::Vault;
 use crate::ApiError;
 
 /// Bound into every token so that a ciphertext made for another purpose never opens as one.
-const AAD: &[u8] = b"partnerd continuation token v1";
+pub(crate) const AAD: &[u8] = b"partnerd continuation token v1";
 /// Longer tokens are refused before any work is done on them. The longest a server issues
 /// (two 256-character positions and a 256-character filter, all escaped) is well below.
 const MAX_TOKEN_LEN: usize = 16 * 1024;

@@ -11,6 +11,9 @@ mod continuation;
 mod control;
 mod credentials;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod health;
 mod idempotency;
 mod ids;
