@@ -181,7 +181,8 @@ async fn an_interrupted_export_resumes() {
     assert_eq!(
         first.stderr,
         "error: export interrupted after 10 customers (run the same command again to resume): \
-         HTTP 401, code 800001: The bearer token has expired.\n"
+         HTTP 401, code 800001: The bearer token has expired. (the server refused the token: pass one with \
+         --token or PARTNERD_TOKEN; a development partnerd's comes from `partnerd token`)\n"
     );
     assert_eq!(jsonl(&path), all[..10]);
     std::fs::OpenOptions::new().append(true).open(&path).unwrap().write_all(b"{\"id\":\"half-writ").unwrap();
