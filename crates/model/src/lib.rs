@@ -12,6 +12,7 @@ pub mod error;
 pub mod filter;
 pub mod form;
 pub mod ids;
+pub mod json_limits;
 pub mod links;
 pub mod new_customer;
 #[cfg(feature = "openapi")]

@@ -5,7 +5,7 @@ use axum::body::to_bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use partnerd_model::canonical::MemberError;
-use partnerd_model::{canonical, form, xml};
+use partnerd_model::{canonical, form, json_limits, xml};
 use serde_json::Value;
 use std::sync::OnceLock;
 use tokio::sync::Semaphore;
@@ -78,6 +78,12 @@ fn heavy_parses() -> &'static Semaphore {
 /// unknown ones and server-owned ones dropped). Linear in the body's size.
 pub(crate) fn parse(format: Format, bytes: &[u8]) -> Result<Value, ApiError> {
     let mut value = match format {
+        Format::Json if json_limits::exceeds_nodes(bytes, json_limits::MAX_JSON_NODES) => {
+            return Err(ApiError::invalid(format!(
+                "The JSON body has more than {} objects, arrays and members.",
+                json_limits::MAX_JSON_NODES
+            )))
+        }
         Format::Json => serde_json::from_slice::<Value>(bytes)
             .map_err(|e| ApiError::invalid(format!("The body is not valid JSON: {e}.")))?,
         Format::Xml => {

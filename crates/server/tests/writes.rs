@@ -392,3 +392,22 @@ store_test!(billing_updates_are_validated_and_guarded_by_etags, |db| {
     assert_eq!(current["billingProfile"]["email"], "new@example.com");
     assert_eq!(current["companyProfile"]["companyName"], "Lovelace Analytical", "the company profile is untouched");
 });
+
+store_test!(a_json_body_of_too_many_values_is_refused_before_it_is_read, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let padded = |n: usize| {
+        let mut body = create_body(&unique_domain());
+        body["padding"] = Value::Array(vec![json!(0); n]);
+        body
+    };
+    let (status, body, headers) = post(&app, &partner, &padded(10_001), None).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["code"], 800002);
+    assert!(body["description"].as_str().unwrap().contains("more than 10000"), "{body}");
+    assert!(headers.contains_key("ms-requestid"));
+    assert_eq!(count(&app, &partner).await, 0, "nothing created");
+    // A body well inside the bound is read as before (the unknown member is ignored).
+    let (status, body, _) = post(&app, &partner, &padded(100), None).await;
+    assert_eq!(status, 201, "{body}");
+});
