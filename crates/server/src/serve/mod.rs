@@ -8,6 +8,7 @@ pub(crate) mod deadline_body;
 mod edge;
 mod hyper_refusals;
 mod limits;
+mod memory;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -62,6 +63,7 @@ pub async fn serve_with(
     let waiting = Arc::new(Semaphore::new(limits.max_connections));
     let (stop, stopped) = watch::channel(false);
     let upkeep = crate::observe::metrics::handle().map(|h| tokio::spawn(crate::observe::metrics::upkeep(h)));
+    let release = tokio::spawn(memory::release_after_floods(places.clone(), limits.max_connections));
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -95,6 +97,7 @@ pub async fn serve_with(
     drop(stopped);
     stop.closed().await;
     upkeep.inspect(tokio::task::JoinHandle::abort);
+    release.abort();
     Ok(())
 }
 
