@@ -2,6 +2,7 @@
 //! partner is the token's `tid`; a request carries a [`VerifiedPartner`] only after its token
 //! verifies, and only a `VerifiedPartner` yields a partner-scoped store handle.
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use axum::extract::{FromRequestParts, Request, State};
@@ -53,7 +54,24 @@ pub enum KeyConfig {
 pub(crate) struct Verifier {
     keys: Keys,
     validation: Validation,
+    /// Tokens whose signature and claims verified, with what they say. A client sends the
+    /// same token with every request until it expires, and checking its signature and
+    /// parsing its claims again each time cost more than serving a customer; `exp` and `nbf`
+    /// are still checked on every request, against the server's clock.
+    verified: Mutex<HashMap<String, Verified>>,
 }
+
+/// What a verified token says that matters after its signature.
+#[derive(Clone)]
+struct Verified {
+    partner: PartnerId,
+    exp: f64,
+    nbf: Option<f64>,
+}
+
+/// Verified tokens remembered at most; when full the memory starts over. Only tokens that
+/// verified get in, so a client without a valid token cannot fill it.
+const VERIFIED_TOKENS: usize = 1024;
 
 /// One key for every token, or keys chosen by the token's `kid`.
 enum Keys {
@@ -93,12 +111,31 @@ impl Verifier {
         // `verify`, not against the system clock as jsonwebtoken would.
         validation.validate_exp = false;
         validation.validate_nbf = false;
-        Ok(Verifier { keys, validation })
+        Ok(Verifier { keys, validation, verified: Mutex::new(HashMap::new()) })
     }
 
     /// The partner a token speaks for at `now` (Unix seconds), or why it is refused. Each key
     /// verifies only the one algorithm it is for, so `alg: none` or an algorithm switch never passes.
     pub fn verify(&self, token: &str, now: i64) -> Result<PartnerId, Refused> {
+        let known = self.verified.lock().expect("verified tokens").get(token).cloned();
+        let verified = match known {
+            Some(verified) => verified,
+            None => {
+                let verified = self.verify_signature(token)?;
+                let mut cache = self.verified.lock().expect("verified tokens");
+                if cache.len() >= VERIFIED_TOKENS {
+                    cache.clear();
+                }
+                cache.insert(token.to_string(), verified.clone());
+                verified
+            }
+        };
+        check_times(verified.exp, verified.nbf, now as f64)?;
+        Ok(verified.partner)
+    }
+
+    /// The signature, algorithm, issuer, audience and claims of `token`, without its times.
+    fn verify_signature(&self, token: &str) -> Result<Verified, Refused> {
         let (key, alg) = match &self.keys {
             Keys::Single(key, alg) => (key, *alg),
             Keys::ByKid(keys) => {
@@ -111,10 +148,16 @@ impl Verifier {
         };
         let mut validation = self.validation.clone();
         validation.algorithms = vec![alg];
-        let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(Refused::from_jwt)?;
-        check_times(&data.claims, now as f64)?;
-        PartnerId::parse(&data.claims.tid)
-            .ok_or_else(|| Refused::new("bad_claims", "The bearer token's tid claim is not a GUID."))
+        let claims = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(Refused::from_jwt)?.claims;
+        let seconds = |name: &str, v: &serde_json::Value| {
+            v.as_f64()
+                .ok_or_else(|| Refused::new("bad_claims", format!("The bearer token's {name} claim is not a number.")))
+        };
+        let exp = seconds("exp", &claims.exp)?;
+        let nbf = claims.nbf.as_ref().map(|v| seconds("nbf", v)).transpose()?;
+        let partner = PartnerId::parse(&claims.tid)
+            .ok_or_else(|| Refused::new("bad_claims", "The bearer token's tid claim is not a GUID."))?;
+        Ok(Verified { partner, exp, nbf })
     }
 }
 
@@ -151,21 +194,15 @@ impl Refused {
 }
 
 /// `exp` (required) and `nbf` (when present) against `now`, with [`LEEWAY_SECS`].
-fn check_times(claims: &Claims, now: f64) -> Result<(), Refused> {
-    let seconds = |name: &str, v: &serde_json::Value| {
-        v.as_f64()
-            .ok_or_else(|| Refused::new("bad_claims", format!("The bearer token's {name} claim is not a number.")))
-    };
-    if seconds("exp", &claims.exp)? < now - LEEWAY_SECS {
+fn check_times(exp: f64, nbf: Option<f64>, now: f64) -> Result<(), Refused> {
+    if exp < now - LEEWAY_SECS {
         return Err(Refused::new("expired", "The bearer token is not valid: it has expired (ExpiredSignature)."));
     }
-    if let Some(nbf) = &claims.nbf {
-        if seconds("nbf", nbf)? > now + LEEWAY_SECS {
-            return Err(Refused::new(
-                "not_yet_valid",
-                "The bearer token is not valid: it is not valid yet (ImmatureSignature).",
-            ));
-        }
+    if nbf.is_some_and(|nbf| nbf > now + LEEWAY_SECS) {
+        return Err(Refused::new(
+            "not_yet_valid",
+            "The bearer token is not valid: it is not valid yet (ImmatureSignature).",
+        ));
     }
     Ok(())
 }

@@ -34,6 +34,9 @@ pub struct Config {
     pub admin_token: Option<String>,
     /// Requests the journal keeps in memory (the newest); 0 keeps none.
     pub journal_size: usize,
+    /// The most bytes the journal's kept entries may hold alive (bodies and headers); the
+    /// oldest entries go first when a new one would pass it.
+    pub journal_memory: usize,
     /// A file every journal entry is appended to, as a JSON line.
     pub journal_file: Option<PathBuf>,
     /// Fault rules in force from the start (`--faults FILE`).
@@ -53,6 +56,7 @@ impl Default for Config {
             rate_limit_window: Duration::from_secs(60),
             admin_token: None,
             journal_size: 1000,
+            journal_memory: 32 * 1024 * 1024,
             journal_file: None,
             faults: Vec::new(),
             fault_seed: None,

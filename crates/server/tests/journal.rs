@@ -53,6 +53,31 @@ store_test!(keeps_only_the_newest_entries, |db| {
     assert!(settled(&app, "", 1).await.iter().all(|e| !e["path"].as_str().unwrap().starts_with("/_partnerd")));
 });
 
+store_test!(holds_at_most_its_memory_bound, |db| {
+    // Eight pages of 100 customers do not fit in 100 KB; the oldest go.
+    let config = Config { journal_size: 1000, journal_memory: 100_000, ..Config::default() };
+    let app = TestApp::start_with(&db, config).await;
+    let partner = new_partner();
+    partnerd_testkit::fixtures::insert_many(&app.store, &partner, 100).await;
+    let mut sizes = Vec::new();
+    for i in 0..8 {
+        let res = app.get(&partner, &format!("/v1/customers?size=100&n={i}")).send().await.unwrap();
+        sizes.push(res.bytes().await.unwrap().len());
+    }
+    assert!(sizes.iter().all(|&n| n > 15_000), "pages too small to pass the bound: {sizes:?}");
+    let items = settled(&app, "", 1).await;
+    let kept: usize = items.iter().map(|e| e["responseBody"].as_str().unwrap().len()).sum();
+    assert!(items.len() < 8 && kept <= 100_000, "{} entries holding {kept} bytes of bodies", items.len());
+    assert_eq!(items[0]["path"], "/v1/customers?size=100&n=7", "the newest stays");
+    assert_eq!(items[0]["responseBody"].as_str().unwrap().len(), sizes[7], "whole, not cut");
+    assert_eq!(items[0]["responseBodyTruncated"], false);
+    // Small entries are bounded by their count as before.
+    for _ in 0..10 {
+        app.get(&partner, "/v1/customers/00000000-0000-4000-8000-000000000000").send().await.unwrap();
+    }
+    assert!(settled(&app, "?route=/v1/customers/{id}", 10).await.len() == 10);
+});
+
 store_test!(entries_carry_every_field, |db| {
     let app = TestApp::start(&db).await;
     let partner = new_partner();

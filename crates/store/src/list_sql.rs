@@ -4,7 +4,7 @@
 use partnerd_model::FilterField;
 
 use crate::page::prefix_range;
-use crate::{ListQuery, Page, Row, Seek, SortField};
+use crate::{ListQuery, Seek, SortField};
 
 /// A bound value of the list query.
 pub(crate) enum Param {
@@ -91,20 +91,4 @@ pub(crate) fn build(partner: &str, query: &ListQuery, dialect: Dialect) -> ListS
     let limit = next(Param::Int(query.size as i64 + 1), &mut params);
     sql += &format!(" ORDER BY {key} {dir}, id {dir} LIMIT {limit}");
     ListSql { sql, params, descending }
-}
-
-/// Turns the fetched rows (page size + 1 at most, in travel order) into an ascending page.
-pub(crate) fn finish(mut rows: Vec<Row>, query: &ListQuery, descending: bool) -> Page {
-    let more = rows.len() > query.size;
-    rows.truncate(query.size);
-    if descending {
-        rows.reverse();
-    }
-    let (has_prev, has_next) = match query.seek {
-        Seek::First => (false, more),
-        Seek::After(_) => (true, more),
-        Seek::Last | Seek::UpTo(_) => (more, false),
-        Seek::Before(_) => (more, true),
-    };
-    Page { rows, has_next, has_prev }
 }

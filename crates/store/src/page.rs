@@ -52,28 +52,113 @@ pub struct ListQuery {
     pub seek: Seek,
 }
 
-/// One customer of a page, ready to serve.
-#[derive(Clone, Debug)]
-pub struct Row {
-    pub id: String,
+/// One customer of a page, ready to serve, borrowed from its [`Page`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Row<'a> {
+    pub id: &'a str,
     /// The sort key of this row under the query's [`SortField`].
-    pub key: String,
+    pub key: &'a str,
     /// The list projection as canonical JSON.
-    pub list_json: String,
+    pub list_json: &'a str,
 }
 
-impl Row {
+impl Row<'_> {
     pub fn position(&self) -> Position {
-        Position { key: self.key.clone(), id: self.id.clone() }
+        Position { key: self.key.to_string(), id: self.id.to_string() }
     }
 }
 
 /// A page in ascending order, with whether the order goes on either side of it.
+///
+/// The rows live in one buffer and are read through [`Page::rows`]: a page of 100 is two
+/// allocations and one copy out of the database, where a `String` per column was 300 of each
+/// and cost as much as the database's own work.
 #[derive(Clone, Debug, Default)]
 pub struct Page {
-    pub rows: Vec<Row>,
+    text: String,
+    spans: Vec<Span>,
     pub has_next: bool,
     pub has_prev: bool,
+}
+
+/// Where one row's columns are in [`Page::text`]: `id`, then `key`, then `list_json`.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: usize,
+    id_end: usize,
+    key_end: usize,
+    end: usize,
+}
+
+impl Page {
+    /// The rows, in ascending order.
+    pub fn rows(&self) -> impl DoubleEndedIterator<Item = Row<'_>> + ExactSizeIterator + '_ {
+        self.spans.iter().map(|s| Row {
+            id: &self.text[s.start..s.id_end],
+            key: &self.text[s.id_end..s.key_end],
+            list_json: &self.text[s.key_end..s.end],
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    pub fn first(&self) -> Option<Row<'_>> {
+        self.rows().next()
+    }
+
+    pub fn last(&self) -> Option<Row<'_>> {
+        self.rows().next_back()
+    }
+}
+
+/// Collects the rows of a page as the database returns them (in travel order, the page size
+/// plus one at most) into one buffer; [`PageBuilder::finish`] makes the ascending page.
+pub(crate) struct PageBuilder {
+    text: String,
+    spans: Vec<Span>,
+}
+
+/// Bytes reserved per row: a list projection is about 550 bytes, its id and key 60.
+const ROW_BYTES: usize = 640;
+
+impl PageBuilder {
+    pub fn new(query: &ListQuery) -> PageBuilder {
+        let rows = query.size.min(500) + 1;
+        PageBuilder { text: String::with_capacity(rows * ROW_BYTES), spans: Vec::with_capacity(rows) }
+    }
+
+    pub fn push(&mut self, id: &str, key: &str, list_json: &str) {
+        let start = self.text.len();
+        self.text.push_str(id);
+        let id_end = self.text.len();
+        self.text.push_str(key);
+        let key_end = self.text.len();
+        self.text.push_str(list_json);
+        self.spans.push(Span { start, id_end, key_end, end: self.text.len() });
+    }
+
+    /// The ascending page of `query`, from rows fetched `descending` or not.
+    pub fn finish(self, query: &ListQuery, descending: bool) -> Page {
+        let PageBuilder { text, mut spans } = self;
+        let more = spans.len() > query.size;
+        spans.truncate(query.size);
+        if descending {
+            spans.reverse();
+        }
+        let (has_prev, has_next) = match query.seek {
+            Seek::First => (false, more),
+            Seek::After(_) => (true, more),
+            Seek::Last | Seek::UpTo(_) => (more, false),
+            Seek::Before(_) => (more, true),
+        };
+        Page { text, spans, has_next, has_prev }
+    }
 }
 
 /// The half-open range `[lo, hi)` of folded keys that start with `prefix`; `hi` is `None`

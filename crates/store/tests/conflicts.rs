@@ -24,6 +24,6 @@ store_test!(taken_domains_and_ids_are_told_apart, |db| {
     assert_eq!(outcome(theirs.apply(create(&upper, NewIds::random()), None).await), Some(Conflict::Domain));
     assert_eq!(outcome(mine.apply(create(&unique_domain(), ids.clone()), None).await), Some(Conflict::Id));
     let all = ListQuery { filter: None, size: 10, seek: Seek::First };
-    assert_eq!(mine.list(&all).await.unwrap().rows.len(), 1);
-    assert!(theirs.list(&all).await.unwrap().rows.is_empty());
+    assert_eq!(mine.list(&all).await.unwrap().len(), 1);
+    assert!(theirs.list(&all).await.unwrap().is_empty());
 });

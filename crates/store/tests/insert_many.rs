@@ -20,7 +20,7 @@ fn record(n: u32, domain: &str) -> CustomerRecord {
 
 async fn stored_ids(store: &partnerd_store::PartnerStore) -> Vec<String> {
     let page = store.list(&ListQuery { filter: None, size: 500, seek: Seek::First }).await.expect("list");
-    page.rows.into_iter().map(|r| r.id).collect()
+    page.rows().map(|r| r.id.to_string()).collect()
 }
 
 store_test!(taken_ids_and_domains_are_skipped_and_the_rest_kept, |db| {

@@ -12,6 +12,10 @@ pub struct TrafficArgs {
     /// Requests the journal (/_partnerd/requests) keeps in memory, newest first; 0 keeps none.
     #[arg(long, env = "PARTNERD_JOURNAL_SIZE", default_value_t = 1000)]
     journal_size: usize,
+    /// The most memory, in MiB, the journal's kept entries may hold (bodies, up to 64 KiB
+    /// each, and headers); the oldest go first when a new entry would pass it.
+    #[arg(long, env = "PARTNERD_JOURNAL_MEMORY_MIB", default_value_t = 32)]
+    journal_memory_mib: usize,
     /// Also append every journal entry to this file, one JSON line each.
     #[arg(long, env = "PARTNERD_JOURNAL_FILE")]
     journal_file: Option<PathBuf>,
@@ -35,6 +39,7 @@ impl TrafficArgs {
         };
         Ok(Config {
             journal_size: self.journal_size,
+            journal_memory: self.journal_memory_mib.saturating_mul(1024 * 1024),
             journal_file: self.journal_file.clone(),
             faults,
             fault_seed: self.fault_seed,

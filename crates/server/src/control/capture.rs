@@ -7,18 +7,16 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Instant, SystemTime};
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderMap, HeaderName, Method};
+use axum::http::{header, HeaderMap, HeaderName, Method, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 use partnerd_model::PartnerId;
-use serde_json::Map;
 
 use super::guidance::Exchange;
 use super::inject::Applied;
-use super::journal::{rfc3339, Entry};
-use super::redact;
+use super::journal::Entry;
 use super::tap::{self, Captured};
-use crate::request_ids::{MS_CORRELATION_ID, MS_CV, MS_REQUEST_ID};
+use crate::request_ids::{MS_CORRELATION_ID, MS_REQUEST_ID};
 use crate::AppState;
 
 const MS_CONTINUATION_TOKEN: HeaderName = HeaderName::from_static("ms-continuationtoken");
@@ -43,9 +41,8 @@ struct Arrival {
     at: SystemTime,
     started: Instant,
     method: Method,
-    path: String,
-    query: String,
-    route: Option<String>,
+    uri: Uri,
+    route: Option<MatchedPath>,
     headers: HeaderMap,
     body: Captured,
 }
@@ -62,9 +59,8 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
         at: state.clock.now(),
         started: Instant::now(),
         method: parts.method.clone(),
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().unwrap_or_default().to_string(),
-        route: parts.extensions.get::<MatchedPath>().map(|m| m.as_str().to_string()),
+        uri: parts.uri.clone(),
+        route: parts.extensions.get::<MatchedPath>().cloned(),
         headers: parts.headers.clone(),
         body: captured,
     };
@@ -119,9 +115,9 @@ fn guide(
     let client_request_id = text(&a.headers, &MS_REQUEST_ID).filter(|v| !v.is_empty());
     let exchange = Exchange {
         method: &a.method,
-        path: &a.path,
-        query: &a.query,
-        route: a.route.as_deref(),
+        path: a.uri.path(),
+        query: a.uri.query().unwrap_or_default(),
+        route: a.route.as_ref().map(MatchedPath::as_str),
         client_request_id,
         has_correlation_id: text(&a.headers, &MS_CORRELATION_ID).is_some_and(|v| !v.is_empty()),
         continuation_token: text(&a.headers, &MS_CONTINUATION_TOKEN).filter(|v| !v.is_empty()),
@@ -136,28 +132,20 @@ fn guide(
 }
 
 fn entry(a: Arrival, answer: Answer, response_body: Captured) -> Entry {
-    let header_text = |name: &HeaderName| answer.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let (request_body, request_body_truncated) = body_text(a.body, content_type(&a.headers));
-    let (response_body, response_body_truncated) = body_text(response_body, content_type(&answer.headers));
+    let answered = answer.status.is_some();
     Entry {
         id: a.id,
-        time: rfc3339(a.at),
         at: a.at,
-        method: a.method.to_string(),
-        path: if a.query.is_empty() { a.path } else { format!("{}?{}", a.path, a.query) },
+        method: a.method,
+        uri: a.uri,
         route: a.route,
         status: answer.status,
-        latency_ms: (a.started.elapsed().as_micros() as f64) / 1000.0,
-        partner: answer.partner.map(|p| p.to_string()),
-        request_id: header_text(&MS_REQUEST_ID),
-        correlation_id: header_text(&MS_CORRELATION_ID),
-        cv: header_text(&MS_CV),
-        request_headers: redact::headers(&a.headers),
-        response_headers: if answer.status.is_some() { redact::headers(&answer.headers) } else { Map::new() },
-        request_body,
-        request_body_truncated,
-        response_body: response_body.filter(|_| answer.status.is_some()),
-        response_body_truncated,
+        latency: a.started.elapsed(),
+        partner: answer.partner,
+        request_headers: a.headers,
+        response_headers: if answered { answer.headers } else { HeaderMap::new() },
+        request_body: a.body,
+        response_body: if answered { response_body } else { Captured::default() },
         fault: answer.applied.map(|f| f.record),
         guidance: answer.guidance,
     }
@@ -165,17 +153,4 @@ fn entry(a: Arrival, answer: Answer, response_body: Captured) -> Entry {
 
 fn text<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
-}
-
-fn content_type(headers: &HeaderMap) -> Option<&str> {
-    text(headers, &header::CONTENT_TYPE)
-}
-
-/// The body as redacted text (`None` when empty), and whether it was cut at the limit.
-fn body_text(captured: Captured, content_type: Option<&str>) -> (Option<String>, bool) {
-    if captured.bytes.is_empty() {
-        return (None, false);
-    }
-    let text = String::from_utf8_lossy(&captured.bytes);
-    (Some(redact::body(&text, content_type)), captured.truncated)
 }

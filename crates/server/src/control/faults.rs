@@ -19,8 +19,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
+use super::entry::rfc3339;
 use super::fault_rule::FaultRule;
-use super::journal::rfc3339;
 use super::requests::same_route;
 use crate::clock::Clock;
 use crate::{ApiError, AppState};
@@ -107,8 +107,11 @@ impl Faults {
         route: Option<&str>,
         mut partner: impl FnMut() -> Option<PartnerId>,
     ) -> Option<Strike> {
-        let now = self.clock.now();
         let mut table = self.table.lock().expect("fault table");
+        if table.rules.is_empty() {
+            return None;
+        }
+        let now = self.clock.now();
         let Table { rules, rng, .. } = &mut *table;
         rules.retain(|a| a.expires_at.is_none_or(|t| t > now));
         let mut known_partner: Option<Option<PartnerId>> = None;

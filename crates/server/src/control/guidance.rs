@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::extract::{RawQuery, State};
 use axum::http::{Method, StatusCode};
@@ -31,6 +31,10 @@ pub(crate) const TOKEN_QUERY_CHANGED: &str = "continuationTokenQueryChanged";
 
 /// Examples kept per flag and partner.
 const EXAMPLES: usize = 5;
+/// After its first warning, a partner's flag is logged at most once in this long (with the
+/// number raised since): a client that never sends MS-CorrelationId would otherwise write a
+/// warning per request, which costs the server more than the request and buries the log.
+const LOG_EVERY: Duration = Duration::from_secs(60);
 /// Retry-After deadlines remembered before expired ones are swept.
 const MAX_DEADLINES: usize = 10_000;
 
@@ -65,7 +69,24 @@ enum RetryKey {
 #[derive(Default)]
 struct Tally {
     count: u64,
-    examples: VecDeque<Value>,
+    examples: VecDeque<Example>,
+    /// When this flag was last logged for this partner, and how often it was raised since.
+    logged: Option<Instant>,
+    unlogged: u64,
+}
+
+/// One flagged request, as the summary lists it.
+struct Example {
+    entry: Option<u64>,
+    request_id: Option<String>,
+    method: Method,
+    path: String,
+}
+
+impl Example {
+    fn to_json(&self) -> Value {
+        json!({"entry": self.entry, "requestId": self.request_id, "method": self.method.as_str(), "path": self.path})
+    }
 }
 
 /// The instance's guidance state: open Retry-After windows (ending on the server's clock)
@@ -96,16 +117,6 @@ impl Guidance {
         if token_query_changed(state, x) {
             flags.push(TOKEN_QUERY_CHANGED);
         }
-        for flag in &flags {
-            tracing::warn!(
-                guidance = flag,
-                method = %x.method,
-                path = x.path,
-                request_id = x.request_id.unwrap_or_default(),
-                "client guidance: {}",
-                describe(flag)
-            );
-        }
         self.tally(x, &flags);
         flags
     }
@@ -114,6 +125,10 @@ impl Guidance {
     /// told to wait and had not waited; opens a window, from `now`, when this one is told to
     /// wait.
     fn retried_too_soon(&self, x: &Exchange<'_>, now: SystemTime) -> bool {
+        let opens_window = matches!((x.status, x.retry_after), (Some(429 | 503), Some(_)));
+        if !opens_window && self.deadlines.lock().expect("guidance deadlines").is_empty() {
+            return false;
+        }
         let partner = x.partner.cloned();
         let mut keys = vec![RetryKey::Call(partner.clone(), x.method.clone(), x.path.to_string())];
         if let Some(id) = x.client_request_id {
@@ -133,16 +148,13 @@ impl Guidance {
         too_soon
     }
 
+    /// Counts the flags, keeps the request as their latest example, and logs each flag when
+    /// [`LOG_EVERY`] allows.
     fn tally(&self, x: &Exchange<'_>, flags: &[&'static str]) {
         if flags.is_empty() {
             return;
         }
-        let example = json!({
-            "entry": x.entry,
-            "requestId": x.request_id,
-            "method": x.method.as_str(),
-            "path": if x.query.is_empty() { x.path.to_string() } else { format!("{}?{}", x.path, x.query) },
-        });
+        let now = Instant::now();
         let mut tallies = self.tallies.lock().expect("guidance tallies");
         for flag in flags {
             let tally = tallies.entry((x.partner.cloned(), flag)).or_default();
@@ -150,7 +162,27 @@ impl Guidance {
             if tally.examples.len() == EXAMPLES {
                 tally.examples.pop_back();
             }
-            tally.examples.push_front(example.clone());
+            tally.examples.push_front(Example {
+                entry: x.entry,
+                request_id: x.request_id.map(str::to_string),
+                method: x.method.clone(),
+                path: if x.query.is_empty() { x.path.to_string() } else { format!("{}?{}", x.path, x.query) },
+            });
+            if tally.logged.is_some_and(|at| now.duration_since(at) < LOG_EVERY) {
+                tally.unlogged += 1;
+                continue;
+            }
+            tracing::warn!(
+                guidance = flag,
+                method = %x.method,
+                path = x.path,
+                request_id = x.request_id.unwrap_or_default(),
+                since_last_line = tally.unlogged,
+                "client guidance: {}",
+                describe(flag)
+            );
+            tally.logged = Some(now);
+            tally.unlogged = 0;
         }
     }
 
@@ -179,7 +211,7 @@ impl Guidance {
         let mut total = 0;
         for (flag, description) in FLAGS {
             let mut count = 0;
-            let mut examples: Vec<&Value> = Vec::new();
+            let mut examples: Vec<&Example> = Vec::new();
             for ((owner, f), tally) in tallies.iter() {
                 if *f == flag && partner.is_none_or(|p| owner.as_ref() == Some(p)) {
                     count += tally.count;
@@ -187,8 +219,9 @@ impl Guidance {
                 }
             }
             // Newest first across partners: journal entries and request arrival agree.
-            examples.sort_by_key(|e| std::cmp::Reverse(e["entry"].as_u64()));
+            examples.sort_by_key(|e| std::cmp::Reverse(e.entry));
             examples.truncate(EXAMPLES);
+            let examples: Vec<Value> = examples.into_iter().map(Example::to_json).collect();
             total += count;
             flags.insert(flag.to_string(), json!({"description": description, "count": count, "latest": examples}));
         }
@@ -217,7 +250,12 @@ fn size_above_max(query: &str) -> bool {
 }
 
 /// A continuation token sent with a `size` or `filter` that is not the one sealed in it.
+/// Only a 400 can be one: the list refuses such a query, and the token is not opened again
+/// for the pages it serves.
 fn token_query_changed(state: &AppState, x: &Exchange<'_>) -> bool {
+    if x.status != Some(400) {
+        return false;
+    }
     let (Some(token), Some(partner)) = (x.continuation_token, x.partner) else { return false };
     let (Ok(cursor), Ok(params)) = (state.sealer.open(token, partner), ListParams::parse(x.query)) else {
         return false;

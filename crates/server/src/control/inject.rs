@@ -30,8 +30,8 @@ pub(crate) struct Applied {
 
 /// Middleware: strikes the request with the first matching fault rule, if any.
 pub(crate) async fn inject(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string());
-    let strike = state.traffic.faults.strike(req.method(), route.as_deref(), || bearer_partner(&state, req.headers()));
+    let route = req.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
+    let strike = state.traffic.faults.strike(req.method(), route, || bearer_partner(&state, req.headers()));
     let Some(strike) = strike else { return next.run(req).await };
     if let Some(latency) = strike.latency {
         tokio::time::sleep(latency).await;

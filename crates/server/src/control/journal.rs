@@ -3,57 +3,29 @@
 //! JSON lines file. Nothing here may slow a request down: the ring is one short lock, the
 //! live tail a broadcast channel whose laggards skip, and the file a bounded queue drained
 //! by a background task (a full queue drops the line and counts it, rather than wait).
+//! Entries are rendered by their readers (see [`super::entry`]), never here.
+//!
+//! The ring is bounded twice: by its entry count and by the bytes its entries hold alive
+//! (mostly bodies, up to 64 KiB each), so a journal of 1,000 large pages cannot take 64 MB;
+//! the oldest entries go first when either bound is reached.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
+
+pub(crate) use super::entry::Entry;
 
 use partnerd_model::PartnerId;
-use serde::Serialize;
-use serde_json::{Map, Value};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{broadcast, mpsc, Notify};
-
-/// One answered request, as the control plane shows it. Bodies and headers are already
-/// redacted ([`super::redact`]).
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Entry {
-    pub id: u64,
-    /// RFC 3339 (UTC, milliseconds), on the server's clock (which time travel moves).
-    pub time: String,
-    #[serde(skip)]
-    pub at: SystemTime,
-    pub method: String,
-    /// The path with its query string, as requested.
-    pub path: String,
-    /// The matched route template (`/v1/customers/{id}`); `None` when no route matched.
-    pub route: Option<String>,
-    /// `None` when no answer was sent (a dropped connection).
-    pub status: Option<u16>,
-    pub latency_ms: f64,
-    /// The partner of the verified token; `None` when the request was not authenticated.
-    pub partner: Option<String>,
-    pub request_id: Option<String>,
-    pub correlation_id: Option<String>,
-    pub cv: Option<String>,
-    pub request_headers: Map<String, Value>,
-    pub response_headers: Map<String, Value>,
-    pub request_body: Option<String>,
-    pub request_body_truncated: bool,
-    pub response_body: Option<String>,
-    pub response_body_truncated: bool,
-    /// The injected fault, as its rule says, when one was applied.
-    pub fault: Option<Value>,
-    pub guidance: Vec<&'static str>,
-}
 
 /// The ring, the live tail and the file queue of one instance.
 pub(crate) struct Journal {
     capacity: usize,
-    ring: Mutex<VecDeque<Arc<Entry>>>,
+    max_bytes: usize,
+    ring: Mutex<Ring>,
     next_id: AtomicU64,
     live: broadcast::Sender<Arc<Entry>>,
     file: Option<mpsc::Sender<Arc<Entry>>>,
@@ -62,6 +34,25 @@ pub(crate) struct Journal {
     /// body has gone out, which can be a moment after the client has read it.
     settling: Mutex<BTreeSet<u64>>,
     landed: Notify,
+}
+
+/// The kept entries, oldest first, and the bytes they hold alive.
+#[derive(Default)]
+struct Ring {
+    entries: VecDeque<(Arc<Entry>, usize)>,
+    bytes: usize,
+}
+
+impl Ring {
+    fn pop_front(&mut self) {
+        if let Some((_, weight)) = self.entries.pop_front() {
+            self.bytes -= weight;
+        }
+    }
+
+    fn iter(&self) -> impl DoubleEndedIterator<Item = &Arc<Entry>> {
+        self.entries.iter().map(|(e, _)| e)
+    }
 }
 
 /// Entries the live tail holds for a slow follower before it skips.
@@ -73,9 +64,10 @@ const FILE_QUEUE: usize = 4096;
 const SETTLE_WAIT: Duration = Duration::from_secs(2);
 
 impl Journal {
-    /// A journal keeping the newest `capacity` entries (none when 0), appending to `file`
-    /// when given. Must be called inside the runtime (the file writer is a task).
-    pub fn new(capacity: usize, file: Option<tokio::fs::File>) -> Journal {
+    /// A journal keeping the newest `capacity` entries (none when 0) holding at most
+    /// `max_bytes` between them, appending to `file` when given. Must be called inside the
+    /// runtime (the file writer is a task).
+    pub fn new(capacity: usize, max_bytes: usize, file: Option<tokio::fs::File>) -> Journal {
         let (live, _) = broadcast::channel(LIVE_BUFFER);
         let file = file.map(|f| {
             let (tx, rx) = mpsc::channel(FILE_QUEUE);
@@ -84,7 +76,8 @@ impl Journal {
         });
         Journal {
             capacity,
-            ring: Mutex::new(VecDeque::with_capacity(capacity.min(4096))),
+            max_bytes,
+            ring: Mutex::new(Ring { entries: VecDeque::with_capacity(capacity.min(4096)), bytes: 0 }),
             next_id: AtomicU64::new(1),
             live,
             file,
@@ -133,11 +126,15 @@ impl Journal {
         let id = entry.id;
         let entry = Arc::new(entry);
         if self.capacity > 0 {
+            let weight = entry.weight();
             let mut ring = self.ring.lock().expect("journal ring");
-            while ring.len() >= self.capacity {
+            while !ring.entries.is_empty()
+                && (ring.entries.len() >= self.capacity || ring.bytes + weight > self.max_bytes)
+            {
                 ring.pop_front();
             }
-            ring.push_back(entry.clone());
+            ring.bytes += weight;
+            ring.entries.push_back((entry.clone(), weight));
         }
         // No subscriber is not an error: nobody is following.
         let _ = self.live.send(entry.clone());
@@ -161,21 +158,25 @@ impl Journal {
 
     pub fn get(&self, id: u64) -> Option<Arc<Entry>> {
         let ring = self.ring.lock().expect("journal ring");
-        let newest = ring.back()?.id;
+        let newest = ring.entries.back()?.0.id;
         // Ids are consecutive in arrival order, but entries land when answered; search near.
-        let guess = ring.len().saturating_sub(1).saturating_sub(newest.saturating_sub(id) as usize);
-        if ring.get(guess).is_some_and(|e| e.id == id) {
-            return ring.get(guess).cloned();
+        let guess = ring.entries.len().saturating_sub(1).saturating_sub(newest.saturating_sub(id) as usize);
+        if let Some((e, _)) = ring.entries.get(guess).filter(|(e, _)| e.id == id) {
+            return Some(e.clone());
         }
-        ring.iter().rev().find(|e| e.id == id).cloned()
+        let found = ring.iter().rev().find(|e| e.id == id).cloned();
+        found
     }
 
     /// Forgets every entry, or only those of `partner`.
     pub fn clear(&self, partner: Option<&PartnerId>) {
         let mut ring = self.ring.lock().expect("journal ring");
         match partner {
-            None => ring.clear(),
-            Some(p) => ring.retain(|e| e.partner.as_deref() != Some(p.as_str())),
+            None => *ring = Ring::default(),
+            Some(p) => {
+                ring.entries.retain(|(e, _)| e.partner.as_ref() != Some(p));
+                ring.bytes = ring.entries.iter().map(|(_, weight)| weight).sum();
+            }
         }
     }
 
@@ -215,9 +216,4 @@ async fn write_lines(file: tokio::fs::File, mut rx: mpsc::Receiver<Arc<Entry>>) 
             return;
         }
     }
-}
-
-/// RFC 3339 in UTC with milliseconds, as every entry's `time`.
-pub(crate) fn rfc3339(at: SystemTime) -> String {
-    humantime::format_rfc3339_millis(at).to_string()
 }

@@ -10,6 +10,7 @@
 mod capture;
 mod clock;
 mod console;
+mod entry;
 mod fault_rule;
 mod faults;
 pub(crate) mod guard;

@@ -134,29 +134,32 @@ fn string_end(s: &str) -> Option<usize> {
     None
 }
 
-/// XML: the content of every `<Password>` element (any case, any prefix, any attributes).
+/// XML: the content of every `<Password>` element (any case, any prefix, any attributes), in
+/// one forward pass over the tags, so its cost is linear in the body whatever it holds.
 fn xml(text: &str) -> String {
-    let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
-    let mut from = 0;
-    while let Some(found) = lower[from..].find("password") {
-        let name_start = from + found;
-        from = name_start + "password".len();
-        let opens = lower[..name_start].trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':');
-        if !opens.ends_with('<') || !text[from..].starts_with(['>', ' ', '\t', '\r', '\n']) {
+    let mut at = 0;
+    while let Some(lt) = text[at..].find('<').map(|n| at + n) {
+        let name_start = lt + 1;
+        let name_end = text[name_start..]
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | ':' | '-' | '.')))
+            .map_or(text.len(), |n| name_start + n);
+        at = name_end;
+        let local = text[name_start..name_end].rsplit(':').next().unwrap_or_default();
+        if !is_password(local) {
             continue;
         }
-        let Some(gt) = text[from..].find('>') else { break };
-        let content_start = from + gt + 1;
-        if text[..content_start].ends_with("/>") {
+        let Some(gt) = text[name_end..].find('>').map(|n| name_end + n) else { break };
+        at = gt + 1;
+        if text[..gt].ends_with('/') {
             continue;
         }
-        let content_end = lower[content_start..].find('<').map_or(text.len(), |n| content_start + n);
-        out.push_str(&text[copied..content_start]);
+        let content_end = text[at..].find('<').map_or(text.len(), |n| at + n);
+        out.push_str(&text[copied..at]);
         out.push_str(REDACTED);
         copied = content_end;
-        from = content_end;
+        at = content_end;
     }
     out.push_str(&text[copied..]);
     out

@@ -47,15 +47,15 @@ enum StatusFilter {
 
 impl Filter {
     fn keeps(&self, e: &Entry) -> bool {
-        self.method.as_ref().is_none_or(|m| e.method.eq_ignore_ascii_case(m))
-            && self.route.as_ref().is_none_or(|r| e.route.as_deref().is_some_and(|er| same_route(er, r)))
+        self.method.as_ref().is_none_or(|m| e.method.as_str().eq_ignore_ascii_case(m))
+            && self.route.as_ref().is_none_or(|r| e.route().is_some_and(|er| same_route(er, r)))
             && self.status.as_ref().is_none_or(|s| match (s, e.status) {
                 (StatusFilter::Exact(want), Some(got)) => got == *want,
                 (StatusFilter::Class(class), Some(got)) => got / 100 == *class,
                 (_, None) => false,
             })
-            && self.partner.as_ref().is_none_or(|p| e.partner.as_deref() == Some(p.as_str()))
-            && self.correlation_id.as_ref().is_none_or(|c| e.correlation_id.as_deref() == Some(c.as_str()))
+            && self.partner.as_ref().is_none_or(|p| e.partner.as_ref() == Some(p))
+            && self.correlation_id.as_ref().is_none_or(|c| e.correlation_id() == Some(c.as_str()))
             && self.since.as_ref().is_none_or(|s| match s {
                 Since::After(id) => e.id > *id,
                 Since::At(t) => e.at >= *t,

@@ -1,9 +1,13 @@
 //! Copies of request and response bodies for the journal, taken without changing what the
 //! handler reads or the client receives: the request's first bytes are read ahead (so a
 //! body the handler never reads, say on a 401, is still journaled) and handed on followed by
-//! the rest of the stream; the response is copied as it streams out. Either copy stops at
+//! the rest of the stream; the response is kept as it streams out. Either copy stops at
 //! [`CAPTURE_LIMIT`], so a 1 MiB body costs the journal 64 KiB and the body limit is still
 //! enforced by whoever reads the body.
+//!
+//! A "copy" is a reference to the frame's own buffer (`Bytes` are reference-counted), so
+//! journaling a 56 KB page costs a counter increment, not a 56 KB memcpy; only the frame that
+//! crosses the limit is copied, so that the journal never holds more than it accounts for.
 
 use std::collections::VecDeque;
 use std::future::poll_fn;
@@ -16,20 +20,43 @@ use http_body::{Body as _, Frame, SizeHint};
 /// The most of one body the journal keeps.
 pub(crate) const CAPTURE_LIMIT: usize = 64 * 1024;
 
-/// The kept start of a body.
-#[derive(Default)]
+/// The kept start of a body: shared references to its frames, at most [`CAPTURE_LIMIT`]
+/// bytes in all.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Captured {
-    pub bytes: Vec<u8>,
+    chunks: Vec<Bytes>,
+    len: usize,
     pub truncated: bool,
 }
 
 impl Captured {
-    fn keep(&mut self, data: &[u8]) {
-        let room = CAPTURE_LIMIT - self.bytes.len();
+    fn keep(&mut self, data: &Bytes) {
+        let room = CAPTURE_LIMIT - self.len;
         if data.len() > room {
             self.truncated = true;
+            if room > 0 {
+                self.chunks.push(Bytes::copy_from_slice(&data[..room]));
+                self.len += room;
+            }
+        } else if !data.is_empty() {
+            self.chunks.push(data.clone());
+            self.len += data.len();
         }
-        self.bytes.extend_from_slice(&data[..data.len().min(room)]);
+    }
+
+    /// How many bytes are kept.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The kept bytes in one piece (borrowed when the body came in one frame, as partnerd's
+    /// own answers do).
+    pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self.chunks.as_slice() {
+            [] => std::borrow::Cow::Borrowed(&[]),
+            [one] => std::borrow::Cow::Borrowed(one),
+            many => std::borrow::Cow::Owned(many.concat()),
+        }
     }
 }
 
@@ -187,7 +214,8 @@ mod tests {
         let body = Body::from_stream(futures::stream::iter(chunks));
         let (body, captured) = read_ahead(body).await;
         assert!(captured.truncated);
-        assert_eq!(captured.bytes, big[..CAPTURE_LIMIT]);
+        assert_eq!(captured.bytes(), &big[..CAPTURE_LIMIT]);
+        assert_eq!(captured.len(), CAPTURE_LIMIT);
         assert_eq!(to_bytes(body, usize::MAX).await.unwrap(), big);
 
         let (small, captured) = read_ahead(Body::from("hello")).await;
@@ -199,7 +227,8 @@ mod tests {
     #[tokio::test]
     async fn tap_copies_and_reports_once() {
         let (tx, rx) = std::sync::mpsc::channel();
-        let body = tap(Body::from("answer"), Box::new(move |c, failed| tx.send((c.bytes, failed)).unwrap()));
+        let body =
+            tap(Body::from("answer"), Box::new(move |c, failed| tx.send((c.bytes().into_owned(), failed)).unwrap()));
         assert_eq!(body.size_hint().exact(), Some(6), "Content-Length survives");
         assert_eq!(to_bytes(body, usize::MAX).await.unwrap(), "answer");
         assert_eq!(rx.try_recv().unwrap(), (b"answer".to_vec(), false));

@@ -25,7 +25,7 @@ impl Traffic {
     pub fn new(config: &Config, clock: &Clock) -> std::io::Result<Traffic> {
         let file = config.journal_file.as_deref().map(journal::open_file).transpose()?;
         Ok(Traffic {
-            journal: Journal::new(config.journal_size, file),
+            journal: Journal::new(config.journal_size, config.journal_memory, file),
             faults: Faults::new(&config.faults, config.fault_seed, clock.clone()),
             guidance: Guidance::default(),
             stopping: watch::channel(false).0,

@@ -2,12 +2,15 @@
 //! `GET /metrics`. Route labels are route templates, never raw paths, so a client cannot
 //! create series at will.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
+use metrics::{Counter, Histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use super::trace::UNMATCHED;
@@ -46,15 +49,52 @@ pub(crate) async fn upkeep(handle: &'static PrometheusHandle) {
 /// Middleware: counts each request and its latency by method, route template and status.
 pub(crate) async fn track(req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = req.method().as_str().to_owned();
-    let route = req.extensions().get::<MatchedPath>().map_or_else(|| UNMATCHED.to_owned(), |p| p.as_str().to_owned());
+    let method = method_label(req.method());
+    let route = req.extensions().get::<MatchedPath>().cloned();
     let res = next.run(req).await;
-    let status = res.status().as_u16().to_string();
-    metrics::histogram!("partnerd_http_request_duration_seconds", "method" => method.clone(), "route" => route.clone())
-        .record(start.elapsed().as_secs_f64());
-    metrics::counter!("partnerd_http_requests_total", "method" => method, "route" => route, "status" => status)
-        .increment(1);
+    let (duration, count) =
+        series(method, route.as_ref().map_or(UNMATCHED, MatchedPath::as_str), res.status().as_u16());
+    duration.record(start.elapsed().as_secs_f64());
+    count.increment(1);
     res
+}
+
+/// The request series, by route template, then method and status.
+type Series = HashMap<Box<str>, HashMap<(&'static str, u16), (Histogram, Counter)>>;
+
+/// The handles of one request's series, registered on first use and then kept: a registry
+/// lookup builds its labels and hashes them, which cost as much as the rest of the metrics.
+/// Every key comes from a closed set (methods, route templates, the statuses partnerd
+/// answers), so the map stays small.
+fn series(method: &'static str, route: &str, status: u16) -> (Histogram, Counter) {
+    static SERIES: OnceLock<RwLock<Series>> = OnceLock::new();
+    let series = SERIES.get_or_init(RwLock::default);
+    if let Some(found) = series.read().expect("metric series").get(route).and_then(|m| m.get(&(method, status))) {
+        return found.clone();
+    }
+    let labels = [("method", method.to_string()), ("route", route.to_string())];
+    let duration = metrics::histogram!("partnerd_http_request_duration_seconds", &labels);
+    let counted = [("method", method.to_string()), ("route", route.to_string()), ("status", status.to_string())];
+    let count = metrics::counter!("partnerd_http_requests_total", &counted);
+    let mut series = series.write().expect("metric series");
+    let handles = (duration, count);
+    series.entry(route.into()).or_default().insert((method, status), handles.clone());
+    handles
+}
+
+/// The method as a label from a closed set: a client may send any extension method, and each
+/// would otherwise be a new series kept for the life of the process.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
 }
 
 pub(crate) fn connection_opened() {

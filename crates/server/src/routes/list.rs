@@ -95,9 +95,9 @@ fn agree(params: &ListParams, cursor: &Cursor) -> Result<(), ApiError> {
 
 /// The collection JSON, assembled around the stored item JSON without re-serialising it.
 fn render(state: &AppState, partner: &VerifiedPartner, query: &ListQuery, page: &Page, raw_query: &str) -> String {
-    let next = page.has_next.then(|| page.rows.last().map(|r| r.position())).flatten();
+    let next = page.has_next.then(|| page.last().map(|r| r.position())).flatten();
     let previous = if page.has_prev {
-        match (page.rows.first(), &query.seek) {
+        match (page.first(), &query.seek) {
             (Some(first), _) => Some((first.position(), false)),
             (None, Seek::After(anchor)) => Some((anchor.clone(), true)),
             (None, _) => None,
@@ -139,7 +139,7 @@ fn render(state: &AppState, partner: &VerifiedPartner, query: &ListQuery, page: 
         next: next.is_some().then(|| seek_link("Next")),
         previous: previous.is_some().then(|| seek_link("Previous")),
     };
-    let items_len: usize = page.rows.iter().map(|r| r.list_json.len() + 1).sum();
+    let items_len: usize = page.rows().map(|r| r.list_json.len() + 1).sum();
     let mut out = String::with_capacity(items_len + 1024);
     out.push('{');
     if let (Some(t), Some(_)) = (&token, &next) {
@@ -147,12 +147,12 @@ fn render(state: &AppState, partner: &VerifiedPartner, query: &ListQuery, page: 
         out.push_str(&serde_json::to_string(t).expect("strings serialise"));
         out.push(',');
     }
-    out.push_str(&format!("\"totalCount\":{},\"items\":[", page.rows.len()));
-    for (i, row) in page.rows.iter().enumerate() {
+    out.push_str(&format!("\"totalCount\":{},\"items\":[", page.len()));
+    for (i, row) in page.rows().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&row.list_json);
+        out.push_str(row.list_json);
     }
     out.push_str("],\"links\":");
     out.push_str(&serde_json::to_string(&links).expect("links serialise"));

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
@@ -65,7 +65,9 @@ async fn request_timeout(State(limit): State<Duration>, req: Request, next: Next
     if crate::control::is_bulk(req.method(), req.uri().path()) {
         return next.run(req).await;
     }
-    let headers = req.headers().clone();
+    // Only `Accept` decides how a timeout is rendered; most requests have none to keep.
+    let headers: HeaderMap =
+        req.headers().get_all(header::ACCEPT).iter().map(|v| (header::ACCEPT, v.clone())).collect();
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(res) => res,
         Err(_) => {

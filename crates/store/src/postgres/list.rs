@@ -3,8 +3,9 @@
 use tokio_postgres::types::ToSql;
 
 use super::pool::Client;
-use crate::list_sql::{build, finish, Dialect, Param};
-use crate::{ListQuery, Page, Row, StoreError};
+use crate::list_sql::{build, Dialect, Param};
+use crate::page::PageBuilder;
+use crate::{ListQuery, Page, StoreError};
 
 /// The bound value as PostgreSQL takes it: text, or `INT8` (the type `LIMIT` infers).
 pub(crate) fn param(p: &Param) -> &(dyn ToSql + Sync) {
@@ -20,15 +21,13 @@ pub(crate) fn param(p: &Param) -> &(dyn ToSql + Sync) {
 pub async fn page(client: &Client, partner: &str, query: &ListQuery) -> Result<Page, StoreError> {
     let q = build(partner, query, Dialect::Postgres);
     if q.params.iter().any(|p| matches!(p, Param::Text(s) if s.contains('\0'))) {
-        return Ok(finish(Vec::new(), query, q.descending));
+        return Ok(PageBuilder::new(query).finish(query, q.descending));
     }
     let stmt = client.prepare_cached(&q.sql).await?;
     let params: Vec<_> = q.params.iter().map(param).collect();
-    let rows = client
-        .query(&stmt, &params)
-        .await?
-        .iter()
-        .map(|r| Ok(Row { id: r.try_get(0)?, key: r.try_get(1)?, list_json: r.try_get(2)? }))
-        .collect::<Result<Vec<_>, tokio_postgres::Error>>()?;
-    Ok(finish(rows, query, q.descending))
+    let mut page = PageBuilder::new(query);
+    for r in client.query(&stmt, &params).await? {
+        page.push(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+    }
+    Ok(page.finish(query, q.descending))
 }

@@ -1,0 +1,151 @@
+//! One journal entry: what a request and its answer were, kept as they passed (shared header
+//! and body buffers, no text made), and rendered, redacted, only when someone reads it. The
+//! request path pays for a few reference counts; the reader pays for the JSON, once per read.
+
+use std::borrow::Cow;
+use std::time::{Duration, SystemTime};
+
+use axum::extract::MatchedPath;
+use axum::http::{header, HeaderMap, HeaderName, Method, Uri};
+use partnerd_model::PartnerId;
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use super::redact;
+use super::tap::Captured;
+use crate::request_ids::{MS_CORRELATION_ID, MS_CV, MS_REQUEST_ID};
+
+/// What an entry costs the journal beyond its bodies and headers (the struct, its maps'
+/// tables, the ring's slot), for the journal's memory bound.
+const OVERHEAD_BYTES: usize = 512;
+
+/// One answered request, as captured.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub id: u64,
+    /// Arrival, on the server's clock (which time travel moves).
+    pub at: SystemTime,
+    pub method: Method,
+    /// The target as requested: path and query.
+    pub uri: Uri,
+    /// The matched route template (`/v1/customers/{id}`); `None` when no route matched.
+    pub route: Option<MatchedPath>,
+    /// `None` when no answer was sent (a dropped connection).
+    pub status: Option<u16>,
+    pub latency: Duration,
+    /// The partner of the verified token; `None` when the request was not authenticated.
+    pub partner: Option<PartnerId>,
+    pub request_headers: HeaderMap,
+    /// Empty when no answer was sent.
+    pub response_headers: HeaderMap,
+    pub request_body: Captured,
+    pub response_body: Captured,
+    /// The injected fault, as its rule says, when one was applied.
+    pub fault: Option<Value>,
+    pub guidance: Vec<&'static str>,
+}
+
+impl Entry {
+    /// The bytes this entry holds alive, roughly: its bodies, its headers and a fixed overhead.
+    pub fn weight(&self) -> usize {
+        let headers = |h: &HeaderMap| h.iter().map(|(n, v)| n.as_str().len() + v.len() + 16).sum::<usize>();
+        self.request_body.len()
+            + self.response_body.len()
+            + headers(&self.request_headers)
+            + headers(&self.response_headers)
+            + self.uri.path_and_query().map_or(0, |p| p.as_str().len())
+            + OVERHEAD_BYTES
+    }
+
+    /// The route template, when a route matched.
+    pub fn route(&self) -> Option<&str> {
+        self.route.as_ref().map(MatchedPath::as_str)
+    }
+
+    /// The correlation id the answer carried (the client's, or the one partnerd made).
+    pub fn correlation_id(&self) -> Option<&str> {
+        answer_header(&self.response_headers, &MS_CORRELATION_ID)
+    }
+
+    fn path(&self) -> Cow<'_, str> {
+        match self.uri.query() {
+            Some(q) if !q.is_empty() => Cow::Owned(format!("{}?{q}", self.uri.path())),
+            _ => Cow::Borrowed(self.uri.path()),
+        }
+    }
+}
+
+fn answer_header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The entry as the control plane shows it, made when it is read.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct View<'a> {
+    id: u64,
+    /// RFC 3339 (UTC, milliseconds).
+    time: String,
+    method: &'a str,
+    /// The path with its query string, as requested.
+    path: Cow<'a, str>,
+    route: Option<&'a str>,
+    status: Option<u16>,
+    latency_ms: f64,
+    partner: Option<&'a str>,
+    request_id: Option<&'a str>,
+    correlation_id: Option<&'a str>,
+    cv: Option<&'a str>,
+    request_headers: Map<String, Value>,
+    response_headers: Map<String, Value>,
+    request_body: Option<String>,
+    request_body_truncated: bool,
+    response_body: Option<String>,
+    response_body_truncated: bool,
+    fault: Option<&'a Value>,
+    guidance: &'a [&'static str],
+}
+
+impl Serialize for Entry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let answered = self.status.is_some();
+        let response = &self.response_headers;
+        View {
+            id: self.id,
+            time: rfc3339(self.at),
+            method: self.method.as_str(),
+            path: self.path(),
+            route: self.route(),
+            status: self.status,
+            latency_ms: (self.latency.as_micros() as f64) / 1000.0,
+            partner: self.partner.as_ref().map(PartnerId::as_str),
+            request_id: answer_header(response, &MS_REQUEST_ID),
+            correlation_id: self.correlation_id(),
+            cv: answer_header(response, &MS_CV),
+            request_headers: redact::headers(&self.request_headers),
+            response_headers: if answered { redact::headers(response) } else { Map::new() },
+            request_body: body_text(&self.request_body, &self.request_headers),
+            request_body_truncated: self.request_body.truncated,
+            response_body: body_text(&self.response_body, response).filter(|_| answered),
+            response_body_truncated: self.response_body.truncated,
+            fault: self.fault.as_ref(),
+            guidance: &self.guidance,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// The body as redacted text (`None` when empty).
+fn body_text(captured: &Captured, headers: &HeaderMap) -> Option<String> {
+    if captured.len() == 0 {
+        return None;
+    }
+    let bytes = captured.bytes();
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::trim);
+    Some(redact::body(&String::from_utf8_lossy(&bytes), content_type))
+}
+
+/// RFC 3339 in UTC with milliseconds, as every entry's `time`.
+pub(crate) fn rfc3339(at: SystemTime) -> String {
+    humantime::format_rfc3339_millis(at).to_string()
+}
