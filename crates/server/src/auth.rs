@@ -344,7 +344,7 @@ async fn bearer_partner(headers: &HeaderMap, state: &AppState) -> Result<Partner
     let partner = match bearer_token(headers) {
         Ok(token) => {
             state.shared.refresh().await;
-            state.verifier.verify(token, state.clock.unix_seconds())
+            state.verifier.verify(token, state.token_time())
         }
         Err(refused) => Err(refused),
     };

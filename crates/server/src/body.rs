@@ -52,6 +52,11 @@ impl<S: Send + Sync> FromRequest<S> for Body {
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
         let format = format_of(&req)?;
+        // A declared length over the limit is refused before a byte is read: no wait for a
+        // body that will be refused anyway, and no `100 Continue` invitation to send it.
+        if declared_too_large(req.headers()) {
+            return Err(too_large());
+        }
         let bytes = to_bytes(req.into_body(), MAX_BODY_BYTES).await.map_err(read_error)?;
         if bytes.len() <= INLINE_PARSE_BYTES {
             return parse(format, &bytes).map(Body);
@@ -103,13 +108,26 @@ pub(crate) fn parse(format: Format, bytes: &[u8]) -> Result<Value, ApiError> {
     Ok(value)
 }
 
+/// Whether the request's `Content-Length` says its body is over [`MAX_BODY_BYTES`].
+pub(crate) fn declared_too_large(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, 800002, "The body is larger than 1 MiB.")
+}
+
 /// Why a body could not be read: too large (413), too slow (408), or broken on the wire (400:
 /// malformed chunked encoding, or a connection that ended early).
 fn read_error(e: axum::Error) -> ApiError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     while let Some(err) = source {
         if err.is::<http_body_util::LengthLimitError>() {
-            return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, 800002, "The body is larger than 1 MiB.");
+            return too_large();
         }
         if err.is::<crate::serve::deadline_body::BodyTimedOut>() {
             return ApiError::new(StatusCode::REQUEST_TIMEOUT, 800002, "The body did not arrive in time.");

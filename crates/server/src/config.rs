@@ -56,7 +56,7 @@ impl Default for Config {
             rate_limit_window: Duration::from_secs(60),
             admin_token: None,
             journal_size: 1000,
-            journal_memory: 32 * 1024 * 1024,
+            journal_memory: 16 * 1024 * 1024,
             journal_file: None,
             faults: Vec::new(),
             fault_seed: None,

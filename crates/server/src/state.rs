@@ -58,6 +58,16 @@ impl AppState {
         &self.clock
     }
 
+    /// The time bearer tokens are checked against (Unix seconds): the server's clock, which
+    /// time travel moves, for development tokens, so a test can let one expire; the real time
+    /// for tokens of real keys, which a moved clock must never bring back to life.
+    pub(crate) fn token_time(&self) -> i64 {
+        match self.config.auth {
+            crate::AuthConfig::Development => self.clock.unix_seconds(),
+            crate::AuthConfig::Production { .. } => partnerd_store::now_secs(),
+        }
+    }
+
     /// Ends the live journal tails (`/_partnerd/requests/stream`), which would otherwise
     /// keep a graceful shutdown waiting for their clients forever.
     pub fn end_live_streams(&self) {

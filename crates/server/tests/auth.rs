@@ -89,6 +89,33 @@ store_test!(every_bad_token_gets_401, |db| {
     assert_eq!(status, 200);
 });
 
+store_test!(a_moved_clock_never_revives_an_expired_production_token, |db| {
+    let secret = "a-production-secret-of-at-least-32-bytes!";
+    let auth = AuthConfig::Production {
+        key: KeyConfig::Hs256Secret(secret.into()),
+        issuer: "https://login.example/issuer".into(),
+        audience: "https://api.partnercenter.microsoft.com".into(),
+    };
+    let config = Config { auth, admin_token: Some("admin-token-0123456789".into()), ..Config::default() };
+    let app = TestApp::start_with(&db, config).await;
+    let mut expired = claims(&new_partner().to_string());
+    expired["iss"] = json!("https://login.example/issuer");
+    expired["nbf"] = json!(now() - 90_000);
+    expired["exp"] = json!(now() - 86_000);
+    let bearer = Some(format!("Bearer {}", sign(&expired, secret)));
+    assert_eq!(status_with(&app, bearer.clone()).await.0, 401);
+    let moved = app
+        .http
+        .post(app.url("/_partnerd/clock"))
+        .bearer_auth("admin-token-0123456789")
+        .json(&json!({"offsetSeconds": -87_000}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), 200, "{:?}", moved.text().await);
+    assert_eq!(status_with(&app, bearer).await.0, 401, "the real time decides for real keys");
+});
+
 store_test!(production_keys_refuse_development_tokens, |db| {
     let secret = "a-production-secret-of-at-least-32-bytes!";
     let auth = AuthConfig::Production {

@@ -222,18 +222,27 @@ store_test!(large_bodies_are_cut_and_still_limited, |db| {
     let app = TestApp::start(&db).await;
     let partner = new_partner();
     let big = format!("{{\"pad\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
-    // A client of its own: the server answers before reading the whole body and closes the
-    // connection, which must not be pooled for the requests that follow.
-    let res = reqwest::Client::new()
-        .post(app.url("/v1/customers"))
-        .bearer_auth(token(&partner))
-        .header("Content-Type", "application/json")
-        .body(big)
-        .send()
-        .await
-        .unwrap();
+    // A client of its own per request: the server answers before reading the whole body and
+    // closes the connection, which must not be pooled for the requests that follow.
+    let post = |body: reqwest::Body| {
+        reqwest::Client::new()
+            .post(app.url("/v1/customers"))
+            .bearer_auth(token(&partner))
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+    };
+    // Declared too large: refused before a byte of it is read, so nothing of it is journaled.
+    let res = post(big.clone().into()).await.unwrap();
     assert_eq!(res.status(), 413, "the 1 MiB limit holds behind the journal");
     let e = settled(&app, "", 1).await.remove(0);
+    assert_eq!(e["requestBody"], Value::Null, "{e}");
+    // Streamed without a length: its first 64 KiB are journaled, and the limit still holds.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        big.as_bytes().chunks(16 * 1024).map(|c| Ok(c.to_vec())).collect();
+    let res = post(reqwest::Body::wrap_stream(futures::stream::iter(chunks))).await.unwrap();
+    assert_eq!(res.status(), 413, "the 1 MiB limit holds behind the journal");
+    let e = settled(&app, "", 2).await.remove(0);
     assert_eq!(e["requestBodyTruncated"], true);
     assert_eq!(e["requestBody"].as_str().unwrap().len(), 64 * 1024);
 });

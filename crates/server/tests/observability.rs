@@ -26,6 +26,17 @@ store_test!(metrics_label_routes_by_template_never_by_path, |db| {
     assert!(line("partnerd_build_info{version="), "{text}");
 });
 
+store_test!(made_up_methods_become_one_other_label, |db| {
+    let app = TestApp::start(&db).await;
+    for i in 0..20 {
+        let method = reqwest::Method::from_bytes(format!("MADEUP{i}").as_bytes()).unwrap();
+        app.http.request(method, app.url("/v1/customers")).send().await.unwrap();
+    }
+    let text = app.http.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(!text.contains("MADEUP"), "a client cannot mint series: {text}");
+    assert!(text.lines().any(|l| l.starts_with(r#"partnerd_http_requests_total{method="other",route="#)), "{text}");
+});
+
 store_test!(health_and_readiness_answer_without_a_token, |db| {
     let app = TestApp::start(&db).await;
     for path in ["/healthz", "/readyz"] {

@@ -101,6 +101,27 @@ async fn a_body_shorter_than_its_length_times_out_with_408() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declared_length_over_the_limit_is_413_at_once_without_100_continue() {
+    // The body read timeout is longer than BOUND: an answer that waited for the body would fail.
+    let limits = Limits { body_read_timeout: BOUND * 2, ..Limits::default() };
+    let (app, _db) = app_with(limits).await;
+    for (length, expect) in [("2147483648", ""), ("5000000", "Expect: 100-continue\r\n")] {
+        let request = format!(
+            "POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\n\
+             Content-Length: {length}\r\n{expect}Connection: close\r\n\r\n",
+            token(&new_partner())
+        );
+        let mut stream = TcpStream::connect(app.addr).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = vec![0u8; 4096];
+        let n = tokio::time::timeout(BOUND, stream.read(&mut answer)).await.expect("answered before the body").unwrap();
+        let answer = String::from_utf8_lossy(&answer[..n]).into_owned();
+        assert!(!answer.contains("100 Continue"), "{answer}");
+        assert!(answer.starts_with("HTTP/1.1 413"), "{length}: {answer}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_chunked_body_is_400_not_413() {
     let (app, _db) = app_with(Limits::default()).await;
     let request = format!(

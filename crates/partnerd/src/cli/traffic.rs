@@ -14,7 +14,7 @@ pub struct TrafficArgs {
     journal_size: usize,
     /// The most memory, in MiB, the journal's kept entries may hold (bodies, up to 64 KiB
     /// each, and headers); the oldest go first when a new entry would pass it.
-    #[arg(long, env = "PARTNERD_JOURNAL_MEMORY_MIB", default_value_t = 32)]
+    #[arg(long, env = "PARTNERD_JOURNAL_MEMORY_MIB", default_value_t = 16)]
     journal_memory_mib: usize,
     /// Also append every journal entry to this file, one JSON line each.
     #[arg(long, env = "PARTNERD_JOURNAL_FILE")]

@@ -12,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use partnerd_model::PartnerId;
 
+use super::entry::Headers;
 use super::guidance::Exchange;
 use super::inject::Applied;
 use super::journal::Entry;
@@ -43,7 +44,7 @@ struct Arrival {
     method: Method,
     uri: Uri,
     route: Option<MatchedPath>,
-    headers: HeaderMap,
+    headers: Headers,
     body: Captured,
 }
 
@@ -53,7 +54,10 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
     let (mut parts, body) = req.into_parts();
     let slot = PartnerSlot::default();
     parts.extensions.insert(slot.clone());
-    let (body, captured) = if journal_on { tap::read_ahead(body).await } else { (body, Captured::default()) };
+    // A body declared over the API's limit will be refused unread: reading ahead would wait
+    // for it (and invite it with `100 Continue`).
+    let read_ahead = journal_on && !crate::body::declared_too_large(&parts.headers);
+    let (body, captured) = if read_ahead { tap::read_ahead(body).await } else { (body, Captured::default()) };
     let arrival = Arrival {
         id: if journal_on { state.traffic.journal.next_id() } else { 0 },
         at: state.clock.now(),
@@ -61,12 +65,13 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
         method: parts.method.clone(),
         uri: parts.uri.clone(),
         route: parts.extensions.get::<MatchedPath>().cloned(),
-        headers: parts.headers.clone(),
+        headers: Headers::copy(&parts.headers),
         body: captured,
     };
     let res = next.run(Request::from_parts(parts, body)).await;
     // A request answered before authentication (a fault, an unknown route) still has a partner.
-    let partner = slot.get().cloned().or_else(|| bearer_partner(&state, &arrival.headers));
+    let partner =
+        slot.get().cloned().or_else(|| arrival.headers.get(&header::AUTHORIZATION).and_then(|v| partner_of(&state, v)));
     let applied = res.extensions().get::<Applied>().cloned();
     let status = match &applied {
         Some(a) if a.dropped => None,
@@ -78,7 +83,7 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
     }
     state.traffic.journal.answered(arrival.id);
     let (parts, body) = res.into_parts();
-    let answer = Answer { status, headers: parts.headers.clone(), partner, applied, guidance };
+    let answer = Answer { status, headers: Headers::copy(&parts.headers), partner, applied, guidance };
     let done_state = state.clone();
     let body = tap::tap(
         body,
@@ -89,16 +94,20 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
 
 /// The partner of a bearer token in `headers`, when it verifies.
 pub(crate) fn bearer_partner(state: &AppState, headers: &HeaderMap) -> Option<PartnerId> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
+    partner_of(state, headers.get(header::AUTHORIZATION)?.to_str().ok()?)
+}
+
+/// The partner of an `Authorization` value, when it is a bearer token that verifies.
+fn partner_of(state: &AppState, authorization: &str) -> Option<PartnerId> {
+    let (scheme, token) = authorization.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then_some(())?;
-    state.verifier.verify(token.trim(), state.clock.unix_seconds()).ok()
+    state.verifier.verify(token.trim(), state.token_time()).ok()
 }
 
 /// What the answer said, kept until its body has gone out.
 struct Answer {
     status: Option<u16>,
-    headers: HeaderMap,
+    headers: Headers,
     partner: Option<PartnerId>,
     applied: Option<Applied>,
     guidance: Vec<&'static str>,
@@ -112,15 +121,16 @@ fn guide(
     status: Option<u16>,
     journaled: bool,
 ) -> Vec<&'static str> {
-    let client_request_id = text(&a.headers, &MS_REQUEST_ID).filter(|v| !v.is_empty());
+    let sent = |name: &HeaderName| a.headers.get(name).map(str::trim);
+    let client_request_id = sent(&MS_REQUEST_ID).filter(|v| !v.is_empty());
     let exchange = Exchange {
         method: &a.method,
         path: a.uri.path(),
         query: a.uri.query().unwrap_or_default(),
         route: a.route.as_ref().map(MatchedPath::as_str),
         client_request_id,
-        has_correlation_id: text(&a.headers, &MS_CORRELATION_ID).is_some_and(|v| !v.is_empty()),
-        continuation_token: text(&a.headers, &MS_CONTINUATION_TOKEN).filter(|v| !v.is_empty()),
+        has_correlation_id: sent(&MS_CORRELATION_ID).is_some_and(|v| !v.is_empty()),
+        continuation_token: sent(&MS_CONTINUATION_TOKEN).filter(|v| !v.is_empty()),
         partner,
         arrived: a.at,
         status,
@@ -137,13 +147,13 @@ fn entry(a: Arrival, answer: Answer, response_body: Captured) -> Entry {
         id: a.id,
         at: a.at,
         method: a.method,
-        uri: a.uri,
+        target: a.uri.path_and_query().map_or_else(|| a.uri.path().to_string(), |p| p.as_str().to_string()),
         route: a.route,
         status: answer.status,
         latency: a.started.elapsed(),
         partner: answer.partner,
         request_headers: a.headers,
-        response_headers: if answered { answer.headers } else { HeaderMap::new() },
+        response_headers: if answered { answer.headers } else { Headers::default() },
         request_body: a.body,
         response_body: if answered { response_body } else { Captured::default() },
         fault: answer.applied.map(|f| f.record),

@@ -2,11 +2,10 @@
 //! and body buffers, no text made), and rendered, redacted, only when someone reads it. The
 //! request path pays for a few reference counts; the reader pays for the JSON, once per read.
 
-use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
 use axum::extract::MatchedPath;
-use axum::http::{header, HeaderMap, HeaderName, Method, Uri};
+use axum::http::{header, HeaderMap, HeaderName, Method};
 use partnerd_model::PartnerId;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -26,8 +25,8 @@ pub(crate) struct Entry {
     /// Arrival, on the server's clock (which time travel moves).
     pub at: SystemTime,
     pub method: Method,
-    /// The target as requested: path and query.
-    pub uri: Uri,
+    /// The target as requested: path and query (copied, like the request's headers).
+    pub target: String,
     /// The matched route template (`/v1/customers/{id}`); `None` when no route matched.
     pub route: Option<MatchedPath>,
     /// `None` when no answer was sent (a dropped connection).
@@ -35,9 +34,9 @@ pub(crate) struct Entry {
     pub latency: Duration,
     /// The partner of the verified token; `None` when the request was not authenticated.
     pub partner: Option<PartnerId>,
-    pub request_headers: HeaderMap,
+    pub request_headers: Headers,
     /// Empty when no answer was sent.
-    pub response_headers: HeaderMap,
+    pub response_headers: Headers,
     pub request_body: Captured,
     pub response_body: Captured,
     /// The injected fault, as its rule says, when one was applied.
@@ -48,12 +47,11 @@ pub(crate) struct Entry {
 impl Entry {
     /// The bytes this entry holds alive, roughly: its bodies, its headers and a fixed overhead.
     pub fn weight(&self) -> usize {
-        let headers = |h: &HeaderMap| h.iter().map(|(n, v)| n.as_str().len() + v.len() + 16).sum::<usize>();
         self.request_body.len()
             + self.response_body.len()
-            + headers(&self.request_headers)
-            + headers(&self.response_headers)
-            + self.uri.path_and_query().map_or(0, |p| p.as_str().len())
+            + self.request_headers.weight()
+            + self.response_headers.weight()
+            + self.target.len()
             + OVERHEAD_BYTES
     }
 
@@ -64,19 +62,49 @@ impl Entry {
 
     /// The correlation id the answer carried (the client's, or the one partnerd made).
     pub fn correlation_id(&self) -> Option<&str> {
-        answer_header(&self.response_headers, &MS_CORRELATION_ID)
+        self.response_headers.get(&MS_CORRELATION_ID)
     }
 
-    fn path(&self) -> Cow<'_, str> {
-        match self.uri.query() {
-            Some(q) if !q.is_empty() => Cow::Owned(format!("{}?{q}", self.uri.path())),
-            _ => Cow::Borrowed(self.uri.path()),
-        }
+    /// The target, without a `?` that no query follows.
+    fn path(&self) -> &str {
+        self.target.strip_suffix('?').unwrap_or(&self.target)
     }
 }
 
-fn answer_header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
+/// Headers copied out of their message into one buffer. A request's header values are slices
+/// of the connection's read buffer: holding them would keep that whole buffer alive, uncounted,
+/// for as long as the entry lives. One copy of a few hundred bytes is cheaper than a value each.
+#[derive(Debug, Default)]
+pub(crate) struct Headers {
+    /// Each name, with where its value ends in `values`.
+    names: Vec<(HeaderName, usize)>,
+    values: Vec<u8>,
+}
+
+impl Headers {
+    pub fn copy(map: &HeaderMap) -> Headers {
+        let mut out = Headers { names: Vec::with_capacity(map.len()), values: Vec::with_capacity(256) };
+        for (name, value) in map {
+            out.values.extend_from_slice(value.as_bytes());
+            out.names.push((name.clone(), out.values.len()));
+        }
+        out
+    }
+
+    /// Every header in order, repeated names repeated.
+    pub fn iter(&self) -> impl Iterator<Item = (&HeaderName, &[u8])> {
+        let starts = std::iter::once(0).chain(self.names.iter().map(|(_, end)| *end));
+        self.names.iter().zip(starts).map(|((name, end), start)| (name, &self.values[start..*end]))
+    }
+
+    /// The first value of `name`, when it is text.
+    pub fn get(&self, name: &HeaderName) -> Option<&str> {
+        self.iter().find(|(n, _)| *n == name).and_then(|(_, v)| std::str::from_utf8(v).ok())
+    }
+
+    fn weight(&self) -> usize {
+        self.values.len() + self.names.iter().map(|(n, _)| n.as_str().len() + 16).sum::<usize>()
+    }
 }
 
 /// The entry as the control plane shows it, made when it is read.
@@ -88,7 +116,7 @@ struct View<'a> {
     time: String,
     method: &'a str,
     /// The path with its query string, as requested.
-    path: Cow<'a, str>,
+    path: &'a str,
     route: Option<&'a str>,
     status: Option<u16>,
     latency_ms: f64,
@@ -119,11 +147,11 @@ impl Serialize for Entry {
             status: self.status,
             latency_ms: (self.latency.as_micros() as f64) / 1000.0,
             partner: self.partner.as_ref().map(PartnerId::as_str),
-            request_id: answer_header(response, &MS_REQUEST_ID),
+            request_id: response.get(&MS_REQUEST_ID),
             correlation_id: self.correlation_id(),
-            cv: answer_header(response, &MS_CV),
-            request_headers: redact::headers(&self.request_headers),
-            response_headers: if answered { redact::headers(response) } else { Map::new() },
+            cv: response.get(&MS_CV),
+            request_headers: redact::headers(self.request_headers.iter()),
+            response_headers: if answered { redact::headers(response.iter()) } else { Map::new() },
             request_body: body_text(&self.request_body, &self.request_headers),
             request_body_truncated: self.request_body.truncated,
             response_body: body_text(&self.response_body, response).filter(|_| answered),
@@ -136,12 +164,12 @@ impl Serialize for Entry {
 }
 
 /// The body as redacted text (`None` when empty).
-fn body_text(captured: &Captured, headers: &HeaderMap) -> Option<String> {
+fn body_text(captured: &Captured, headers: &Headers) -> Option<String> {
     if captured.len() == 0 {
         return None;
     }
     let bytes = captured.bytes();
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::trim);
+    let content_type = headers.get(&header::CONTENT_TYPE).map(str::trim);
     Some(redact::body(&String::from_utf8_lossy(&bytes), content_type))
 }
 

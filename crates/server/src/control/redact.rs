@@ -3,7 +3,7 @@
 //! echo one back; the journal is readable by anyone who can reach the control plane, and may
 //! be appended to a file, so both are blanked before an entry exists.
 
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderName};
 use serde_json::{Map, Value};
 
 /// What stands in for a removed secret.
@@ -11,21 +11,23 @@ pub(crate) const REDACTED: &str = "[redacted]";
 
 /// The headers as a JSON object (repeated headers joined with `, `), `Authorization` reduced
 /// to its scheme.
-pub(crate) fn headers(headers: &HeaderMap) -> Map<String, Value> {
+pub(crate) fn headers<'a>(headers: impl Iterator<Item = (&'a HeaderName, &'a [u8])>) -> Map<String, Value> {
     let mut out = Map::new();
-    for name in headers.keys() {
-        let values: Vec<String> = headers
-            .get_all(name)
-            .iter()
-            .map(|v| {
-                if name == header::AUTHORIZATION || name == header::PROXY_AUTHORIZATION {
-                    authorization(v.to_str().unwrap_or_default())
-                } else {
-                    String::from_utf8_lossy(v.as_bytes()).into_owned()
-                }
-            })
-            .collect();
-        out.insert(name.as_str().to_string(), Value::String(values.join(", ")));
+    for (name, value) in headers {
+        let text = if name == header::AUTHORIZATION || name == header::PROXY_AUTHORIZATION {
+            authorization(std::str::from_utf8(value).unwrap_or_default())
+        } else {
+            String::from_utf8_lossy(value).into_owned()
+        };
+        match out.get_mut(name.as_str()) {
+            Some(Value::String(joined)) => {
+                joined.push_str(", ");
+                joined.push_str(&text);
+            }
+            _ => {
+                out.insert(name.as_str().to_string(), Value::String(text));
+            }
+        }
     }
     out
 }
@@ -194,7 +196,7 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer abc.def.ghi"));
         h.insert("ms-requestid", HeaderValue::from_static("r1"));
-        let out = headers(&h);
+        let out = headers(h.iter().map(|(n, v)| (n, v.as_bytes())));
         assert_eq!(out["authorization"], "Bearer [redacted]");
         assert_eq!(out["ms-requestid"], "r1");
     }

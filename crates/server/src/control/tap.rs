@@ -5,9 +5,10 @@
 //! [`CAPTURE_LIMIT`], so a 1 MiB body costs the journal 64 KiB and the body limit is still
 //! enforced by whoever reads the body.
 //!
-//! A "copy" is a reference to the frame's own buffer (`Bytes` are reference-counted), so
-//! journaling a 56 KB page costs a counter increment, not a 56 KB memcpy; only the frame that
-//! crosses the limit is copied, so that the journal never holds more than it accounts for.
+//! The answer's "copy" is a reference to the frame's own buffer (`Bytes` are reference-counted),
+//! so journaling a 56 KB page costs a counter increment, not a 56 KB memcpy; only the frame that
+//! crosses the limit is copied, so that the journal never holds more than it accounts for. The
+//! request's bytes are copied: they are slices of the connection's read buffer.
 
 use std::collections::VecDeque;
 use std::future::poll_fn;
@@ -30,6 +31,8 @@ pub(crate) struct Captured {
 }
 
 impl Captured {
+    /// Keeps a reference to `data` (up to the limit): for the answer's frames, which partnerd
+    /// allocated for this answer alone.
     fn keep(&mut self, data: &Bytes) {
         let room = CAPTURE_LIMIT - self.len;
         if data.len() > room {
@@ -41,6 +44,17 @@ impl Captured {
         } else if !data.is_empty() {
             self.chunks.push(data.clone());
             self.len += data.len();
+        }
+    }
+
+    /// Keeps a copy of `data` (up to the limit): for the request's frames, which are slices of
+    /// the connection's read buffer that a reference would keep alive whole.
+    fn keep_copy(&mut self, data: &[u8]) {
+        let kept = &data[..data.len().min(CAPTURE_LIMIT - self.len)];
+        self.truncated |= kept.len() < data.len();
+        if !kept.is_empty() {
+            self.chunks.push(Bytes::copy_from_slice(kept));
+            self.len += kept.len();
         }
     }
 
@@ -77,7 +91,7 @@ pub(crate) async fn read_ahead(mut body: Body) -> (Body, Captured) {
             Some(Ok(frame)) => {
                 if let Some(data) = frame.data_ref() {
                     read += data.len();
-                    captured.keep(data);
+                    captured.keep_copy(data);
                 }
                 chunks.push_back(frame);
             }
