@@ -13,7 +13,7 @@ async fn main() -> std::process::ExitCode {
     match cli.run().await {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            logging::say(logging::Level::Error, &format!("error: {e:#}"), serde_json::json!({}));
             std::process::ExitCode::FAILURE
         }
     }

@@ -1,18 +1,19 @@
 //! What load balancers and Prometheus ask, beside the Partner Center routes and without a
 //! partner token: `/healthz` (the process answers), `/readyz` (the store answers too) and
-//! `/metrics` (Prometheus text; behind the admin token when one is configured).
+//! `/metrics` (Prometheus text; behind the admin token when one is configured). In sandbox
+//! mode, `/` too: a redirect to the console, so the address the banner prints leads somewhere.
 
 use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 
 use crate::reply::Reply;
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, Mode};
 
 /// How long `/readyz` waits for the store before calling it not ready.
 const READY_TIMEOUT: Duration = Duration::from_secs(3);
@@ -22,12 +23,17 @@ pub(crate) fn router(state: AppState) -> Router {
     let metrics = Router::new()
         .route("/metrics", get(metrics))
         .layer(middleware::from_fn_with_state(state.clone(), crate::control::guard::guard));
-    Router::new()
+    let sandbox = state.config.mode == Mode::Sandbox;
+    let health = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(metrics)
         .layer(middleware::from_fn(crate::negotiate::json_only))
-        .with_state(state)
+        .with_state(state);
+    match sandbox {
+        true => health.route("/", get(|| async { Redirect::temporary("/_partnerd/console") })),
+        false => health,
+    }
 }
 
 async fn healthz() -> Reply {

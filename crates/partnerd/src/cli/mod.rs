@@ -5,6 +5,7 @@ mod admin;
 mod customers;
 mod db;
 mod duration;
+mod health;
 mod import;
 mod import_record;
 mod migrate;
@@ -33,6 +34,8 @@ enum Command {
     Serve(Box<serve::ServeArgs>),
     /// Check a serve configuration (database, keys, port) without serving or changing anything.
     Doctor(Box<serve::ServeArgs>),
+    /// Exit 0 when the server at --listen answers /readyz (for container health checks).
+    Health(health::HealthArgs),
     /// Print a development bearer token.
     Token(token::TokenArgs),
     /// Add synthetic customers to a partner.
@@ -62,6 +65,7 @@ impl Cli {
         match self.command {
             Command::Serve(args) => serve::run(*args).await,
             Command::Doctor(args) => serve::doctor::run(*args).await,
+            Command::Health(args) => health::run(args).await,
             Command::Token(args) => token::run(args),
             Command::Seed(args) => seed::run(args).await,
             Command::Import(args) => import::run(args).await,

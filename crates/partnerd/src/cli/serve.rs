@@ -9,6 +9,7 @@ use clap::Args;
 use partnerd_model::PartnerId;
 use partnerd_server::{AppState, AuthConfig, Config, KeyConfig, Mode};
 
+mod banner;
 pub(super) mod doctor;
 mod ready;
 
@@ -119,7 +120,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let demo = PartnerId::parse(DEMO_PARTNER).expect("demo partner is a GUID");
     if !args.no_demo && store.is_empty().await? {
         let added = super::seed::seed(&store.for_partner_unchecked(&demo), args.demo_customers, 7).await?;
-        eprintln!("created the demo partner {DEMO_PARTNER} with {added} customers");
+        banner::demo_created(DEMO_PARTNER, added);
     }
     let admin_token_required = args.admin_token.is_some();
     let config = Config {
@@ -135,21 +136,17 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     partnerd_server::spawn_purger(&state);
     let addr = listener.local_addr()?;
     let scheme = if serve_config.tls.is_some() { "https" } else { "http" };
-    eprintln!("partnerd listening on {scheme}://{addr}");
     const DEMO_TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
     let demo_token = development.then(|| partnerd_server::mint_dev_token(&demo, DEMO_TOKEN_TTL));
-    if let Some(token) = &demo_token {
-        eprintln!("development mode: tokens signed with the published development secret are accepted");
-        eprintln!("demo partner token (24h): {token}");
-        eprintln!("try: curl -H \"Authorization: Bearer {token}\" \"{scheme}://{addr}/v1/customers?size=5\"");
-    }
+    let console = args.mode == Mode::Sandbox || admin_token_required;
     if let Some(tls) = &serve_config.tls {
         super::transport::reload_on_sighup(tls.clone());
     }
     let app = partnerd_server::build_app(state.clone());
-    // The signals are taken before the ready file announces the server, so a SIGTERM sent as
-    // soon as it appears stops the server gracefully (and removes the file).
+    // The signals are taken before the banner and the ready file announce the server, so a
+    // SIGTERM sent as soon as either appears stops the server gracefully (and removes the file).
     let signalled = partnerd_server::shutdown_signal()?;
+    banner::listening(scheme, addr, console, demo_token.as_deref());
     let shutdown = async move {
         signalled.await;
         state.end_live_streams();
@@ -161,7 +158,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 addr,
                 scheme,
                 mode: if args.mode == Mode::Production { "production" } else { "sandbox" },
-                control_plane: args.mode == Mode::Sandbox || admin_token_required,
+                control_plane: console,
                 admin_token_required,
                 demo_partner: DEMO_PARTNER,
                 token: demo_token.map(|t| (t, DEMO_TOKEN_TTL)),
@@ -171,7 +168,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     partnerd_server::serve_with(listener, app, serve_config, shutdown).await?;
     drop(ready_file);
-    eprintln!("partnerd stopped");
+    banner::stopped();
     Ok(ExitCode::SUCCESS)
 }
 

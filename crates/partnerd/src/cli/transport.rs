@@ -91,7 +91,9 @@ fn cap_to_open_files(wanted: u64) -> usize {
     };
     let cap = available.saturating_sub(RESERVED).max(1);
     if wanted > cap {
-        eprintln!("--max-connections {wanted} is over the open-file limit ({available}): serving at most {cap}");
+        let message =
+            format!("--max-connections {wanted} is over the open-file limit ({available}): serving at most {cap}");
+        crate::logging::say(crate::logging::Level::Warn, &message, serde_json::json!({ "maxConnections": cap }));
     }
     wanted.min(cap) as usize
 }

@@ -507,6 +507,16 @@ pub const REFERENCE_OPERATIONS: &[Operation] = &[
     },
     Operation {
         method: "GET",
+        path: "/",
+        tag: OPERATIONS_TAG,
+        summary: "Sandbox mode only: a redirect to the console",
+        auth: Auth::Public,
+        params: &[],
+        body: None,
+        answers: &[answer(307, "Location: /_partnerd/console", None)],
+    },
+    Operation {
+        method: "GET",
         path: "/healthz",
         tag: OPERATIONS_TAG,
         summary: "Liveness: the process serves HTTP",
