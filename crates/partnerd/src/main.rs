@@ -9,7 +9,8 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
-    logging::init(cli.log_format());
+    // Held to the end: dropping it writes out the lines still queued.
+    let _log_writer = logging::init(cli.log_format(), cli.serves());
     match cli.run().await {
         Ok(code) => code,
         Err(e) => {

@@ -106,3 +106,34 @@ async fn memory_mode_reads_its_own_writes() {
         http.get(server.url("/v1/customers")).bearer_auth(&bearer).send().await.unwrap().json().await.unwrap();
     assert_eq!(list["totalCount"], 1, "--no-demo, then one create: {list}");
 }
+
+/// `serve --mode production` on an empty database creates no demo partner: its customers'
+/// domains would be taken for everyone, and production cannot delete them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn production_starts_without_demo_data() {
+    let db = TestDb::new(Kind::Sqlite).await.unwrap();
+    let path = match &db.location {
+        partnerd_store::Location::SqliteFile(p) => p.display().to_string(),
+        _ => unreachable!(),
+    };
+    let ready = tempfile::tempdir().unwrap();
+    let ready_file = ready.path().join("ready.json");
+    let secret = "a-production-secret-of-at-least-32-bytes!";
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--db", &path, "--mode", "production"])
+        .args(["--jwt-secret", secret, "--jwt-issuer", "https://login.example/issuer"])
+        .arg("--ready-file")
+        .arg(&ready_file)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut waited = 0;
+    while !ready_file.exists() {
+        assert!(waited < 300, "partnerd did not get ready");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        waited += 1;
+    }
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(db.open().await.is_empty().await.unwrap(), "no demo partner in production");
+}

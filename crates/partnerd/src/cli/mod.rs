@@ -61,6 +61,11 @@ impl Cli {
         }
     }
 
+    /// Whether this command is the server, whose log lines are written in batches.
+    pub fn serves(&self) -> bool {
+        matches!(self.command, Command::Serve(_))
+    }
+
     pub async fn run(self) -> anyhow::Result<ExitCode> {
         match self.command {
             Command::Serve(args) => serve::run(*args).await,

@@ -23,7 +23,7 @@ pub struct ServeArgs {
     listen: SocketAddr,
     #[command(flatten)]
     db: DbArgs,
-    /// How many demo customers to create on an empty database.
+    /// How many demo customers to create on an empty database (sandbox mode only).
     #[arg(long, env = "PARTNERD_DEMO_CUSTOMERS", default_value_t = 250)]
     demo_customers: u64,
     /// Do not create the demo partner's customers on an empty database.
@@ -118,7 +118,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let listener = bind(args.listen).await?;
     let store = args.db.open_for_serving().await?;
     let demo = PartnerId::parse(DEMO_PARTNER).expect("demo partner is a GUID");
-    if !args.no_demo && store.is_empty().await? {
+    // Demo data is a sandbox thing: in production its domains would be taken for every partner,
+    // by customers that production cannot delete.
+    if args.mode == Mode::Sandbox && !args.no_demo && store.is_empty().await? {
         let added = super::seed::seed(&store.for_partner_unchecked(&demo), args.demo_customers, 7).await?;
         banner::demo_created(DEMO_PARTNER, added);
     }

@@ -189,7 +189,7 @@ fn form(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use axum::http::{HeaderMap, HeaderValue};
 
     #[test]
     fn authorization_keeps_only_its_scheme() {

@@ -123,6 +123,8 @@ fn plan(args: &ServeArgs, location: &Location, schema: Option<&SchemaStatus>) ->
     let has_customers = matches!(schema, Some(SchemaStatus::Existing { has_customers: true, .. }));
     let demo = if args.no_demo {
         "not create demo data (--no-demo)".to_string()
+    } else if args.mode == Mode::Production {
+        "not create demo data (production mode)".to_string()
     } else if has_customers {
         "not create demo data (the database has customers)".to_string()
     } else {
