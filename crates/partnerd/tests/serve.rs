@@ -18,13 +18,18 @@ fn token(args: &[&str]) -> String {
     text.trim().to_string()
 }
 
+/// The file of a SQLite test database.
+fn sqlite_path(db: &TestDb) -> String {
+    match &db.location {
+        partnerd_store::Location::SqliteFile(p) => p.display().to_string(),
+        _ => unreachable!("a SQLite test database"),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_data_once_then_a_graceful_stop() {
     let db = TestDb::new(Kind::Sqlite).await.unwrap();
-    let path = match &db.location {
-        partnerd_store::Location::SqliteFile(p) => p.display().to_string(),
-        _ => unreachable!(),
-    };
+    let path = sqlite_path(&db);
     for _ in 0..2 {
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0", "--db", &path, "--demo-customers", "37"])
@@ -112,10 +117,7 @@ async fn memory_mode_reads_its_own_writes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_starts_without_demo_data() {
     let db = TestDb::new(Kind::Sqlite).await.unwrap();
-    let path = match &db.location {
-        partnerd_store::Location::SqliteFile(p) => p.display().to_string(),
-        _ => unreachable!(),
-    };
+    let path = sqlite_path(&db);
     let ready = tempfile::tempdir().unwrap();
     let ready_file = ready.path().join("ready.json");
     let secret = "a-production-secret-of-at-least-32-bytes!";

@@ -89,13 +89,19 @@ store_test!(every_bad_token_gets_401, |db| {
     assert_eq!(status, 200);
 });
 
-store_test!(a_moved_clock_never_revives_an_expired_production_token, |db| {
-    let secret = "a-production-secret-of-at-least-32-bytes!";
-    let auth = AuthConfig::Production {
-        key: KeyConfig::Hs256Secret(secret.into()),
+const PRODUCTION_SECRET: &str = "a-production-secret-of-at-least-32-bytes!";
+
+/// Production tokens signed with [`PRODUCTION_SECRET`], issued by `https://login.example/issuer`.
+fn production_secret_auth() -> AuthConfig {
+    AuthConfig::Production {
+        key: KeyConfig::Hs256Secret(PRODUCTION_SECRET.into()),
         issuer: "https://login.example/issuer".into(),
         audience: "https://api.partnercenter.microsoft.com".into(),
-    };
+    }
+}
+
+store_test!(a_moved_clock_never_revives_an_expired_production_token, |db| {
+    let (secret, auth) = (PRODUCTION_SECRET, production_secret_auth());
     let config = Config { auth, admin_token: Some("admin-token-0123456789".into()), ..Config::default() };
     let app = TestApp::start_with(&db, config).await;
     let mut expired = claims(&new_partner().to_string());
@@ -117,12 +123,7 @@ store_test!(a_moved_clock_never_revives_an_expired_production_token, |db| {
 });
 
 store_test!(production_keys_refuse_development_tokens, |db| {
-    let secret = "a-production-secret-of-at-least-32-bytes!";
-    let auth = AuthConfig::Production {
-        key: KeyConfig::Hs256Secret(secret.into()),
-        issuer: "https://login.example/issuer".into(),
-        audience: "https://api.partnercenter.microsoft.com".into(),
-    };
+    let (secret, auth) = (PRODUCTION_SECRET, production_secret_auth());
     let app = TestApp::start_with(&db, Config { auth, ..Config::default() }).await;
     let tid = new_partner().to_string();
     let (status, _, _) = status_with(&app, Some(format!("Bearer {}", sign(&claims(&tid), DEV_SECRET)))).await;

@@ -125,8 +125,13 @@ impl Guidance {
     /// told to wait and had not waited; opens a window, from `now`, when this one is told to
     /// wait.
     fn retried_too_soon(&self, x: &Exchange<'_>, now: SystemTime) -> bool {
-        let opens_window = matches!((x.status, x.retry_after), (Some(429 | 503), Some(_)));
-        if !opens_window && self.deadlines.lock().expect("guidance deadlines").is_empty() {
+        let window = match (x.status, x.retry_after) {
+            (Some(429 | 503), Some(secs)) => Some(now + Duration::from_secs(secs.min(24 * 3600))),
+            _ => None,
+        };
+        let mut deadlines = self.deadlines.lock().expect("guidance deadlines");
+        // Nothing to compare with and nothing to open: the usual case costs no keys.
+        if window.is_none() && deadlines.is_empty() {
             return false;
         }
         let partner = x.partner.cloned();
@@ -134,13 +139,11 @@ impl Guidance {
         if let Some(id) = x.client_request_id {
             keys.push(RetryKey::RequestId(partner, id.to_string()));
         }
-        let mut deadlines = self.deadlines.lock().expect("guidance deadlines");
         let too_soon = keys.iter().any(|k| deadlines.get(k).is_some_and(|until| x.arrived < *until));
-        if let (Some(429 | 503), Some(secs)) = (x.status, x.retry_after) {
+        if let Some(until) = window {
             if deadlines.len() >= MAX_DEADLINES {
                 deadlines.retain(|_, until| *until > now);
             }
-            let until = now + Duration::from_secs(secs.min(24 * 3600));
             for key in keys {
                 deadlines.insert(key, until);
             }
