@@ -298,3 +298,33 @@ async fn a_request_past_the_request_timeout_is_503_with_the_contract_body() {
     let health = app.http.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
 }
+
+/// A client that never stops reading (a follower of the live tail) holds the server no longer
+/// than the shutdown grace after shutdown is asked for, however long the request timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_ends_a_stalled_follower_after_its_grace() {
+    let db = TestDb::new(Kind::Sqlite).await.unwrap();
+    let state = partnerd_server::AppState::new(db.open().await, Config::default()).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits { shutdown_grace: Duration::from_secs(1), request_timeout: BOUND * 3, ..Limits::default() };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(partnerd_server::serve_with(
+        listener,
+        partnerd_server::build_app(state),
+        ServeConfig { limits, ..Default::default() },
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let mut follower = TcpStream::connect(addr).await.unwrap();
+    follower.write_all(b"GET /_partnerd/requests/stream HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut head = [0u8; 12];
+    tokio::time::timeout(BOUND, follower.read_exact(&mut head)).await.expect("the stream's head").unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200");
+    stop.send(()).unwrap();
+    let ended = tokio::time::timeout(BOUND, server).await;
+    assert!(ended.is_ok(), "the server still waited for its follower {BOUND:?} after shutdown");
+    // And the follower's connection was closed, not left open with the process gone.
+    read_to_close(&mut follower).await;
+}

@@ -98,8 +98,11 @@ where
     tokio::pin!(conn);
     let quiet = activity.quiet_for(limits.header_read_timeout, limits.idle_timeout);
     tokio::pin!(quiet);
-    // Once asked to close, a connection has this long to finish what it has in flight.
+    // Once asked to close, a connection has this long to finish what it has in flight: a
+    // quiet one the request timeout, and all of them no more than the shutdown grace once the
+    // server stops.
     let mut hard_stop: Option<Instant> = None;
+    let mut stopping = false;
     let grace = limits.request_timeout.max(limits.header_read_timeout);
     loop {
         tokio::select! {
@@ -109,9 +112,11 @@ where
                 }
                 return;
             }
-            _ = shutdown.changed(), if hard_stop.is_none() => {
+            _ = shutdown.changed(), if !stopping => {
+                stopping = true;
                 conn.as_mut().graceful_shutdown();
-                hard_stop = Some(Instant::now() + grace);
+                let by = Instant::now() + limits.shutdown_grace;
+                hard_stop = Some(hard_stop.map_or(by, |at| at.min(by)));
             }
             _ = &mut quiet, if hard_stop.is_none() => {
                 tracing::debug!(%peer, "closing a quiet connection");
