@@ -11,6 +11,7 @@ use partnerd_server::{AppState, AuthConfig, Config, KeyConfig, Mode};
 
 mod banner;
 pub(super) mod doctor;
+mod preflight;
 mod ready;
 
 use super::db::DbArgs;
@@ -106,16 +107,10 @@ impl AuthArgs {
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let auth = args.auth.config()?;
+    // Every check before anything changes: a taken port or a bad key file is found before any
+    // database is created, migrated or seeded, and all problems are reported at once.
+    let preflight::Ready { listener, auth, serve_config, traffic } = preflight::Preflight::run(&args).await.ready()?;
     let development = matches!(auth, AuthConfig::Development);
-    anyhow::ensure!(
-        !(development && args.mode == Mode::Production),
-        "--mode production needs production token keys (--jwt-secret, --jwt-public-key or --jwks, with --jwt-issuer): \
-         the development secret is public"
-    );
-    let serve_config = args.transport.serve_config()?;
-    // The port first: a taken port is found before any database is created, migrated or seeded.
-    let listener = bind(args.listen).await?;
     let store = args.db.open_for_serving().await?;
     let demo = PartnerId::parse(DEMO_PARTNER).expect("demo partner is a GUID");
     // Demo data is a sandbox thing: in production its domains would be taken for every partner,
@@ -132,7 +127,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         sandbox_customer_limit: args.sandbox_customer_limit,
         rate_limit_per_minute: args.rate_limit,
         admin_token: args.admin_token,
-        ..args.traffic.config()?
+        ..traffic
     };
     let state = AppState::new(store, config).await?;
     partnerd_server::spawn_purger(&state);
