@@ -149,3 +149,21 @@ async fn a_missing_postgres_database_is_named() {
     let database = line(&run.stdout, "database");
     assert!(database.contains("does not exist"), "{database}");
 }
+
+/// The test controls in production need the admin token; doctor says so, and says what the
+/// default production control plane is.
+#[tokio::test]
+async fn a_production_control_plane_needs_the_admin_token() {
+    let keys = ["--jwt-secret", "0123456789abcdef0123456789abcdef", "--jwt-issuer", "https://issuer.example"];
+    let base = ["--memory", "--listen", "127.0.0.1:0", "--mode", "production"];
+    let open = doctor(&[&base[..], &keys[..], &["--control-plane", "full"]].concat()).await;
+    assert_eq!(open.code, 1, "{}", open.stdout);
+    assert!(line(&open.stdout, "control plane").contains("needs --admin-token"), "{}", open.stdout);
+    let admin = doctor(&[&base[..], &keys[..], &["--admin-token", "admin-0123456789"]].concat()).await;
+    assert_eq!(admin.code, 0, "{}", admin.stdout);
+    assert!(
+        line(&admin.stdout, "control plane").contains("observe; /metrics behind the admin token"),
+        "{}",
+        admin.stdout
+    );
+}

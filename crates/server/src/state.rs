@@ -31,6 +31,7 @@ impl AppState {
     /// Loads the shared secrets from the database (creating them on first start) and
     /// prepares token verification.
     pub async fn new(store: Store, config: Config) -> Result<AppState, StateError> {
+        config.check()?;
         let key = store.server_key(TOKEN_KEY).await?;
         // One key, one cipher: tokens and kept responses are told apart by their purposes.
         let vault = Arc::new(Vault::new(&key));
@@ -83,4 +84,6 @@ pub enum StateError {
     Auth(String),
     #[error("opening the journal file: {0}")]
     JournalFile(std::io::Error),
+    #[error(transparent)]
+    Deployment(#[from] crate::config::DeploymentError),
 }

@@ -5,10 +5,10 @@
 
 use std::process::ExitCode;
 
-use partnerd_server::Mode;
+use partnerd_server::{Config, ControlPlane, Mode};
 use partnerd_store::{Location, SchemaStatus};
 
-use super::preflight::{describe, Preflight, Verdict};
+use super::preflight::{describe, name, Preflight, Verdict};
 use super::ServeArgs;
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -45,10 +45,19 @@ fn plan(args: &ServeArgs, location: &Location, schema: Option<&SchemaStatus>) ->
         Mode::Sandbox => "run in sandbox mode (DELETE allowed)",
         Mode::Production => "run in production mode (DELETE answers 403)",
     };
-    let control = match (&args.admin_token, args.mode) {
-        (Some(_), _) => "serve the control plane /_partnerd/ to requests with the admin token",
-        (None, Mode::Sandbox) => "serve the control plane /_partnerd/ to anyone (no --admin-token)",
-        (None, Mode::Production) => "not serve the control plane (production mode without --admin-token)",
+    let plane = Config {
+        mode: args.mode,
+        admin_token: args.admin_token.clone(),
+        control_plane: args.control_plane,
+        ..Config::default()
+    }
+    .control_plane();
+    let control = match (plane, &args.admin_token) {
+        (ControlPlane::Off, _) => "not serve the control plane".to_string(),
+        (plane, Some(_)) => {
+            format!("serve the control plane /_partnerd/ ({}) to requests with the admin token", name(plane))
+        }
+        (plane, None) => format!("serve the control plane /_partnerd/ ({}) to anyone (no --admin-token)", name(plane)),
     };
     let rate = match args.rate_limit {
         Some(n) => format!("allow {n} requests per partner per minute"),
@@ -59,7 +68,7 @@ fn plan(args: &ServeArgs, location: &Location, schema: Option<&SchemaStatus>) ->
         format!("use {}", describe(location)),
         demo,
         mode.into(),
-        control.into(),
+        control,
         rate,
         format!("keep continuation tokens valid for {}", crate::cli::duration::format(args.continuation_ttl)),
     ]

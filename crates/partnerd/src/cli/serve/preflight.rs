@@ -2,7 +2,7 @@
 //! configurations `serve` starts with. Every check runs, whatever the others found, and none
 //! changes anything: no database is created, migrated or seeded, and the port is only bound.
 
-use partnerd_server::{AppState, AuthConfig, Config, Mode, ServeConfig};
+use partnerd_server::{AppState, AuthConfig, Config, ControlPlane, Mode, ServeConfig};
 use partnerd_store::{Location, SchemaStatus, Store};
 use tokio::net::TcpListener;
 
@@ -44,6 +44,7 @@ impl Preflight {
         let schema = partnerd_store::inspect(&location).await;
         checks.push(("database", database(&location, &schema)));
         let auth = record(&mut checks, "token keys", keys(args).await);
+        checks.push(("control plane", control_plane(args)));
         let serve_config = record(&mut checks, "transport", transport(args));
         let traffic = record(&mut checks, "traffic", traffic(args));
         Preflight { checks, schema: schema.ok(), listener, auth, serve_config, traffic }
@@ -143,6 +144,37 @@ async fn keys(args: &ServeArgs) -> (Verdict, Option<AuthConfig>) {
             (Verdict::Ok("development secret (tokens from `partnerd token` are accepted)".into()), Some(auth))
         }
         Ok(_) => (Verdict::Ok("production keys read and valid; development tokens are refused".into()), Some(auth)),
+    }
+}
+
+/// The control plane and `/metrics` this mode and these flags give; in production, the control
+/// plane only behind an admin token.
+fn control_plane(args: &ServeArgs) -> Verdict {
+    let config = Config {
+        mode: args.mode,
+        admin_token: args.admin_token.clone(),
+        control_plane: args.control_plane,
+        public_metrics: args.public_metrics,
+        ..Config::default()
+    };
+    let plane = config.control_plane();
+    if args.mode == Mode::Production && plane != ControlPlane::Off && args.admin_token.is_none() {
+        return Verdict::Fail(format!("--control-plane {} in production needs --admin-token", name(plane)));
+    }
+    let metrics = match config.metrics_open() {
+        Some(true) => "/metrics open to anyone",
+        Some(false) => "/metrics behind the admin token",
+        None => "no /metrics (production without --admin-token; --public-metrics opens it)",
+    };
+    Verdict::Ok(format!("{}; {metrics}", name(plane)))
+}
+
+/// The flag value of `plane`.
+pub(super) fn name(plane: ControlPlane) -> &'static str {
+    match plane {
+        ControlPlane::Off => "off",
+        ControlPlane::Observe => "observe",
+        ControlPlane::Full => "full",
     }
 }
 
