@@ -328,3 +328,51 @@ async fn shutdown_ends_a_stalled_follower_after_its_grace() {
     // And the follower's connection was closed, not left open with the process gone.
     read_to_close(&mut follower).await;
 }
+
+/// An HTTP/2 client that sends its preface and SETTINGS, then nothing, is closed after the
+/// header-read timeout as an HTTP/1.1 one is, not kept for a minute more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http2_connection_with_only_its_preface_is_closed_after_the_header_read_timeout() {
+    let (app, _db) = app_with(Limits { header_read_timeout: Duration::from_secs(1), ..Limits::default() }).await;
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    stream.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await.unwrap();
+    // An empty SETTINGS frame: length 0, type 4, no flags, stream 0.
+    stream.write_all(&[0, 0, 0, 4, 0, 0, 0, 0, 0]).await.unwrap();
+    read_to_close(&mut stream).await;
+}
+
+/// An HTTP/2 client that asks for pages and never opens its flow-control window holds their
+/// answers only until the idle timeout: the connection that takes none of its answers' bytes
+/// is closed, and the memory with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http2_client_that_never_opens_its_window_is_closed_after_the_idle_timeout() {
+    let limits = Limits { idle_timeout: Duration::from_secs(2), ..Limits::default() };
+    let (app, _db) = app_with(limits).await;
+    let partner = new_partner();
+    partnerd_testkit::fixtures::insert_many(&app.store, &partner, 200).await;
+    let tcp = TcpStream::connect(app.addr).await.unwrap();
+    let (mut client, connection) =
+        h2::client::Builder::new().initial_window_size(0).handshake::<_, bytes::Bytes>(tcp).await.unwrap();
+    let driven = tokio::spawn(connection);
+    let mut answers = Vec::new();
+    for _ in 0..4 {
+        let request = axum::http::Request::get(format!("http://{}/v1/customers?size=200", app.addr))
+            .header("authorization", format!("Bearer {}", token(&partner)))
+            .body(())
+            .unwrap();
+        client = client.ready().await.unwrap();
+        let (answer, _) = client.send_request(request, true).unwrap();
+        answers.push(answer);
+    }
+    // The heads arrive (headers need no window); the bodies cannot. The answers are kept, not
+    // read, as such a client keeps them.
+    let mut held = Vec::new();
+    for answer in answers {
+        let head = tokio::time::timeout(BOUND, answer).await.expect("a head").unwrap();
+        assert_eq!(head.status(), 200);
+        held.push(head);
+    }
+    let ended = tokio::time::timeout(BOUND, driven).await;
+    drop(held);
+    assert!(ended.is_ok(), "the server kept a connection that took no bytes of its answers for {BOUND:?}");
+}
