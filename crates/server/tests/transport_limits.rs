@@ -376,3 +376,23 @@ async fn an_http2_client_that_never_opens_its_window_is_closed_after_the_idle_ti
     drop(held);
     assert!(ended.is_ok(), "the server kept a connection that took no bytes of its answers for {BOUND:?}");
 }
+
+/// Past hyper's own buffer (a 200 KiB target or header), the refusal still says which part was
+/// too long: 414 for the request line, 431 for a header field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_head_past_the_read_buffer_is_414_or_431_by_what_overflowed() {
+    let (app, _db) = app_with(Limits::default()).await;
+    let huge = "a".repeat(200 * 1024);
+    for (head, expected) in [
+        (format!("GET /v1/customers?filter={huge}"), 414),
+        (format!("GET /v1/customers HTTP/1.1\r\nHost: x\r\nX-Large: {huge}"), 431),
+    ] {
+        let mut stream = TcpStream::connect(app.addr).await.unwrap();
+        // The server answers before the head is whole and closes: the rest may not be taken.
+        let _ = stream.write_all(head.as_bytes()).await;
+        let answer = read_to_close(&mut stream).await;
+        let (status, body) = contract_refusal(&answer);
+        assert_eq!(status, expected, "{}", &answer[..answer.len().min(300)]);
+        assert_eq!(body["code"], 800002);
+    }
+}

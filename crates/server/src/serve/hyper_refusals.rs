@@ -19,11 +19,43 @@ pub(crate) struct ContractRefusals<I> {
     inner: I,
     /// The replacement answer and how much of it is written.
     replacement: Option<(Vec<u8>, usize)>,
+    /// Where the bytes read so far stand: hyper says 431 for any head past its buffer, and
+    /// partnerd says 414 when what overflowed it is the request line (a huge target).
+    lines: Lines,
+}
+
+/// The line the bytes read so far end in.
+#[derive(Clone, Copy)]
+struct Lines {
+    /// Bytes read since the last line break.
+    open: usize,
+    /// Whether that line is the first of a head: the connection's first, or one after an
+    /// empty line.
+    first_of_head: bool,
+}
+
+impl Lines {
+    fn read(&mut self, bytes: &[u8]) {
+        let mut rest = bytes;
+        while let Some(n) = rest.iter().position(|&b| b == b'\n') {
+            let ended = self.open + n;
+            // An empty line (`\r\n`) ends a head: the next one starts another.
+            self.first_of_head = ended <= 1;
+            self.open = 0;
+            rest = &rest[n + 1..];
+        }
+        self.open += rest.len();
+    }
+
+    /// Whether a head too large for hyper overflowed in its request line.
+    fn in_request_line(&self) -> bool {
+        self.first_of_head && self.open > 0
+    }
 }
 
 impl<I> ContractRefusals<I> {
     pub(crate) fn new(inner: I) -> Self {
-        ContractRefusals { inner, replacement: None }
+        ContractRefusals { inner, replacement: None, lines: Lines { open: 0, first_of_head: true } }
     }
 }
 
@@ -46,6 +78,10 @@ impl<I: AsyncWrite + Unpin> ContractRefusals<I> {
 
     /// Takes `len` bytes of hyper's refusal as written and queues the contract's answer instead.
     fn replace(&mut self, cx: &mut Context<'_>, status: StatusCode, len: usize) -> Poll<io::Result<usize>> {
+        let status = match status {
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE if self.lines.in_request_line() => StatusCode::URI_TOO_LONG,
+            other => other,
+        };
         self.replacement = Some((contract_answer(status), 0));
         // What cannot be written now goes out on the flush hyper always does next.
         if let Poll::Ready(Err(e)) = self.poll_replacement(cx) {
@@ -57,7 +93,13 @@ impl<I: AsyncWrite + Unpin> ContractRefusals<I> {
 
 impl<I: AsyncRead + Unpin> AsyncRead for ContractRefusals<I> {
     fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let read = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = read {
+            this.lines.read(&buf.filled()[before..]);
+        }
+        read
     }
 }
 
@@ -166,5 +208,18 @@ mod tests {
         assert_eq!(hyper_refusal(with_body), None);
         assert_eq!(hyper_refusal(b"HTTP/1.1 404 Not Found\r\n\r\n"), None);
         assert_eq!(hyper_refusal(b"HTTP/1.1 414 URI Too Long\r\n\r\n"), Some(StatusCode::URI_TOO_LONG));
+    }
+
+    #[test]
+    fn a_head_that_overflows_in_its_request_line_is_told_apart() {
+        let mut lines = Lines { open: 0, first_of_head: true };
+        lines.read(b"GET /v1/customers?filter=");
+        lines.read(&[b'x'; 1000]);
+        assert!(lines.in_request_line());
+        let mut lines = Lines { open: 0, first_of_head: true };
+        lines.read(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ");
+        assert!(!lines.in_request_line());
+        lines.read(b"y\r\n\r\nGET /next");
+        assert!(lines.in_request_line(), "the second request of a connection");
     }
 }
