@@ -79,8 +79,8 @@ impl FaultRule {
                 return Err(format!("method '{m}' is not one of {}", METHODS.join(", ")));
             }
         }
-        if self.route.as_ref().is_some_and(|r| !r.starts_with('/')) {
-            return Err("route must be a route template starting with '/', like /v1/customers/{id}".into());
+        if let Some(route) = &self.route {
+            check_route(route, self.method.as_deref())?;
         }
         if let Some(p) = &self.partner {
             PartnerId::parse(p).ok_or_else(|| format!("partner '{p}' is not a GUID"))?;
@@ -160,6 +160,25 @@ impl FaultRule {
     }
 }
 
+/// A route template partnerd serves (with or without its `/v1` or `/v1.0`), taking `method`
+/// when one is given: a rule for a route that does not exist would be accepted and never fire.
+fn check_route(route: &str, method: Option<&str>) -> Result<(), String> {
+    let wanted = crate::control::guidance::version_free(route);
+    let Some((_, methods)) = crate::PARTNER_CENTER_ROUTES.iter().find(|(path, _)| *path == wanted) else {
+        return Err(format!(
+            "route '{route}' is not a route template partnerd serves; these are: {}",
+            crate::PARTNER_CENTER_ROUTES.iter().map(|(p, _)| format!("/v1{p}")).collect::<Vec<_>>().join(", ")
+        ));
+    };
+    match method {
+        // A GET route answers HEAD too.
+        Some(m) if !methods.contains(&m) && !(m == "HEAD" && methods.contains(&"GET")) => {
+            Err(format!("route '{route}' takes {}, not {m}", methods.join(", ")))
+        }
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +191,10 @@ mod tests {
         assert_eq!(rule.count, Some(2));
         assert!(FaultRule::parse(r#"{"latencyMinMs": 5, "latencyMaxMs": 9, "probability": 0.5}"#).is_ok());
         assert!(FaultRule::parse(r#"{"drop": true, "commit": true}"#).is_ok());
+        for route in ["/v1/customers/{id}", "/v1.0/customers/{id}", "/customers/{id}"] {
+            let rule = format!(r#"{{"route": "{route}", "method": "head", "status": 500}}"#);
+            assert!(FaultRule::parse(&rule).is_ok(), "{route}");
+        }
     }
 
     #[test]
@@ -187,6 +210,9 @@ mod tests {
             r#"{"status": 503, "probability": 1.5}"#,
             r#"{"status": 503, "count": 0}"#,
             r#"{"status": 503, "route": "v1/customers"}"#,
+            r#"{"status": 503, "route": "/v1/customer"}"#,
+            r#"{"status": 503, "route": "/v1/customers/{customer-id}"}"#,
+            r#"{"status": 503, "route": "/v1/customers/{id}", "method": "POST"}"#,
             r#"{"status": 503, "method": "BREW"}"#,
             r#"{"status": 503, "partner": "not-a-guid"}"#,
             r#"{"latencyMinMs": 9, "latencyMaxMs": 5}"#,
