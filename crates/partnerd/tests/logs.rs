@@ -48,9 +48,10 @@ async fn json_logs_carry_one_access_line_per_request_with_its_ids() {
         }
         assert_eq!(req.send().await.unwrap().status(), status, "{path}");
     }
-    // Each access line is written before its response is sent; stopping the server and
-    // reading its stderr to the end sees every one of them.
-    child.kill().unwrap();
+    // Log lines are written in batches by a thread of their own: a graceful stop (SIGTERM)
+    // writes out every line queued, so reading stderr to the end sees each access line.
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
     child.wait().unwrap();
     let mut rest = String::new();
     stderr.read_to_string(&mut rest).unwrap();

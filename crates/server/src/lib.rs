@@ -1,7 +1,9 @@
 //! The partnerd HTTP service: Partner Center's Customers API (as `docs/api.md` describes it) on axum.
 //!
-//! [`build_app`] assembles the router from an [`AppState`] and is all the tests need;
-//! [`serve`] runs it on a listener until a shutdown signal, letting in-flight requests finish.
+//! [`build_app`] assembles the whole service from an [`AppState`]: every route with every
+//! layer (request ids, tracing, metrics, compression, head limits, the request timeout), the
+//! one stack the binary, the Rust mock, the tests and embedders all run. [`serve`] runs it on
+//! a listener until a shutdown signal, letting in-flight requests finish.
 
 pub mod auth;
 mod body;
@@ -47,8 +49,15 @@ use axum::Router;
 /// The complete application: every route, the fallbacks, and the layers that give every
 /// response its headers and negotiated body.
 pub fn build_app(state: AppState) -> Router {
+    build_app_with(state, &ServeConfig::default())
+}
+
+/// [`build_app`] with the limits and metrics setting of `serve` (what `partnerd serve`'s flags
+/// set); serve it with the same `serve` so the connection limits agree with the head limits.
+pub fn build_app_with(state: AppState, serve: &ServeConfig) -> Router {
     // The reference is public and outside every Partner Center layer.
-    routes::router(state).merge(openapi::router())
+    let app = routes::router(state).merge(openapi::router());
+    serve::edge::wrap(app, &serve.limits, serve.metrics)
 }
 
 /// A future that resolves on SIGINT or SIGTERM. The signals are taken when this is called, not

@@ -56,23 +56,25 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestIds {
     }
 }
 
-/// Middleware: puts [`RequestIds`] in the request and echoes them on the response. It runs at
-/// the edge for every request; an inner run keeps the ids the edge chose.
+/// Middleware, at the edge of every request: puts [`RequestIds`] in the request and echoes
+/// them on the response, unless an inner layer already did (the journal echoes them itself,
+/// so that its entry shows the answer as the client gets it).
 pub(crate) async fn request_ids(mut req: Request, next: Next) -> Response {
-    let ids = match req.extensions().get::<RequestIds>() {
-        Some(ids) => ids.clone(),
-        None => {
-            let ids = RequestIds::from_headers(req.headers());
-            req.extensions_mut().insert(ids.clone());
-            ids
-        }
-    };
+    let ids = RequestIds::from_headers(req.headers());
+    req.extensions_mut().insert(ids.clone());
     let mut res = next.run(req).await;
-    let headers = res.headers_mut();
-    for (name, value) in [(MS_REQUEST_ID, ids.request_id), (MS_CORRELATION_ID, ids.correlation_id), (MS_CV, ids.cv)] {
-        if let Ok(v) = HeaderValue::from_str(&value) {
+    if !res.headers().contains_key(MS_REQUEST_ID) {
+        echo(&ids, res.headers_mut());
+    }
+    res
+}
+
+/// Writes the ids on an answer's headers.
+pub(crate) fn echo(ids: &RequestIds, headers: &mut HeaderMap) {
+    for (name, value) in [(MS_REQUEST_ID, &ids.request_id), (MS_CORRELATION_ID, &ids.correlation_id), (MS_CV, &ids.cv)]
+    {
+        if let Ok(v) = HeaderValue::from_str(value) {
             headers.insert(name, v);
         }
     }
-    res
 }

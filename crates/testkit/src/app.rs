@@ -39,7 +39,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let app = partnerd_server::build_app(state);
+        let app = partnerd_server::build_app_with(state, &serve);
         tokio::spawn(partnerd_server::serve_with(listener, app, serve, async move {
             let _ = rx.await;
         }));

@@ -162,7 +162,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if let Some(tls) = &serve_config.tls {
         super::transport::reload_on_sighup(tls.clone());
     }
-    let app = partnerd_server::build_app(state.clone());
+    let app = partnerd_server::build_app_with(state.clone(), &serve_config);
     // The signals are taken before the banner and the ready file announce the server, so a
     // SIGTERM sent as soon as either appears stops the server gracefully (and removes the file).
     let signalled = partnerd_server::shutdown_signal()?;

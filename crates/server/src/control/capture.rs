@@ -17,7 +17,7 @@ use super::guidance::Exchange;
 use super::inject::Applied;
 use super::journal::Entry;
 use super::tap::{self, Captured};
-use crate::request_ids::{MS_CORRELATION_ID, MS_REQUEST_ID};
+use crate::request_ids::{RequestIds, MS_CORRELATION_ID, MS_REQUEST_ID};
 use crate::AppState;
 
 const MS_CONTINUATION_TOKEN: HeaderName = HeaderName::from_static("ms-continuationtoken");
@@ -68,7 +68,12 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
         headers: Headers::copy(&parts.headers),
         body: captured,
     };
-    let res = next.run(Request::from_parts(parts, body)).await;
+    let ids = parts.extensions.get::<RequestIds>().cloned();
+    let mut res = next.run(Request::from_parts(parts, body)).await;
+    // The ids the edge chose, on the answer before it is journaled (the edge then leaves them).
+    if let Some(ids) = &ids {
+        crate::request_ids::echo(ids, res.headers_mut());
+    }
     // A request answered before authentication (a fault, an unknown route) still has a partner.
     let partner =
         slot.get().cloned().or_else(|| arrival.headers.get(&header::AUTHORIZATION).and_then(|v| partner_of(&state, v)));

@@ -12,7 +12,6 @@ use axum::Router;
 
 use crate::auth::authenticate;
 use crate::negotiate::negotiate;
-use crate::request_ids::request_ids;
 use crate::{ApiError, AppState};
 
 /// Every Partner Center route (under `/v1` and `/v1.0`) and its methods. The router is built
@@ -63,7 +62,6 @@ pub(crate) fn router(state: AppState) -> Router {
         .fallback(route_not_found)
         .layer(middleware::from_fn_with_state(state.clone(), crate::control::inject))
         .layer(middleware::from_fn(negotiate))
-        .layer(middleware::from_fn(request_ids))
         .layer(middleware::from_fn_with_state(stats.clone(), crate::control::stats::record))
         // Outermost: the journal sees the request as sent and the answer as received.
         .layer(middleware::from_fn_with_state(state.clone(), crate::control::capture))

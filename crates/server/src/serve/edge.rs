@@ -17,7 +17,7 @@ use crate::negotiate::render_error;
 use crate::{observe, ApiError};
 
 /// `app` with the edge layers, outermost first.
-pub(super) fn wrap(app: Router, limits: &Limits, metrics: bool) -> Router {
+pub(crate) fn wrap(app: Router, limits: &Limits, metrics: bool) -> Router {
     let inner = ServiceBuilder::new()
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(limits.clone(), check_head))

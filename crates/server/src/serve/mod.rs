@@ -5,7 +5,7 @@
 mod activity;
 mod connection;
 pub(crate) mod deadline_body;
-mod edge;
+pub(crate) mod edge;
 mod hyper_refusals;
 mod limits;
 mod memory;
@@ -40,8 +40,8 @@ impl Default for ServeConfig {
     }
 }
 
-/// Serves `app` on `listener` with the default limits until `shutdown` resolves; requests
-/// already in flight finish.
+/// Serves `app` (as [`crate::build_app`] makes it) on `listener` with the default limits until
+/// `shutdown` resolves; requests already in flight finish.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
@@ -50,7 +50,8 @@ pub async fn serve(
     serve_with(listener, app, ServeConfig::default(), shutdown).await
 }
 
-/// [`serve`] with explicit limits, TLS and metrics settings.
+/// [`serve`] with explicit connection limits and TLS; `app` is served as given, so build it
+/// with [`crate::build_app_with`] and the same `config`.
 pub async fn serve_with(
     listener: TcpListener,
     app: Router,
@@ -58,7 +59,6 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let limits = config.limits.clone();
-    let app = edge::wrap(app, &limits, config.metrics);
     let shared = Arc::new(Shared::new(app, limits.clone(), config.tls));
     let places = Arc::new(Semaphore::new(limits.max_connections));
     let waiting = Arc::new(Semaphore::new(limits.max_connections));
