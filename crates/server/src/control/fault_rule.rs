@@ -172,7 +172,7 @@ fn check_route(route: &str, method: Option<&str>) -> Result<(), String> {
     };
     match method {
         // A GET route answers HEAD too.
-        Some(m) if !methods.contains(&m) && !(m == "HEAD" && methods.contains(&"GET")) => {
+        Some(m) if !(methods.contains(&m) || m == "HEAD" && methods.contains(&"GET")) => {
             Err(format!("route '{route}' takes {}, not {m}", methods.join(", ")))
         }
         _ => Ok(()),
