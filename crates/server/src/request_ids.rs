@@ -68,6 +68,10 @@ pub(crate) async fn request_ids(mut req: Request, next: Next) -> Response {
         }
     };
     let mut res = next.run(req).await;
+    // A forwarded answer keeps the upstream's ids, as it came.
+    if res.extensions().get::<crate::upstream::Proxied>().is_some() {
+        return res;
+    }
     let headers = res.headers_mut();
     for (name, value) in [(MS_REQUEST_ID, ids.request_id), (MS_CORRELATION_ID, ids.correlation_id), (MS_CV, ids.cv)] {
         if let Ok(v) = HeaderValue::from_str(&value) {

@@ -16,6 +16,7 @@ mod state;
 mod token;
 mod traffic;
 mod transport;
+mod upstream;
 
 use std::process::ExitCode;
 

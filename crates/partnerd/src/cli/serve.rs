@@ -52,6 +52,8 @@ pub struct ServeArgs {
     auth: AuthArgs,
     #[command(flatten)]
     transport: super::transport::TransportArgs,
+    #[command(flatten)]
+    upstream: super::upstream::UpstreamArgs,
     /// Once ready, write the bound address, URL, a demo-partner token and the pid to this JSON
     /// file (removed on shutdown), for test fixtures that start `--listen 127.0.0.1:0`.
     #[arg(long, env = "PARTNERD_READY_FILE", value_name = "PATH")]
@@ -132,6 +134,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         sandbox_customer_limit: args.sandbox_customer_limit,
         rate_limit_per_minute: args.rate_limit,
         admin_token: args.admin_token,
+        upstream: args.upstream.config(),
         ..args.traffic.config()?
     };
     let state = AppState::new(store, config).await?;

@@ -83,7 +83,8 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
     }
     state.traffic.journal.answered(arrival.id);
     let (parts, body) = res.into_parts();
-    let answer = Answer { status, headers: Headers::copy(&parts.headers), partner, applied, guidance };
+    let proxied = parts.extensions.get::<crate::upstream::Proxied>().map(|p| p.source);
+    let answer = Answer { status, headers: Headers::copy(&parts.headers), partner, applied, guidance, proxied };
     let done_state = state.clone();
     let body = tap::tap(
         body,
@@ -111,6 +112,7 @@ struct Answer {
     partner: Option<PartnerId>,
     applied: Option<Applied>,
     guidance: Vec<&'static str>,
+    proxied: Option<&'static str>,
 }
 
 fn guide(
@@ -158,6 +160,7 @@ fn entry(a: Arrival, answer: Answer, response_body: Captured) -> Entry {
         response_body: if answered { response_body } else { Captured::default() },
         fault: answer.applied.map(|f| f.record),
         guidance: answer.guidance,
+        proxied: answer.proxied,
     }
 }
 

@@ -61,10 +61,13 @@ pub(crate) fn router(state: AppState) -> Router {
         .nest("/v1.0", api.clone())
         .nest("/v1", api)
         .fallback(route_not_found)
+        // Innermost, so forwarded requests meet faults, negotiation and the journal too.
+        .layer(middleware::from_fn_with_state(state.clone(), crate::upstream::pass_through))
         .layer(middleware::from_fn_with_state(state.clone(), crate::control::inject))
         .layer(middleware::from_fn(negotiate))
         .layer(middleware::from_fn(request_ids))
         .layer(middleware::from_fn_with_state(stats.clone(), crate::control::stats::record))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::upstream::record))
         // Outermost: the journal sees the request as sent and the answer as received.
         .layer(middleware::from_fn_with_state(state.clone(), crate::control::capture))
         .with_state(state.clone());

@@ -1,0 +1,138 @@
+//! partnerd in front of a real Partner Center (`serve --upstream URL`): requests for routes
+//! partnerd does not serve are forwarded there and answered as they came back; exchanges can
+//! be recorded to a cassette (`--record DIR`) and answered from one offline (`--replay DIR`).
+//! See `docs/upstream.md`.
+//!
+//! The [`pass_through`] layer sits just inside fault injection, so a forwarded request is
+//! journaled, negotiated (406 before it leaves), struck by faults and throttled like any
+//! other; it decides by the route axum matched: none matched means partnerd does not serve it.
+
+mod cassette;
+mod forward;
+mod harvest;
+mod record;
+mod replay;
+mod throttle;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+pub(crate) use record::record;
+
+use crate::{ApiError, AppState};
+
+/// Where to forward and what to keep, as `serve` flags set it.
+#[derive(Clone, Debug, Default)]
+pub struct UpstreamConfig {
+    /// The base URL requests are forwarded to (`https://api.partnercenter.microsoft.com`);
+    /// `None`: nothing is ever forwarded.
+    pub url: Option<String>,
+    /// Forward every Partner Center request, the routes partnerd serves too (`--upstream-all`):
+    /// for recording a session against the real service, and for `record_into_store`.
+    pub all: bool,
+    /// Append exchanges to `DIR/cassette.jsonl`.
+    pub record: Option<PathBuf>,
+    /// Record every exchange, not only the forwarded ones.
+    pub record_all: bool,
+    /// Answer requests for routes partnerd does not serve from `DIR/cassette.jsonl`.
+    pub replay: Option<PathBuf>,
+    /// Store the customers that forwarded answers carry, under the caller's partner.
+    pub record_into_store: bool,
+}
+
+impl UpstreamConfig {
+    /// Whether any of it is on.
+    pub fn is_on(&self) -> bool {
+        self.url.is_some() || self.record.is_some() || self.replay.is_some()
+    }
+}
+
+/// The running pass-through: its HTTP client, cassette writer and the cassette it replays.
+pub(crate) struct Upstream {
+    config: UpstreamConfig,
+    target: Option<forward::Target>,
+    recorder: Option<cassette::Recorder>,
+    replay: Option<replay::Replay>,
+}
+
+/// Marks an answer that came from the upstream or a cassette, for the journal and the console
+/// (and so that the request-id layer leaves the upstream's `MS-*` headers as they came).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Proxied {
+    /// `"upstream"` or `"replay"`.
+    pub source: &'static str,
+}
+
+impl Upstream {
+    /// Checks the configuration and opens what it names; `None` when nothing is on.
+    pub fn open(config: &UpstreamConfig) -> Result<Option<Upstream>, String> {
+        if !config.is_on() {
+            return Ok(None);
+        }
+        if config.record_into_store && config.url.is_none() {
+            return Err("--record-into-store needs --upstream".into());
+        }
+        let target = config.url.as_deref().map(forward::Target::new).transpose()?;
+        let recorder = config.record.as_deref().map(cassette::Recorder::open).transpose()?;
+        let replay = config.replay.as_deref().map(replay::Replay::load).transpose()?;
+        Ok(Some(Upstream { config: config.clone(), target, recorder, replay }))
+    }
+
+    /// Whether the forwarding layer records this exchange itself (the record-all layer
+    /// otherwise records every exchange, forwarded ones included).
+    fn records_forwarded(&self) -> bool {
+        self.recorder.is_some() && !self.config.record_all
+    }
+}
+
+/// Middleware: routes partnerd does not serve (and, with `--upstream-all`, every route) go to
+/// the cassette being replayed, then to the upstream; without either, on to the 404 fallback.
+pub(crate) async fn pass_through(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(upstream) = state.upstream.clone() else { return next.run(req).await };
+    let served = req.extensions().get::<MatchedPath>().is_some();
+    if served && !upstream.config.all {
+        return next.run(req).await;
+    }
+    if upstream.replay.is_none() && upstream.target.is_none() {
+        return next.run(req).await;
+    }
+    let standing = match throttle::admit(&state, req.headers()) {
+        Ok(standing) => standing,
+        Err(refused) => return *refused,
+    };
+    let res = match divert(&state, &upstream, req).await {
+        Ok(res) => res,
+        Err(err) => err.into_response(),
+    };
+    throttle::report(standing, res)
+}
+
+/// The answer from the cassette, else from the upstream, else the contract's 404.
+async fn divert(state: &AppState, upstream: &Arc<Upstream>, req: Request) -> Result<Response, ApiError> {
+    let (parts, body) = req.into_parts();
+    let body = forward::read_body(body).await?;
+    if let Some(replay) = &upstream.replay {
+        if let Some(found) = replay.find(&parts.method, &parts.uri, &parts.headers, &body) {
+            let mut res = found.response();
+            res.extensions_mut().insert(Proxied { source: "replay" });
+            return Ok(res);
+        }
+    }
+    let Some(target) = &upstream.target else { return Err(ApiError::route_not_found()) };
+    let exchange = forward::send(target, &parts, body).await?;
+    if upstream.records_forwarded() {
+        if let Some(recorder) = &upstream.recorder {
+            recorder.write(&exchange.to_line(true));
+        }
+    }
+    if upstream.config.record_into_store {
+        harvest::store_customers(state, &parts.headers, &exchange).await;
+    }
+    let mut res = exchange.into_response();
+    res.extensions_mut().insert(Proxied { source: "upstream" });
+    Ok(res)
+}
