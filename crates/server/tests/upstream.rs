@@ -15,7 +15,7 @@ use axum::Router;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use partnerd_server::{Config, UpstreamConfig};
-use partnerd_testkit::fixtures::unique_domain;
+use partnerd_testkit::fixtures::{create_body, unique_domain};
 use partnerd_testkit::{new_partner, store_test, TestApp};
 use serde_json::{json, Value};
 
@@ -182,12 +182,15 @@ store_test!(forwarded_requests_meet_faults_throttling_and_the_body_limit, |db| {
     assert_eq!(res.json::<Value>().await.unwrap()["code"], 800002);
     assert_eq!(stub.seen().len(), 0, "an oversized body is not forwarded");
 
-    let res = app.http.get(app.url(UNSERVED)).bearer_auth(&token).send().await.unwrap();
-    assert_eq!(res.status(), 202);
-    assert_eq!(res.headers()["ratelimit-remaining"], "0", "counted against the token's tid");
+    for remaining in ["1", "0"] {
+        let res = app.http.get(app.url(UNSERVED)).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(res.status(), 202);
+        assert_eq!(res.headers()["ratelimit-remaining"], remaining, "counted against the token's tid");
+    }
     let res = app.http.get(app.url(UNSERVED)).bearer_auth(&token).send().await.unwrap();
     assert_eq!(res.status(), 429);
-    assert_eq!(stub.seen().len(), 1, "a throttled request is not forwarded");
+    assert_eq!(res.json::<Value>().await.unwrap()["statusCode"], 429);
+    assert_eq!(stub.seen().len(), 2, "a throttled request is not forwarded");
     let other = foreign_token("99999999-2222-4333-8444-555555555555");
     let res = app.http.get(app.url(UNSERVED)).bearer_auth(&other).send().await.unwrap();
     assert_eq!(res.status(), 202, "another tenant has its own budget");
@@ -274,4 +277,43 @@ store_test!(record_into_store_keeps_the_customers_the_upstream_answered, |db| {
     assert!(stored.doc.contains("Upstream Ltd"), "{}", stored.doc);
     let someone_else = app.store.for_partner_unchecked(&new_partner()).get(id).await.unwrap();
     assert!(someone_else.is_none(), "stored under the caller's partner only");
+});
+
+store_test!(record_all_keeps_partnerds_own_answers_and_replay_gives_them_back, |db| {
+    let dir = tempfile::tempdir().unwrap();
+    let partner = new_partner();
+    let record = UpstreamConfig { record: Some(dir.path().into()), record_all: true, ..UpstreamConfig::default() };
+    let (created, listed) = {
+        let app = TestApp::start_with(&db, Config { upstream: record, ..Config::default() }).await;
+        let res = app
+            .request(reqwest::Method::POST, &partner, "/v1/customers")
+            .json(&create_body(&unique_domain()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let created: Value = res.json().await.unwrap();
+        let listed: Value = app.get(&partner, "/v1/customers?size=5").send().await.unwrap().json().await.unwrap();
+        assert_eq!(listed["totalCount"], 1);
+        (created, listed)
+    };
+    let cassette = std::fs::read_to_string(dir.path().join("cassette.jsonl")).unwrap();
+    let lines: Vec<Value> = cassette.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|l| l["proxied"] == false), "partnerd answered both");
+    let password = created["userCredentials"]["password"].as_str().unwrap();
+    assert!(!cassette.contains(password), "the generated admin password is not recorded");
+    let location = lines[0]["response"]["headers"]["location"].as_str().unwrap();
+    assert!(location.ends_with(created["id"].as_str().unwrap()), "{location}");
+
+    // Replayed on an empty database: the recorded list comes back; what the cassette lacks is
+    // served by partnerd, from its own (empty) store.
+    let fresh = partnerd_testkit::TestDb::new(db.kind).await.unwrap();
+    let replay = UpstreamConfig { replay: Some(dir.path().into()), ..UpstreamConfig::default() };
+    let app = TestApp::start_with(&fresh, Config { upstream: replay, ..Config::default() }).await;
+    let res = app.get(&partner, "/v1/customers?size=5").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap(), listed);
+    let res = app.get(&partner, "/v1/customers?size=6").send().await.unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap()["totalCount"], 0, "no line matches: served from the store");
 });

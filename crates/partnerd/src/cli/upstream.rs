@@ -21,8 +21,8 @@ pub struct UpstreamArgs {
     /// With --record: record every exchange, partnerd's own answers too.
     #[arg(long, env = "PARTNERD_RECORD_ALL", requires = "record")]
     record_all: bool,
-    /// Answer requests for routes partnerd does not serve from DIR/cassette.jsonl; a request no
-    /// line matches goes to --upstream when given, else gets 404.
+    /// Answer every request a line of DIR/cassette.jsonl matches from it; one no line matches is
+    /// served by partnerd when it serves the route, else forwarded to --upstream, else 404.
     #[arg(long, env = "PARTNERD_REPLAY", value_name = "DIR")]
     replay: Option<PathBuf>,
     /// Store the customers that forwarded answers carry, under the caller's partner.

@@ -38,7 +38,7 @@ pub struct UpstreamConfig {
     pub record: Option<PathBuf>,
     /// Record every exchange, not only the forwarded ones.
     pub record_all: bool,
-    /// Answer requests for routes partnerd does not serve from `DIR/cassette.jsonl`.
+    /// Answer every request a line of `DIR/cassette.jsonl` matches from it.
     pub replay: Option<PathBuf>,
     /// Store the customers that forwarded answers carry, under the caller's partner.
     pub record_into_store: bool,
@@ -89,41 +89,52 @@ impl Upstream {
     }
 }
 
-/// Middleware: routes partnerd does not serve (and, with `--upstream-all`, every route) go to
-/// the cassette being replayed, then to the upstream; without either, on to the 404 fallback.
+/// Middleware: a request a cassette line matches gets that line's answer (whatever the route:
+/// a recording of partnerd's own routes replays too); otherwise routes partnerd does not serve
+/// (and, with `--upstream-all`, every route) go to the upstream; the rest goes on, to partnerd's
+/// own handlers or the contract's 404.
 pub(crate) async fn pass_through(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let Some(upstream) = state.upstream.clone() else { return next.run(req).await };
     let served = req.extensions().get::<MatchedPath>().is_some();
-    if served && !upstream.config.all {
+    let forwards = upstream.target.is_some() && (!served || upstream.config.all);
+    if !forwards && upstream.replay.is_none() {
         return next.run(req).await;
     }
-    if upstream.replay.is_none() && upstream.target.is_none() {
-        return next.run(req).await;
+    let (parts, body) = req.into_parts();
+    let body = match forward::read_body(body).await {
+        Ok(body) => body,
+        Err(err) => return err.into_response(),
+    };
+    let replayed = upstream.replay.as_ref().and_then(|r| r.find(&parts.method, &parts.uri, &parts.headers, &body));
+    if replayed.is_none() && !forwards {
+        return next.run(Request::from_parts(parts, axum::body::Body::from(body))).await;
     }
-    let standing = match throttle::admit(&state, req.headers()) {
+    // Answered here, so counted here: partnerd's own routes count in the authentication layer,
+    // which a replayed or forwarded request never reaches.
+    let standing = match throttle::admit(&state, &parts.headers) {
         Ok(standing) => standing,
         Err(refused) => return *refused,
     };
-    let res = match divert(&state, &upstream, req).await {
-        Ok(res) => res,
-        Err(err) => err.into_response(),
+    let res = match replayed {
+        Some(index) => {
+            let mut res = upstream.replay.as_ref().expect("replayed from a cassette").answer(index);
+            res.extensions_mut().insert(Proxied { source: "replay" });
+            res
+        }
+        None => forward_to_upstream(&state, &upstream, &parts, body).await.unwrap_or_else(IntoResponse::into_response),
     };
     throttle::report(standing, res)
 }
 
-/// The answer from the cassette, else from the upstream, else the contract's 404.
-async fn divert(state: &AppState, upstream: &Arc<Upstream>, req: Request) -> Result<Response, ApiError> {
-    let (parts, body) = req.into_parts();
-    let body = forward::read_body(body).await?;
-    if let Some(replay) = &upstream.replay {
-        if let Some(found) = replay.find(&parts.method, &parts.uri, &parts.headers, &body) {
-            let mut res = found.response();
-            res.extensions_mut().insert(Proxied { source: "replay" });
-            return Ok(res);
-        }
-    }
-    let Some(target) = &upstream.target else { return Err(ApiError::route_not_found()) };
-    let exchange = forward::send(target, &parts, body).await?;
+/// The upstream's answer, recorded and harvested as configured.
+async fn forward_to_upstream(
+    state: &AppState,
+    upstream: &Arc<Upstream>,
+    parts: &axum::http::request::Parts,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let target = upstream.target.as_ref().expect("only called with an upstream");
+    let exchange = forward::send(target, parts, body).await?;
     if upstream.records_forwarded() {
         if let Some(recorder) = &upstream.recorder {
             recorder.write(&exchange.to_line(true));

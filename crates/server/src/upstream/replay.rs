@@ -33,8 +33,9 @@ impl Replay {
         Ok(Replay { used: Mutex::new(vec![false; lines.len()]), lines })
     }
 
-    /// The line that answers this request, if any (see the module documentation).
-    pub fn find(&self, method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Option<&Line> {
+    /// The line that answers this request, if any (see the module documentation), taken:
+    /// the next request that matches it gets the next matching line.
+    pub fn find(&self, method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Option<usize> {
         let (body_text, body_base64) = cassette::encode_body(headers, body);
         let asked = Asked {
             method: method.as_str(),
@@ -48,13 +49,18 @@ impl Replay {
         let mut used = self.used.lock().expect("replay state");
         let chosen = matching.iter().copied().find(|&i| !used[i]).or(matching.last().copied())?;
         used[chosen] = true;
-        Some(&self.lines[chosen])
+        Some(chosen)
+    }
+
+    /// The recorded answer of line `index`.
+    pub fn answer(&self, index: usize) -> Response {
+        self.lines[index].response()
     }
 }
 
 impl Line {
     /// The recorded answer.
-    pub fn response(&self) -> Response {
+    fn response(&self) -> Response {
         let status = self.response.status.and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::OK);
         let mut res = Response::new(Body::from(self.response.body_bytes()));
         *res.status_mut() = status;
