@@ -129,8 +129,11 @@ store_test!(unserved_routes_go_upstream_with_the_callers_headers_and_come_back_a
     assert_eq!(body["authorization"], format!("Bearer {token}"));
     assert_eq!(body["correlation"], "c0a1");
     assert_eq!(body["body"], r#"{"quantity": 2}"#);
+    let res =
+        app.http.get(app.url(UNSERVED)).bearer_auth(&token).header("accept", "application/pdf").send().await.unwrap();
+    assert_eq!(res.status(), 202, "what only the upstream writes is not refused with 406");
     let seen = stub.seen();
-    assert_eq!(seen.len(), 1);
+    assert_eq!(seen.len(), 2);
     assert_eq!(seen[0].method, "POST");
     assert_eq!(seen[0].headers["host"], stub.addr.to_string().as_str(), "sent to the upstream's host");
 
@@ -139,18 +142,23 @@ store_test!(unserved_routes_go_upstream_with_the_callers_headers_and_come_back_a
     let res = app.get(&partner, "/v1/customers").send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert!(res.headers().get("x-upstream").is_none());
-    assert_eq!(stub.seen().len(), 1);
+    assert_eq!(stub.seen().len(), 2);
+    let res = app.get(&partner, "/v1/customers").header("accept", "application/pdf").send().await.unwrap();
+    assert_eq!(res.status(), 406, "partnerd's own routes still negotiate");
 
-    // The journal marks the forwarded request, with its token redacted.
+    // The journal marks the forwarded requests (the ones the stub answered 202), with their
+    // token redacted, and only them.
     let journal: Value =
         app.http.get(app.url("/_partnerd/requests?limit=10")).send().await.unwrap().json().await.unwrap();
     let items = journal["items"].as_array().unwrap();
-    let forwarded = items.iter().find(|e| e["method"] == "POST").unwrap();
-    assert_eq!(forwarded["proxied"], "upstream");
-    assert_eq!(forwarded["status"], 202);
-    assert_eq!(forwarded["requestHeaders"]["authorization"], "Bearer [redacted]");
-    let local = items.iter().find(|e| e["method"] == "GET").unwrap();
-    assert!(local.get("proxied").is_none());
+    assert_eq!(items.len(), 4);
+    for entry in items {
+        let forwarded = entry["status"] == 202;
+        assert_eq!(entry.get("proxied"), forwarded.then(|| json!("upstream")).as_ref(), "{entry}");
+        if forwarded {
+            assert_eq!(entry["requestHeaders"]["authorization"], "Bearer [redacted]");
+        }
+    }
 });
 
 store_test!(without_an_upstream_nothing_is_forwarded, |db| {

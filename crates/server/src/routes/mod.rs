@@ -65,6 +65,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), crate::upstream::pass_through))
         .layer(middleware::from_fn_with_state(state.clone(), crate::control::inject))
         .layer(middleware::from_fn(negotiate))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::upstream::mark))
         .layer(middleware::from_fn(request_ids))
         .layer(middleware::from_fn_with_state(stats.clone(), crate::control::stats::record))
         .layer(middleware::from_fn_with_state(state.clone(), crate::upstream::record))

@@ -89,6 +89,25 @@ impl Upstream {
     }
 }
 
+/// Marks a request that may be answered by the upstream or a cassette, for content
+/// negotiation: such a request may ask for what only the upstream writes (a PDF invoice), so
+/// partnerd must not refuse it with 406 before it leaves.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Divertible;
+
+/// Middleware, outside content negotiation: puts [`Divertible`] on the requests that
+/// [`pass_through`] may answer.
+pub(crate) async fn mark(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if let Some(upstream) = &state.upstream {
+        let served = req.extensions().get::<MatchedPath>().is_some();
+        let forwards = upstream.target.is_some() && (!served || upstream.config.all);
+        if forwards || upstream.replay.is_some() {
+            req.extensions_mut().insert(Divertible);
+        }
+    }
+    next.run(req).await
+}
+
 /// Middleware: a request a cassette line matches gets that line's answer (whatever the route:
 /// a recording of partnerd's own routes replays too); otherwise routes partnerd does not serve
 /// (and, with `--upstream-all`, every route) go to the upstream; the rest goes on, to partnerd's
