@@ -73,6 +73,9 @@ async fn stub_answer(State(state): State<StubState>, req: Request) -> Response {
     let target = parts.uri.path_and_query().unwrap().as_str().to_string();
     state.seen.lock().unwrap().push(Seen { method: parts.method.to_string(), headers: parts.headers.clone() });
     let header = |name: &str| parts.headers.get(name).map(|v| v.to_str().unwrap().to_string());
+    if parts.uri.path() == "/v1/moved" {
+        return (StatusCode::FOUND, [("location", "http://127.0.0.2:9/v1/elsewhere")]).into_response();
+    }
     let answer = if parts.method == "GET" && parts.uri.path() == "/v1/customers" {
         json!({"totalCount": state.customers.as_array().unwrap().len(), "items": state.customers,
                "attributes": {"objectType": "Collection"}})
@@ -324,4 +327,44 @@ store_test!(record_all_keeps_partnerds_own_answers_and_replay_gives_them_back, |
     assert_eq!(res.json::<Value>().await.unwrap(), listed);
     let res = app.get(&partner, "/v1/customers?size=6").send().await.unwrap();
     assert_eq!(res.json::<Value>().await.unwrap()["totalCount"], 0, "no line matches: served from the store");
+});
+
+store_test!(nothing_is_sent_to_any_other_host, |db| {
+    let stub = Stub::start(json!([])).await;
+    let app = TestApp::start_with(&db, upstream_config(&stub)).await;
+    let token = foreign_token("11111111-2222-4333-8444-555555555555");
+
+    // A redirect goes back to the client as it came; partnerd does not follow it.
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = client.get(app.url("/v1/moved")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "http://127.0.0.2:9/v1/elsewhere");
+    assert_eq!(stub.seen().len(), 1);
+
+    // A request in absolute form naming another host still goes to the upstream only.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut conn = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let head = format!(
+        "GET http://127.0.0.2:9/v1/steal?x=1 HTTP/1.1\r\nHost: 127.0.0.2:9\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 202"), "{answer}");
+    assert!(answer.contains(r#""target":"/v1/steal?x=1""#), "{answer}");
+    let seen = stub.seen();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[1].headers["host"], stub.addr.to_string().as_str());
+});
+
+store_test!(an_upstream_that_cannot_be_reached_is_502_in_the_error_body, |db| {
+    // A port nothing listens on: bound, then closed.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
+    let upstream = UpstreamConfig { url: Some(format!("http://{closed}")), ..UpstreamConfig::default() };
+    let app = TestApp::start_with(&db, Config { upstream, ..Config::default() }).await;
+    let res = app.http.get(app.url(UNSERVED)).header("accept", "application/xml").send().await.unwrap();
+    assert_eq!(res.status(), 502);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/xml"));
+    let body = res.text().await.unwrap();
+    assert!(body.contains("<code>800003</code>") && body.contains("could not be reached"), "{body}");
 });

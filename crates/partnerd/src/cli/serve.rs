@@ -137,6 +137,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         upstream: args.upstream.config(),
         ..args.traffic.config()?
     };
+    let upstream = config.upstream.clone();
     let state = AppState::new(store, config).await?;
     partnerd_server::spawn_purger(&state);
     let addr = listener.local_addr()?;
@@ -152,6 +153,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // SIGTERM sent as soon as either appears stops the server gracefully (and removes the file).
     let signalled = partnerd_server::shutdown_signal()?;
     banner::listening(scheme, addr, console, demo_token.as_deref());
+    banner::upstream(&upstream);
     let shutdown = async move {
         signalled.await;
         state.end_live_streams();
