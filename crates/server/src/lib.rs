@@ -42,7 +42,7 @@ pub use maintenance::spawn_purger;
 pub use routes::PARTNER_CENTER_ROUTES;
 pub use serve::{serve, serve_with, Limits, ServeConfig};
 pub use state::AppState;
-pub use upstream::UpstreamConfig;
+pub use upstream::{UpstreamConfig, CASSETTE_FILE};
 
 use axum::Router;
 

@@ -63,6 +63,11 @@ fn choose(headers: &HeaderMap) -> Option<Format> {
     best.map(|(_, f)| f)
 }
 
+/// Whether the request's `Accept` allows something partnerd writes.
+pub(crate) fn acceptable(headers: &HeaderMap) -> bool {
+    choose(headers).is_some()
+}
+
 /// Middleware: refuses unacceptable requests before they run, then renders the payload. A
 /// request the upstream may answer is never refused: it may accept what only the upstream
 /// writes; partnerd's own answers to it are JSON.

@@ -267,6 +267,8 @@ store_test!(recorded_exchanges_replay_the_same_without_secrets, |db| {
     let res = app.http.get(app.url("/v1/invoices?size=3")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(res.status(), 404, "no line matches and no upstream: the contract's 404");
     assert_eq!(res.json::<Value>().await.unwrap()["code"], 1000);
+    let res = app.http.get(app.url("/v1/invoices?size=3")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(res.status(), 406, "partnerd answers, so partnerd negotiates");
     let res = app.http.post(app.url(&requests[2].1)).bearer_auth(&token).body(r#"{"a": 2}"#).send().await.unwrap();
     assert_eq!(res.status(), 404, "another body does not match");
 });

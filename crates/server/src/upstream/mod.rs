@@ -23,6 +23,9 @@ use axum::response::{IntoResponse, Response};
 
 pub(crate) use record::record;
 
+/// The cassette's file name inside a `--record` or `--replay` directory.
+pub const CASSETTE_FILE: &str = cassette::FILE_NAME;
+
 use crate::{ApiError, AppState};
 
 /// Where to forward and what to keep, as `serve` flags set it.
@@ -126,6 +129,10 @@ pub(crate) async fn pass_through(State(state): State<AppState>, req: Request, ne
     };
     let replayed = upstream.replay.as_ref().and_then(|r| r.find(&parts.method, &parts.uri, &parts.headers, &body));
     if replayed.is_none() && !forwards {
+        // partnerd answers after all: the 406 that negotiation held back for the cassette.
+        if !crate::negotiate::acceptable(&parts.headers) {
+            return crate::negotiate::render_error(&parts.headers, ApiError::not_acceptable());
+        }
         return next.run(Request::from_parts(parts, axum::body::Body::from(body))).await;
     }
     // Answered here, so counted here: partnerd's own routes count in the authentication layer,

@@ -55,11 +55,11 @@ pub fn upstream(config: &partnerd_server::UpstreamConfig) {
     }
     if let Some(dir) = &config.record {
         let what = if config.record_all { "every exchange" } else { "forwarded exchanges" };
-        let file = dir.join("cassette.jsonl");
+        let file = dir.join(partnerd_server::CASSETTE_FILE);
         say(Level::Info, &format!("  recording:     {what} to {}", file.display()), json!({ "record": file }));
     }
     if let Some(dir) = &config.replay {
-        let file = dir.join("cassette.jsonl");
+        let file = dir.join(partnerd_server::CASSETTE_FILE);
         say(Level::Info, &format!("  replaying:     {}", file.display()), json!({ "replay": file }));
     }
 }
