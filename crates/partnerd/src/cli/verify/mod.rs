@@ -21,22 +21,22 @@ use side::Side;
 #[derive(Args)]
 pub struct VerifyArgs {
     /// The service to check partnerd against (Partner Center: https://api.partnercenter.microsoft.com).
-    #[arg(long, env = "PARTNERD_VERIFY_UPSTREAM", value_name = "URL")]
+    #[arg(long, env = "PARTNERD_UPSTREAM", value_name = "URL")]
     upstream: String,
     /// The bearer token for --upstream (for Partner Center, an app+user token of the sandbox).
-    #[arg(long, env = "PARTNERD_VERIFY_TOKEN", value_name = "T", hide_env_values = true)]
+    #[arg(long, env = "PARTNERD_TOKEN", value_name = "T", hide_env_values = true)]
     token: String,
     /// The partnerd to compare; without it, one is started in memory with demo data.
-    #[arg(long, env = "PARTNERD_VERIFY_AGAINST", value_name = "URL", requires = "against_token")]
+    #[arg(long, env = "PARTNERD_AGAINST", value_name = "URL", requires = "against_token")]
     against: Option<String>,
     /// The bearer token for --against.
-    #[arg(long, env = "PARTNERD_VERIFY_AGAINST_TOKEN", value_name = "T2", hide_env_values = true)]
+    #[arg(long, env = "PARTNERD_AGAINST_TOKEN", value_name = "T2", hide_env_values = true)]
     against_token: Option<String>,
     /// Write the report as one JSON document instead of text.
-    #[arg(long)]
+    #[arg(long, env = "PARTNERD_JSON")]
     json: bool,
     /// Also run the probes that write (an invalid create, a billing profile put back as it was read).
-    #[arg(long)]
+    #[arg(long, env = "PARTNERD_ALLOW_WRITES")]
     allow_writes: bool,
 }
 
