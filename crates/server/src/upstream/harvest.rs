@@ -31,7 +31,7 @@ pub(super) async fn store_customers(state: &AppState, request_headers: &HeaderMa
         return;
     }
     let count = records.len();
-    match state.store.for_partner_unchecked(&partner).insert_many(records, false).await {
+    match crate::auth::vouched_by_upstream(&state.store, &partner).insert_many(records, false).await {
         Ok(skipped) => tracing::info!(
             partner = partner.as_str(),
             stored = count - skipped.len(),
@@ -43,7 +43,8 @@ pub(super) async fn store_customers(state: &AppState, request_headers: &HeaderMa
 }
 
 /// The partner the request spoke for: its verified token's, else its token's `tid` claim
-/// (the upstream, which answered successfully, verified that token).
+/// (the upstream, which answered successfully, verified that token; an upstream that answers
+/// anyone is the operator's choice, as `--record-into-store` is).
 fn caller(state: &AppState, headers: &HeaderMap) -> Option<PartnerId> {
     crate::control::bearer_partner(state, headers).or_else(|| super::throttle::claimed_partner(headers))
 }
