@@ -83,9 +83,14 @@ async fn removing_the_relationship_and_deleting_make_the_customer_unknown() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_refuses_deletion() {
-    let config = partnerd_server::Config { mode: partnerd_server::Mode::Production, ..Default::default() };
-    let server = support::server_with(config).await;
-    let client = support::client(&server.app.url(""), &new_partner());
+    let server = support::server_with(partnerd_testkit::production::config()).await;
+    let partner = new_partner();
+    let client = partnerd_client::Client::builder()
+        .base_url(server.app.url(""))
+        .token(partnerd_testkit::production::token(&partner))
+        .retry_policy(support::fast_retries())
+        .build()
+        .expect("client");
     let id = client.create(&new_customer(&unique_domain())).await.unwrap().id.unwrap();
     let err = client.delete(&id).await.unwrap_err();
     assert_eq!((err.status(), err.code()), (Some(403), Some(900127)), "{err:?}");

@@ -29,10 +29,9 @@ impl NewIds {
         let billing = customer.billing_profile.as_ref();
         let etag = billing.and_then(|b| b.attributes.as_ref()).and_then(|a| a.etag.clone());
         let id = report.take("id", crate::validate::parsed(required(&customer.id), CustomerId::try_from));
-        let commerce_id = report.take("commerceId", required(&customer.commerce_id).map(str::to_string));
-        let billing_id =
-            report.take("billingProfile.id", required(&billing.and_then(|b| b.id.clone())).map(str::to_string));
-        let etag = report.take("billingProfile.attributes.etag", required(&etag).map(str::to_string));
+        let commerce_id = report.take("commerceId", opaque_id(&customer.commerce_id));
+        let billing_id = report.take("billingProfile.id", opaque_id(&billing.and_then(|b| b.id.clone())));
+        let etag = report.take("billingProfile.attributes.etag", opaque_id(&etag));
         report.finish()?;
         match (id, commerce_id, billing_id, etag) {
             (Some(id), Some(commerce_id), Some(billing_id), Some(etag)) => {
@@ -41,6 +40,21 @@ impl NewIds {
             _ => unreachable!("every missing identifier is reported"),
         }
     }
+}
+
+/// The longest server-made identifier a restored customer may carry (the ones partnerd makes
+/// are GUIDs and 32 hex digits; Partner Center's are no longer).
+const MAX_OPAQUE_ID: usize = 128;
+
+/// A server-made identifier read back from a snapshot: required, at most [`MAX_OPAQUE_ID`]
+/// characters, visible ASCII only, because the etag goes out as an `ETag` header and none of
+/// them may grow what a restore stores past what a create could.
+fn opaque_id(value: &Option<String>) -> Result<String, String> {
+    let value = required(value)?;
+    if value.len() > MAX_OPAQUE_ID || !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(format!("must be at most {MAX_OPAQUE_ID} visible ASCII characters"));
+    }
+    Ok(value.to_string())
 }
 
 /// A fresh opaque etag.

@@ -97,3 +97,73 @@ async fn an_unreachable_database_fails() {
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(line(&run.stdout, "database").starts_with("FAIL"), "{}", run.stdout);
 }
+
+/// `doctor` and `serve` run the same checks: a configuration with three problems (a SQLite
+/// file in a missing folder, unreadable TLS files, a taken port) fails both, and both name
+/// all three at once.
+#[tokio::test]
+async fn serve_and_doctor_report_every_problem_at_once() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let args = [
+        "--db",
+        "/nonexistent-partnerd-folder/partnerd.db",
+        "--tls-cert",
+        "/nonexistent/cert.pem",
+        "--tls-key",
+        "/nonexistent/key.pem",
+        "--listen",
+        &addr,
+    ];
+    let run = doctor(&args).await;
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(line(&run.stdout, "database").contains("/nonexistent-partnerd-folder does not exist"), "{}", run.stdout);
+    assert!(line(&run.stdout, "transport").contains("/nonexistent/cert.pem"), "{}", run.stdout);
+    assert!(line(&run.stdout, "listen").starts_with("FAIL"), "{}", run.stdout);
+
+    let mut serve = tokio::process::Command::new(env!("CARGO_BIN_EXE_partnerd"));
+    serve.arg("serve").args(args).kill_on_drop(true);
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("PARTNERD_")) {
+        serve.env_remove(k);
+    }
+    let out = tokio::time::timeout(std::time::Duration::from_secs(60), serve.output())
+        .await
+        .expect("serve gave up in time")
+        .expect("serve runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    for problem in ["3 problems", "database:", "/nonexistent-partnerd-folder", "transport:", "cert.pem", "listen:"] {
+        assert!(stderr.contains(problem), "serve did not say {problem:?}: {stderr}");
+    }
+    assert!(!std::path::Path::new("/nonexistent-partnerd-folder").exists());
+}
+
+/// PostgreSQL's own reason reaches the report ("database ... does not exist"), not a bare
+/// "db error".
+#[tokio::test]
+async fn a_missing_postgres_database_is_named() {
+    let Some((url, _guard)) = partnerd_testkit::postgres::fresh_database().await else { return };
+    let missing = format!("{}_missing", url);
+    let run = doctor(&["--database-url", &missing, "--listen", "127.0.0.1:0"]).await;
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let database = line(&run.stdout, "database");
+    assert!(database.contains("does not exist"), "{database}");
+}
+
+/// The test controls in production need the admin token; doctor says so, and says what the
+/// default production control plane is.
+#[tokio::test]
+async fn a_production_control_plane_needs_the_admin_token() {
+    let keys = ["--jwt-secret", "0123456789abcdef0123456789abcdef", "--jwt-issuer", "https://issuer.example"];
+    let base = ["--memory", "--listen", "127.0.0.1:0", "--mode", "production"];
+    let open = doctor(&[&base[..], &keys[..], &["--control-plane", "full"]].concat()).await;
+    assert_eq!(open.code, 1, "{}", open.stdout);
+    assert!(line(&open.stdout, "control plane").contains("needs --admin-token"), "{}", open.stdout);
+    let admin = doctor(&[&base[..], &keys[..], &["--admin-token", "admin-0123456789"]].concat()).await;
+    assert_eq!(admin.code, 0, "{}", admin.stdout);
+    assert!(
+        line(&admin.stdout, "control plane").contains("observe; /metrics behind the admin token"),
+        "{}",
+        admin.stdout
+    );
+}

@@ -30,13 +30,13 @@ impl Drop for Made {
     }
 }
 
-/// Starts a detached container named `name` publishing 8080 on `port`, with the test's volume
-/// on /data when `volume`, JSON logs, and `command` after the image's entrypoint (the default
-/// when empty).
-fn start(made: &mut Made, name: &str, port: u16, volume: bool, command: &[&str]) {
+/// Starts a detached container named `name` publishing 8080 on a port podman picks (a port
+/// the test picked could be taken by then), with the test's volume on /data when `volume`, JSON
+/// logs, and `command` after the image's entrypoint (the default when empty); returns its base
+/// URL.
+fn start(made: &mut Made, name: &str, volume: bool, command: &[&str]) -> String {
     made.containers.push(name.to_string());
-    let publish = format!("127.0.0.1:{port}:8080");
-    let mut args = vec!["run", "--detach", "--name", name, "--publish", &publish];
+    let mut args = vec!["run", "--detach", "--name", name, "--publish", "127.0.0.1::8080"];
     args.extend(dist::ULIMITS);
     args.extend(["--env", "PARTNERD_LOG_FORMAT=json", "--env", "PARTNERD_DEMO_CUSTOMERS=40"]);
     let mount = format!("{}:/data", made.volume);
@@ -46,6 +46,10 @@ fn start(made: &mut Made, name: &str, port: u16, volume: bool, command: &[&str])
     args.push(&made.image);
     args.extend(command);
     dist::run(&mut dist::podman(&args), dist::PODMAN_LIMIT);
+    let published = dist::run(&mut dist::podman(&["port", name, "8080/tcp"]), dist::PODMAN_LIMIT);
+    let address = published.lines().next().unwrap_or_default().trim().to_string();
+    assert!(address.starts_with("127.0.0.1:"), "podman published 8080 on {address:?}");
+    format!("http://{address}")
 }
 
 /// Polls `/readyz` until it answers 200.
@@ -121,10 +125,8 @@ async fn the_image_serves_the_demo_keeps_a_volume_and_stops_on_sigterm() {
     let http = reqwest::Client::new();
 
     // The default command: the sandbox in memory, with demo data (40 of them, by variable).
-    let port = dist::free_port();
-    let base = format!("http://127.0.0.1:{port}");
     let sandbox = format!("partnerd-test-{id}-sandbox");
-    start(&mut made, &sandbox, port, false, &[]);
+    let base = start(&mut made, &sandbox, false, &[]);
     ready(&http, &base, &sandbox).await;
     let list: Value =
         http.get(format!("{base}/v1/customers")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
@@ -139,17 +141,17 @@ async fn the_image_serves_the_demo_keeps_a_volume_and_stops_on_sigterm() {
     // `serve` on the volume: a created customer is still there after a restart.
     dist::run(&mut dist::podman(&["volume", "create", &made.volume]), dist::PODMAN_LIMIT);
     let kept = format!("partnerd-test-{id}-kept");
-    start(&mut made, &kept, port, true, &["serve"]);
+    let base = start(&mut made, &kept, true, &["serve"]);
     ready(&http, &base, &kept).await;
     let res = http.post(format!("{base}/v1/customers")).bearer_auth(&token).json(&body).send().await.unwrap();
     assert_eq!(res.status(), 201);
     let created: Value = res.json().await.unwrap();
-    let customer = format!("{base}/v1/customers/{}", created["id"].as_str().unwrap());
+    let customer = format!("/v1/customers/{}", created["id"].as_str().unwrap());
     stop_within_a_second(&kept);
     let again = format!("partnerd-test-{id}-again");
-    start(&mut made, &again, port, true, &["serve"]);
+    let base = start(&mut made, &again, true, &["serve"]);
     ready(&http, &base, &again).await;
-    let res = http.get(&customer).bearer_auth(&token).send().await.unwrap();
+    let res = http.get(format!("{base}{customer}")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(res.status(), 200, "the customer survived the restart on the volume");
     let list: Value =
         http.get(format!("{base}/v1/customers")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();

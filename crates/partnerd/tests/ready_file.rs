@@ -4,14 +4,19 @@
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_partnerd");
 
-/// Polls for the file, as a fixture would; panics if the server exits first.
+/// Every wait on the server in these tests ends by then (a fixture's own timeout).
+const BOUND: Duration = Duration::from_secs(60);
+
+/// Polls for the file, as a fixture would; panics if the server exits first or is not ready
+/// within [`BOUND`] (and kills it then).
 fn wait_for(path: &Path, child: &mut Child) -> Value {
+    let deadline = Instant::now() + BOUND;
     loop {
         if let Ok(text) = std::fs::read_to_string(path) {
             return serde_json::from_str(&text).unwrap_or_else(|e| panic!("a whole JSON file: {e}: {text}"));
@@ -19,14 +24,30 @@ fn wait_for(path: &Path, child: &mut Child) -> Value {
         if let Some(status) = child.try_wait().unwrap() {
             panic!("partnerd serve exited before it was ready: {status}");
         }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("partnerd serve wrote no ready file within {BOUND:?}");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }
 
+/// SIGTERM, then waits at most [`BOUND`] for a clean exit (killing the server past it).
 fn stop(child: &mut Child) {
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
-    assert!(child.wait().unwrap().success(), "SIGTERM ends partnerd cleanly");
+    let deadline = Instant::now() + BOUND;
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("partnerd serve still ran {BOUND:?} after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "SIGTERM ends partnerd cleanly");
 }
 
 #[tokio::test]

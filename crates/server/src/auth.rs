@@ -1,5 +1,5 @@
 //! Bearer JWT authentication (spec §7), as a layer over every Partner Center route. The
-//! partner is the token's `tid`; a request carries a [`VerifiedPartner`] only after its token
+//! partner is the token's `tid`; a request carries a `VerifiedPartner` only after its token
 //! verifies, and only a `VerifiedPartner` yields a partner-scoped store handle.
 
 use std::sync::Mutex;

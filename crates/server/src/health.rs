@@ -1,6 +1,7 @@
 //! What load balancers and Prometheus ask, beside the Partner Center routes and without a
 //! partner token: `/healthz` (the process answers), `/readyz` (the store answers too) and
-//! `/metrics` (Prometheus text; behind the admin token when one is configured). In sandbox
+//! `/metrics` (Prometheus text; behind the admin token when one is configured, absent in
+//! production without one unless `public_metrics` opens it deliberately). In sandbox
 //! mode, `/` too: a redirect to the console, so the address the banner prints leads somewhere.
 
 use std::time::Duration;
@@ -20,9 +21,13 @@ const READY_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The routes, full paths, to merge beside the Partner Center ones.
 pub(crate) fn router(state: AppState) -> Router {
-    let metrics = Router::new()
-        .route("/metrics", get(metrics))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::control::guard::guard));
+    let metrics = match state.config.metrics_open() {
+        Some(true) => Router::new().route("/metrics", get(metrics)),
+        Some(false) => Router::new()
+            .route("/metrics", get(metrics))
+            .layer(middleware::from_fn_with_state(state.clone(), crate::control::guard::guard)),
+        None => Router::new(),
+    };
     let sandbox = state.config.mode == Mode::Sandbox;
     let health = Router::new()
         .route("/healthz", get(healthz))

@@ -35,7 +35,7 @@ mod vault;
 
 pub use auth::{mint_dev_token, mint_dev_token_at, AuthConfig, KeyConfig, DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET};
 pub use clock::Clock;
-pub use config::{Config, Mode};
+pub use config::{Config, ControlPlane, DeploymentError, Mode};
 pub use control::FaultRule;
 pub use error::ApiError;
 pub use maintenance::spawn_purger;

@@ -33,6 +33,7 @@ impl AppState {
     /// Loads the shared secrets from the database (creating them on first start) and
     /// prepares token verification.
     pub async fn new(store: Store, config: Config) -> Result<AppState, StateError> {
+        config.check()?;
         let key = store.server_key(TOKEN_KEY).await?;
         // One key, one cipher: tokens and kept responses are told apart by their purposes.
         let vault = Arc::new(Vault::new(&key));
@@ -89,4 +90,6 @@ pub enum StateError {
     JournalFile(std::io::Error),
     #[error("the upstream configuration: {0}")]
     Upstream(String),
+    #[error(transparent)]
+    Deployment(#[from] crate::config::DeploymentError),
 }

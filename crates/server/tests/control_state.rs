@@ -135,7 +135,19 @@ store_test!(a_bad_snapshot_changes_nothing, |db| {
     };
     let changed_id = lines[2].replacen("\"id\":\"", "\"id\":\"not-a-guid", 1);
     let moved = lines[2].replacen("\"createdAt\":\"", "\"createdAt\":\"yesterday", 1);
-    for bad in ["{oops", "{\"partner\":null}", "[]", changed_id.as_str(), moved.as_str()] {
+    // Server-made members are bounded as a create's are: a 300 KB etag would go out as a
+    // 300 KB ETag header.
+    let huge_etag = lines[2].replacen("\"etag\":\"", &format!("\"etag\":\"{}", "e".repeat(300_000)), 1);
+    let header_breaking_etag = lines[2].replacen("\"etag\":\"", "\"etag\":\"a b", 1);
+    for bad in [
+        "{oops",
+        "{\"partner\":null}",
+        "[]",
+        changed_id.as_str(),
+        moved.as_str(),
+        huge_etag.as_str(),
+        header_breaking_etag.as_str(),
+    ] {
         let (status, body) = restore(&app, "", with_line_3(bad)).await;
         assert_eq!(status, 400, "{bad}: {body}");
         assert!(body["description"].as_str().unwrap().starts_with("Line 3:"), "{body}");
@@ -226,4 +238,23 @@ async fn a_sqlite_snapshot_restores_into_postgres() {
     assert_eq!(restore(&to, "", saved.clone()).await.0, 200);
     assert_eq!(snapshot(&to, "").await, saved);
     assert_eq!(everything(&to, &partner).await, everything(&from, &partner).await);
+}
+
+/// A restore rolled back after writing 20,000 customers leaves no WAL file behind it (SQLite
+/// would otherwise keep a WAL several times the data's size until its next checkpoint).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rolled_back_restore_leaves_no_big_wal() {
+    let db = TestDb::new(Kind::Sqlite).await.unwrap();
+    let partnerd_store::Location::SqliteFile(path) = db.location.clone() else { panic!("a SQLite file") };
+    let app = TestApp::start(&db).await;
+    let (status, _) = seed(&app, &new_partner(), json!({"count": 20_000, "seed": 7})).await;
+    assert_eq!(status, 201);
+    let saved = snapshot(&app, "").await;
+    let first = saved.lines().next().unwrap().to_string();
+    let data = std::fs::metadata(&path).unwrap().len();
+    let (status, body) = restore(&app, "", format!("{saved}{first}\n")).await;
+    assert_eq!(status, 409, "the repeated line collides: {body}");
+    let wal = std::fs::metadata(path.with_extension("db-wal")).map(|m| m.len()).unwrap_or(0);
+    assert!(wal < data / 4, "a WAL of {wal} bytes beside {data} bytes of data");
+    assert_eq!(snapshot(&app, "").await, saved, "nothing changed");
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use partnerd_server::{build_app, AppState, Config, Mode};
+use partnerd_server::{build_app, AppState, Config};
 use partnerd_testkit::{Kind, TestApp, TestDb};
 use serde_json::Value;
 
@@ -109,8 +109,7 @@ async fn every_reference_resolves_and_the_wire_types_are_described() {
 #[tokio::test]
 async fn production_serves_the_document_and_reference_without_a_token() {
     let db = TestDb::new(Kind::Sqlite).await.unwrap();
-    let config = Config { mode: Mode::Production, ..Config::default() };
-    let app = TestApp::start_with(&db, config).await;
+    let app = TestApp::start_with(&db, partnerd_testkit::production::config()).await;
     assert_eq!(app.http.get(app.url("/openapi.json")).send().await.unwrap().status(), 200);
     let page = app.http.get(app.url("/docs/")).send().await.unwrap();
     assert_eq!(page.status(), 200);

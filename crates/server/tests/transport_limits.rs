@@ -298,3 +298,81 @@ async fn a_request_past_the_request_timeout_is_503_with_the_contract_body() {
     let health = app.http.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
 }
+
+/// A client that never stops reading (a follower of the live tail) holds the server no longer
+/// than the shutdown grace after shutdown is asked for, however long the request timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_ends_a_stalled_follower_after_its_grace() {
+    let db = TestDb::new(Kind::Sqlite).await.unwrap();
+    let state = partnerd_server::AppState::new(db.open().await, Config::default()).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits { shutdown_grace: Duration::from_secs(1), request_timeout: BOUND * 3, ..Limits::default() };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(partnerd_server::serve_with(
+        listener,
+        partnerd_server::build_app(state),
+        ServeConfig { limits, ..Default::default() },
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let mut follower = TcpStream::connect(addr).await.unwrap();
+    follower.write_all(b"GET /_partnerd/requests/stream HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut head = [0u8; 12];
+    tokio::time::timeout(BOUND, follower.read_exact(&mut head)).await.expect("the stream's head").unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200");
+    stop.send(()).unwrap();
+    let ended = tokio::time::timeout(BOUND, server).await;
+    assert!(ended.is_ok(), "the server still waited for its follower {BOUND:?} after shutdown");
+    // And the follower's connection was closed, not left open with the process gone.
+    read_to_close(&mut follower).await;
+}
+
+/// An HTTP/2 client that sends its preface and SETTINGS, then nothing, is closed after the
+/// header-read timeout as an HTTP/1.1 one is, not kept for a minute more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http2_connection_with_only_its_preface_is_closed_after_the_header_read_timeout() {
+    let (app, _db) = app_with(Limits { header_read_timeout: Duration::from_secs(1), ..Limits::default() }).await;
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    stream.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await.unwrap();
+    // An empty SETTINGS frame: length 0, type 4, no flags, stream 0.
+    stream.write_all(&[0, 0, 0, 4, 0, 0, 0, 0, 0]).await.unwrap();
+    read_to_close(&mut stream).await;
+}
+
+/// An HTTP/2 client that asks for pages and never opens its flow-control window holds their
+/// answers only until the idle timeout: the connection that takes none of its answers' bytes
+/// is closed, and the memory with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http2_client_that_never_opens_its_window_is_closed_after_the_idle_timeout() {
+    let limits = Limits { idle_timeout: Duration::from_secs(2), ..Limits::default() };
+    let (app, _db) = app_with(limits).await;
+    let partner = new_partner();
+    partnerd_testkit::fixtures::insert_many(&app.store, &partner, 200).await;
+    let tcp = TcpStream::connect(app.addr).await.unwrap();
+    let (mut client, connection) =
+        h2::client::Builder::new().initial_window_size(0).handshake::<_, bytes::Bytes>(tcp).await.unwrap();
+    let driven = tokio::spawn(connection);
+    let mut answers = Vec::new();
+    for _ in 0..4 {
+        let request = axum::http::Request::get(format!("http://{}/v1/customers?size=200", app.addr))
+            .header("authorization", format!("Bearer {}", token(&partner)))
+            .body(())
+            .unwrap();
+        client = client.ready().await.unwrap();
+        let (answer, _) = client.send_request(request, true).unwrap();
+        answers.push(answer);
+    }
+    // The heads arrive (headers need no window); the bodies cannot. The answers are kept, not
+    // read, as such a client keeps them.
+    let mut held = Vec::new();
+    for answer in answers {
+        let head = tokio::time::timeout(BOUND, answer).await.expect("a head").unwrap();
+        assert_eq!(head.status(), 200);
+        held.push(head);
+    }
+    let ended = tokio::time::timeout(BOUND, driven).await;
+    drop(held);
+    assert!(ended.is_ok(), "the server kept a connection that took no bytes of its answers for {BOUND:?}");
+}

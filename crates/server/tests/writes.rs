@@ -1,7 +1,7 @@
 //! The write side (spec §2, §6, §8, §10): create, leave, delete, billing update; every bad
 //! input gets its status and body and changes nothing.
 
-use partnerd_server::{Config, Mode};
+use partnerd_server::Config;
 use partnerd_testkit::fixtures::{create_body, insert_many, unique_domain};
 use partnerd_testkit::walk::walk;
 use partnerd_testkit::{new_partner, store_test, TestApp};
@@ -308,12 +308,14 @@ store_test!(leaving_the_partner_removes_the_customer_from_every_read, |db| {
 store_test!(delete_depends_on_the_mode_and_the_sandbox_limit_holds, |db| {
     let partner = new_partner();
     {
-        let app = TestApp::start_with(&db, Config { mode: Mode::Production, ..Config::default() }).await;
+        let app = TestApp::start_with(&db, partnerd_testkit::production::config()).await;
         let id = insert_many(&app.store, &partner, 1).await[0].id.clone().unwrap();
-        let res = app.request(Method::DELETE, &partner, &format!("/v1/customers/{id}")).send().await.unwrap();
+        let token = partnerd_testkit::production::token(&partner);
+        let url = app.url(&format!("/v1/customers/{id}"));
+        let res = app.http.delete(&url).bearer_auth(&token).send().await.unwrap();
         assert_eq!(res.status(), 403);
         assert_eq!(res.json::<Value>().await.unwrap()["code"], 900127);
-        assert_eq!(app.get(&partner, &format!("/v1/customers/{id}")).send().await.unwrap().status(), 200);
+        assert_eq!(app.http.get(&url).bearer_auth(&token).send().await.unwrap().status(), 200);
     }
     let app = TestApp::start_with(&db, Config { sandbox_customer_limit: Some(3), ..Config::default() }).await;
     let (id, _) = (walk(&app, &partner, "/v1/customers").await.0.remove(0), ());

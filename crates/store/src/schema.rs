@@ -85,7 +85,8 @@ async fn inspect_postgres(url: &str) -> Result<SchemaStatus, StoreError> {
     let (client, connection) = tokio::time::timeout(CONNECT_TIMEOUT, connecting)
         .await
         .map_err(|_| StoreError::Unavailable(format!("no answer within {CONNECT_TIMEOUT:?}")))?
-        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        // Through `From`, which keeps the server's reason ("database \"x\" does not exist").
+        .map_err(StoreError::from)?;
     let driver = tokio::spawn(connection);
     let exists = |table: &'static str| {
         let client = &client;

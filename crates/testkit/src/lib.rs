@@ -11,6 +11,7 @@ mod db;
 pub mod fixtures;
 pub mod postgres;
 pub mod process;
+pub mod production;
 pub mod proxy;
 pub mod walk;
 

@@ -12,7 +12,7 @@ use clap::Args;
 
 #[derive(Args)]
 pub struct HealthArgs {
-    /// The address `serve` listens on; for 0.0.0.0 or [::] the loopback is asked.
+    /// The address `serve` listens on; for 0.0.0.0 or `[::]` the loopback is asked.
     #[arg(long, env = "PARTNERD_LISTEN", default_value = "127.0.0.1:8080", value_parser = super::address::parse)]
     listen: SocketAddr,
     /// Given when `serve` has a certificate: ask over https (the certificate is not checked,

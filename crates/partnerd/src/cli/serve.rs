@@ -7,10 +7,11 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 use partnerd_model::PartnerId;
-use partnerd_server::{AppState, AuthConfig, Config, KeyConfig, Mode};
+use partnerd_server::{AppState, AuthConfig, Config, ControlPlane, KeyConfig, Mode};
 
 mod banner;
 pub(super) mod doctor;
+mod preflight;
 mod ready;
 
 use super::db::DbArgs;
@@ -46,6 +47,17 @@ pub struct ServeArgs {
     /// open in sandbox mode and absent in production mode.
     #[arg(long, env = "PARTNERD_ADMIN_TOKEN")]
     admin_token: Option<String>,
+    /// What the control plane offers: off, observe (the journal, guidance, stats, the console;
+    /// reads only) or full (also reset, seed, snapshot restore, faults, the clock). Default:
+    /// full in sandbox mode; in production observe with --admin-token, off without. The test
+    /// controls exist in production only with `full`, and only behind --admin-token.
+    #[arg(long, env = "PARTNERD_CONTROL_PLANE", value_parser = parse_control_plane)]
+    control_plane: Option<ControlPlane>,
+    /// Serve /metrics to anyone, without the admin token, in production too (for a scraper
+    /// on a private network). Without it, /metrics is behind --admin-token when one is set,
+    /// and absent in production without one.
+    #[arg(long, env = "PARTNERD_PUBLIC_METRICS")]
+    public_metrics: bool,
     #[command(flatten)]
     traffic: super::traffic::TrafficArgs,
     #[command(flatten)]
@@ -61,6 +73,15 @@ pub struct ServeArgs {
     /// Log lines as text or as one JSON object per line (filter with PARTNERD_LOG or RUST_LOG).
     #[arg(long, env = "PARTNERD_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: crate::logging::LogFormat,
+}
+
+fn parse_control_plane(s: &str) -> Result<ControlPlane, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "off" => Ok(ControlPlane::Off),
+        "observe" => Ok(ControlPlane::Observe),
+        "full" => Ok(ControlPlane::Full),
+        _ => Err(format!("'{s}' is not off, observe or full")),
+    }
 }
 
 fn parse_mode(s: &str) -> Result<Mode, String> {
@@ -108,16 +129,10 @@ impl AuthArgs {
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let auth = args.auth.config()?;
+    // Every check before anything changes: a taken port or a bad key file is found before any
+    // database is created, migrated or seeded, and all problems are reported at once.
+    let preflight::Ready { listener, auth, serve_config, traffic } = preflight::Preflight::run(&args).await.ready()?;
     let development = matches!(auth, AuthConfig::Development);
-    anyhow::ensure!(
-        !(development && args.mode == Mode::Production),
-        "--mode production needs production token keys (--jwt-secret, --jwt-public-key or --jwks, with --jwt-issuer): \
-         the development secret is public"
-    );
-    let serve_config = args.transport.serve_config()?;
-    // The port first: a taken port is found before any database is created, migrated or seeded.
-    let listener = bind(args.listen).await?;
     let store = args.db.open_for_serving().await?;
     let demo = PartnerId::parse(DEMO_PARTNER).expect("demo partner is a GUID");
     // Demo data is a sandbox thing: in production its domains would be taken for every partner,
@@ -134,9 +149,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         sandbox_customer_limit: args.sandbox_customer_limit,
         rate_limit_per_minute: args.rate_limit,
         admin_token: args.admin_token,
+        control_plane: args.control_plane,
+        public_metrics: args.public_metrics,
         upstream: args.upstream.config(),
-        ..args.traffic.config()?
+        ..traffic
     };
+    let control_plane = config.control_plane();
     let upstream = config.upstream.clone();
     let state = AppState::new(store, config).await?;
     partnerd_server::spawn_purger(&state);
@@ -144,7 +162,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let scheme = if serve_config.tls.is_some() { "https" } else { "http" };
     const DEMO_TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
     let demo_token = development.then(|| partnerd_server::mint_dev_token(&demo, DEMO_TOKEN_TTL));
-    let console = args.mode == Mode::Sandbox || admin_token_required;
+    let console = control_plane != ControlPlane::Off;
     if let Some(tls) = &serve_config.tls {
         super::transport::reload_on_sighup(tls.clone());
     }

@@ -24,6 +24,10 @@ pub struct TransportArgs {
     /// How long a connection with no request in flight stays open.
     #[arg(long, env = "PARTNERD_IDLE_TIMEOUT", default_value = "60s", value_parser = super::duration::parse)]
     idle_timeout: Duration,
+    /// After SIGTERM, how long requests in flight have to finish before their connections are
+    /// closed (keep it below the orchestrator's kill timeout).
+    #[arg(long, env = "PARTNERD_SHUTDOWN_GRACE", default_value = "5s", value_parser = super::duration::parse)]
+    shutdown_grace: Duration,
     /// Connections served at once (also capped by the open-file limit); past it, new ones wait
     /// half a second for a place, then are closed.
     #[arg(long, env = "PARTNERD_MAX_CONNECTIONS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
@@ -60,6 +64,7 @@ impl TransportArgs {
             body_read_timeout: self.body_read_timeout,
             request_timeout: self.request_timeout,
             idle_timeout: self.idle_timeout,
+            shutdown_grace: self.shutdown_grace,
             max_connections: cap_to_open_files(self.max_connections),
             max_uri_bytes: self.max_uri_bytes,
             max_headers: self.max_headers,

@@ -69,10 +69,6 @@ pub fn output(cmd: &mut Command, limit: Duration) -> Output {
     }
 }
 
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 /// A fresh virtual environment under `dir` with `packages` (names or wheel paths) installed
 /// from PyPI, or why there is none; returns its `python`.
 pub fn venv(dir: &std::path::Path, packages: &[&str]) -> Result<PathBuf, String> {

@@ -2,7 +2,9 @@
 //! but fail against Partner Center are flagged on the request's journal entry, warned about
 //! in the log, and summed up by `GET /_partnerd/guidance`.
 
+use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
+use std::hash::BuildHasher;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -35,8 +37,15 @@ const EXAMPLES: usize = 5;
 /// number raised since): a client that never sends MS-CorrelationId would otherwise write a
 /// warning per request, which costs the server more than the request and buries the log.
 const LOG_EVERY: Duration = Duration::from_secs(60);
-/// Retry-After deadlines remembered before expired ones are swept.
+/// Retry-After deadlines remembered at most: expired ones are swept first, then the ones
+/// that end soonest, so a flood of throttled requests cannot grow the map.
 const MAX_DEADLINES: usize = 10_000;
+/// (partner, flag) tallies kept at most: in sandbox every development-token partner has its
+/// own, so the least recently raised go first when a flood of partners fills the map.
+const MAX_TALLIES: usize = 4_096;
+/// Longest request id and path an example keeps (bytes): the summary shows what was asked,
+/// not a 30 KB header.
+const EXAMPLE_TEXT: usize = 256;
 
 /// What guidance needs to know about a request that was answered.
 pub(crate) struct Exchange<'a> {
@@ -60,10 +69,14 @@ pub(crate) struct Exchange<'a> {
     pub entry: Option<u64>,
 }
 
+/// A request that may be told to wait: the partner and a hash of its MS-RequestId, or of
+/// its method and path. A hash, not the text, so that an entry costs the same whatever the
+/// client sends (a request id may be 30 KB); a collision can only raise a flag wrongly.
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
-enum RetryKey {
-    RequestId(Option<PartnerId>, String),
-    Call(Option<PartnerId>, Method, String),
+struct RetryKey {
+    partner: Option<PartnerId>,
+    by_request_id: bool,
+    hash: u64,
 }
 
 #[derive(Default)]
@@ -73,6 +86,8 @@ struct Tally {
     /// When this flag was last logged for this partner, and how often it was raised since.
     logged: Option<Instant>,
     unlogged: u64,
+    /// When it was last raised: the least recently raised tallies are evicted first.
+    raised: Option<Instant>,
 }
 
 /// One flagged request, as the summary lists it.
@@ -95,6 +110,8 @@ impl Example {
 pub(crate) struct Guidance {
     deadlines: Mutex<HashMap<RetryKey, SystemTime>>,
     tallies: Mutex<HashMap<(Option<PartnerId>, &'static str), Tally>>,
+    /// Keys the hashes of [`RetryKey`], per instance, so that no client can aim collisions.
+    hasher: RandomState,
 }
 
 impl Guidance {
@@ -135,14 +152,15 @@ impl Guidance {
             return false;
         }
         let partner = x.partner.cloned();
-        let mut keys = vec![RetryKey::Call(partner.clone(), x.method.clone(), x.path.to_string())];
+        let call = self.hasher.hash_one((x.method.as_str(), x.path));
+        let mut keys = vec![RetryKey { partner: partner.clone(), by_request_id: false, hash: call }];
         if let Some(id) = x.client_request_id {
-            keys.push(RetryKey::RequestId(partner, id.to_string()));
+            keys.push(RetryKey { partner, by_request_id: true, hash: self.hasher.hash_one(id) });
         }
         let too_soon = keys.iter().any(|k| deadlines.get(k).is_some_and(|until| x.arrived < *until));
         if let Some(until) = window {
-            if deadlines.len() >= MAX_DEADLINES {
-                deadlines.retain(|_, until| *until > now);
+            if deadlines.len() + keys.len() > MAX_DEADLINES {
+                make_room(&mut deadlines, now);
             }
             for key in keys {
                 deadlines.insert(key, until);
@@ -159,17 +177,22 @@ impl Guidance {
         }
         let now = Instant::now();
         let mut tallies = self.tallies.lock().expect("guidance tallies");
+        if tallies.len() + flags.len() > MAX_TALLIES {
+            evict_least_recent(&mut tallies);
+        }
         for flag in flags {
             let tally = tallies.entry((x.partner.cloned(), flag)).or_default();
             tally.count += 1;
+            tally.raised = Some(now);
             if tally.examples.len() == EXAMPLES {
                 tally.examples.pop_back();
             }
+            let path = if x.query.is_empty() { x.path.to_string() } else { format!("{}?{}", x.path, x.query) };
             tally.examples.push_front(Example {
                 entry: x.entry,
-                request_id: x.request_id.map(str::to_string),
+                request_id: x.request_id.map(|id| clip(id).to_string()),
                 method: x.method.clone(),
-                path: if x.query.is_empty() { x.path.to_string() } else { format!("{}?{}", x.path, x.query) },
+                path: clip(&path).to_string(),
             });
             if tally.logged.is_some_and(|at| now.duration_since(at) < LOG_EVERY) {
                 tally.unlogged += 1;
@@ -200,9 +223,7 @@ impl Guidance {
             }
             Some(p) => {
                 tallies.retain(|(owner, _), _| owner.as_ref() != Some(p));
-                deadlines.retain(|k, _| match k {
-                    RetryKey::RequestId(owner, _) | RetryKey::Call(owner, _, _) => owner.as_ref() != Some(p),
-                });
+                deadlines.retain(|k, _| k.partner.as_ref() != Some(p));
             }
         }
     }
@@ -230,6 +251,37 @@ impl Guidance {
         }
         json!({"total": total, "flags": flags})
     }
+}
+
+/// Sweeps the expired deadlines, then, if the map is still a quarter from full, the ones that
+/// end soonest: a client flooded with 429s loses some windows, never the server its memory.
+fn make_room(deadlines: &mut HashMap<RetryKey, SystemTime>, now: SystemTime) {
+    deadlines.retain(|_, until| *until > now);
+    let keep = MAX_DEADLINES * 3 / 4;
+    if deadlines.len() > keep {
+        let mut ends: Vec<SystemTime> = deadlines.values().copied().collect();
+        let cut = ends.len() - keep;
+        let (_, nth, _) = ends.select_nth_unstable(cut);
+        let cut_at = *nth;
+        deadlines.retain(|_, until| *until > cut_at);
+    }
+}
+
+/// Drops the least recently raised quarter of the tallies.
+fn evict_least_recent(tallies: &mut HashMap<(Option<PartnerId>, &'static str), Tally>) {
+    let mut raised: Vec<Option<Instant>> = tallies.values().map(|t| t.raised).collect();
+    let (_, nth, _) = raised.select_nth_unstable(MAX_TALLIES / 4);
+    let cut_at = *nth;
+    tallies.retain(|_, t| t.raised > cut_at);
+}
+
+/// At most [`EXAMPLE_TEXT`] bytes of `text`, cut at a character boundary.
+fn clip(text: &str) -> &str {
+    let mut end = text.len().min(EXAMPLE_TEXT);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 fn describe(flag: &str) -> &'static str {
@@ -303,5 +355,71 @@ mod tests {
         assert!(!size_above_max("size=x&other=900"));
         assert!(size_above_max("size=100000000000000000000000"), "too big for any integer is above 500");
         assert!(!size_above_max("size=&size=-1"));
+    }
+
+    fn exchange<'a>(partner: &'a PartnerId, path: &'a str, request_id: &'a str) -> Exchange<'a> {
+        Exchange {
+            method: &Method::GET,
+            path,
+            query: "",
+            route: None,
+            client_request_id: Some(request_id),
+            has_correlation_id: false,
+            continuation_token: None,
+            partner: Some(partner),
+            arrived: SystemTime::now(),
+            status: Some(429),
+            retry_after: Some(3600),
+            request_id: Some(request_id),
+            entry: None,
+        }
+    }
+
+    /// 20,000 throttled requests with distinct 30 KB request ids and paths, from 20,000
+    /// partners: the open windows and the tallies stay within their bounds, and an entry keeps
+    /// no more of the client's text than an example's clip.
+    #[test]
+    fn a_flood_of_throttled_requests_and_partners_stays_bounded() {
+        let guidance = Guidance::default();
+        let long = "x".repeat(30 * 1024);
+        for n in 0..20_000u32 {
+            let partner = PartnerId::parse(&format!("{n:08x}-0000-4000-8000-000000000000")).unwrap();
+            let id = format!("{n}{long}");
+            let path = format!("/v1/customers/{n}{long}");
+            let x = exchange(&partner, &path, &id);
+            guidance.retried_too_soon(&x, x.arrived);
+            guidance.tally(&x, &[NO_CORRELATION_ID]);
+        }
+        let deadlines = guidance.deadlines.lock().unwrap();
+        assert!(deadlines.len() <= MAX_DEADLINES, "{} open windows", deadlines.len());
+        let tallies = guidance.tallies.lock().unwrap();
+        assert!(tallies.len() <= MAX_TALLIES, "{} tallies", tallies.len());
+        let text: usize = tallies
+            .values()
+            .flat_map(|t| t.examples.iter())
+            .map(|e| e.path.len() + e.request_id.as_ref().map_or(0, String::len))
+            .sum();
+        assert!(text <= tallies.len() * 2 * EXAMPLE_TEXT, "{text} bytes of examples");
+    }
+
+    /// Eviction keeps the newest: the partner raised last is still counted after the flood.
+    #[test]
+    fn eviction_keeps_the_most_recently_raised() {
+        let guidance = Guidance::default();
+        let mut last = None;
+        for n in 0..(MAX_TALLIES as u32 + 100) {
+            let partner = PartnerId::parse(&format!("{n:08x}-0000-4000-8000-000000000000")).unwrap();
+            guidance.tally(&exchange(&partner, "/v1/customers", "id"), &[NO_CORRELATION_ID]);
+            last = Some(partner);
+        }
+        let tallies = guidance.tallies.lock().unwrap();
+        assert!(tallies.contains_key(&(last, NO_CORRELATION_ID)));
+    }
+
+    #[test]
+    fn clips_at_a_character_boundary() {
+        let text = "é".repeat(EXAMPLE_TEXT);
+        assert!(clip(&text).len() <= EXAMPLE_TEXT && clip(&text).chars().all(|c| c == 'é'));
+        assert_eq!(clip("short"), "short");
     }
 }

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::{AppState, Mode};
+use crate::{AppState, ControlPlane, Mode};
 
 pub(super) async fn info(State(state): State<AppState>) -> Json<Value> {
     let mode = match state.config.mode {
@@ -15,6 +15,11 @@ pub(super) async fn info(State(state): State<AppState>) -> Json<Value> {
         "name": "partnerd",
         "version": env!("CARGO_PKG_VERSION"),
         "mode": mode,
+        "controlPlane": match state.config.control_plane() {
+            ControlPlane::Off => "off",
+            ControlPlane::Observe => "observe",
+            ControlPlane::Full => "full",
+        },
         "clockOffsetSeconds": state.clock.offset_seconds(),
     }))
 }

@@ -2,10 +2,11 @@
 //! Partner Center API (reset, seed, snapshots, the request journal, faults, the clock).
 //!
 //! It lives on the same listener, under a prefix Partner Center never uses, and outside the
-//! Partner Center layers (no content negotiation, no partner tokens). Who may use it is
-//! decided once, by [`guard`]: in sandbox mode it is open unless an admin token is set; in
-//! production mode it exists only when an admin token is set; a partner's bearer token
-//! never opens it.
+//! Partner Center layers (no content negotiation, no partner tokens). What it offers is the
+//! deployment's [`ControlPlane`], decided once when the router is built: everything in sandbox
+//! mode; in production only with an admin token, and then only its observing part (reads)
+//! unless the test controls are asked for by name. Who may use it is decided by [`guard`]:
+//! with an admin token, the requests that carry it; a partner's bearer token never opens it.
 
 mod capture;
 mod clock;
@@ -35,19 +36,22 @@ pub use fault_rule::FaultRule;
 pub(crate) use inject::inject;
 pub(crate) use traffic::Traffic;
 
-use axum::http::Method;
-use axum::middleware;
+use axum::extract::Request;
+use axum::http::{Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, delete, get, post};
 use axum::Router;
 
-use crate::{ApiError, AppState, Mode};
+use crate::{ApiError, AppState, ControlPlane};
 
 /// Where the control plane lives; Partner Center's own routes are all under `/v1`.
 pub(crate) const PREFIX: &str = "/_partnerd";
 
 /// The control plane's routes (full paths, to be merged beside Partner Center's), or `None` where the configuration turns it off.
 pub(crate) fn router(state: AppState, stats: stats::Recorder) -> Option<Router> {
-    if !enabled(&state) {
+    let plane = state.config.control_plane();
+    if plane == ControlPlane::Off {
         return None;
     }
     let routes = Router::new()
@@ -67,6 +71,7 @@ pub(crate) fn router(state: AppState, stats: stats::Recorder) -> Option<Router> 
         .route(&format!("{PREFIX}/guidance"), get(guidance::summary).delete(guidance::clear))
         .route(&format!("{PREFIX}/{{*rest}}"), any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(plane, observe_only))
         .layer(middleware::from_fn_with_state(state.clone(), guard::guard))
         .layer(middleware::from_fn(crate::negotiate::json_only))
         .with_state(state);
@@ -92,9 +97,20 @@ pub(crate) fn is_bulk(method: &Method, path: &str) -> bool {
         || (seed && method == Method::POST)
 }
 
-/// Sandbox: on by default. Production: only with an admin token.
-fn enabled(state: &AppState) -> bool {
-    state.config.mode == Mode::Sandbox || state.config.admin_token.is_some()
+/// An observing control plane answers reads only: every request that could change data, time
+/// or what is observed gets 403, naming the setting that allows it.
+async fn observe_only(
+    axum::extract::State(plane): axum::extract::State<ControlPlane>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let reads = req.method() == Method::GET || req.method() == Method::HEAD;
+    if plane == ControlPlane::Observe && !reads {
+        let why = "This deployment's control plane only observes: the test controls (reset, seed, snapshot restore, \
+                   faults, the clock, tokens) need `--control-plane full`.";
+        return ApiError::new(StatusCode::FORBIDDEN, 900127, why).into_response();
+    }
+    next.run(req).await
 }
 
 async fn not_found() -> ApiError {

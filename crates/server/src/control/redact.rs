@@ -4,20 +4,80 @@
 //! be appended to a file, so both are blanked before an entry exists.
 
 use axum::http::{header, HeaderName};
+use quick_xml::events::Event;
 use serde_json::{Map, Value};
 
 /// What stands in for a removed secret.
 pub(crate) const REDACTED: &str = "[redacted]";
 
-/// The headers as a JSON object (repeated headers joined with `, `), `Authorization` reduced
-/// to its scheme.
+/// Headers whose values the journal keeps as sent: the protocol's own and Partner Center's
+/// tracking headers. Every other value is redacted, so a credential in a header partnerd does
+/// not know (`Cookie`, `Ocp-Apim-Subscription-Key`, `X-Api-Key`, a gateway's own) is never
+/// kept: an allow-list, because a deny-list misses the next one.
+const KEPT_HEADERS: &[&str] = &[
+    "accept",
+    "accept-encoding",
+    "accept-language",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "cache-control",
+    "connection",
+    "content-encoding",
+    "content-language",
+    "content-length",
+    "content-location",
+    "content-type",
+    "date",
+    "etag",
+    "expect",
+    "forwarded",
+    "host",
+    "if-match",
+    "if-modified-since",
+    "if-none-match",
+    "if-unmodified-since",
+    "last-modified",
+    "location",
+    "ms-contract-version",
+    "ms-correlationid",
+    "ms-cv",
+    "ms-requestid",
+    "ms-serverid",
+    "origin",
+    "pragma",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "referer",
+    "retry-after",
+    "server",
+    "te",
+    "traceparent",
+    "tracestate",
+    "transfer-encoding",
+    "upgrade",
+    "user-agent",
+    "vary",
+    "via",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-locale",
+    "x-request-id",
+];
+
+/// The headers as a JSON object (repeated headers joined with `, `): values of the headers in
+/// [`KEPT_HEADERS`] as sent, `Authorization` reduced to its scheme, every other value
+/// redacted (its name stays, so the journal still shows that it was sent).
 pub(crate) fn headers<'a>(headers: impl Iterator<Item = (&'a HeaderName, &'a [u8])>) -> Map<String, Value> {
     let mut out = Map::new();
     for (name, value) in headers {
         let text = if name == header::AUTHORIZATION || name == header::PROXY_AUTHORIZATION {
             authorization(std::str::from_utf8(value).unwrap_or_default())
-        } else {
+        } else if KEPT_HEADERS.binary_search(&name.as_str()).is_ok() {
             String::from_utf8_lossy(value).into_owned()
+        } else {
+            REDACTED.to_string()
         };
         match out.get_mut(name.as_str()) {
             Some(Value::String(joined)) => {
@@ -95,28 +155,31 @@ fn blank_json(value: &mut Value) -> bool {
     }
 }
 
-/// `"password": "..."` (any case, any spacing) with the string value replaced; for text
-/// that is not whole JSON.
+/// Every string value of a `password` member (any case, escaped or not) replaced, for text
+/// that is not whole JSON (a body cut at the journal's limit). One pass over the JSON string
+/// tokens: each one followed by `:` is a member name, decoded before it is compared, so
+/// `"pass\u0077ord"` is found as surely as `"password"`.
 fn json_text(text: &str) -> String {
-    let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
-    let mut from = 0;
-    while let Some(found) = lower[from..].find("\"password\"") {
-        let key_end = from + found + "\"password\"".len();
-        from = key_end;
-        let rest = &text[key_end..];
-        let after_colon = match rest.trim_start().strip_prefix(':') {
-            Some(after) => after.trim_start(),
-            None => continue,
-        };
-        let Some(value) = after_colon.strip_prefix('"') else { continue };
-        let value_start = text.len() - value.len();
-        let value_end = string_end(value).map_or(text.len(), |n| value_start + n);
+    let mut at = 0;
+    while let Some(open) = text[at..].find('"').map(|n| at + n) {
+        let Some(len) = string_end(&text[open + 1..]) else { break };
+        let close = open + 1 + len;
+        at = close + 1;
+        let after = text[at..].trim_start();
+        let Some(value) = after.strip_prefix(':').map(str::trim_start) else { continue };
+        if !is_password(&decode_json_string(&text[open..=close])) {
+            continue;
+        }
+        at = text.len() - value.len();
+        let Some(contents) = value.strip_prefix('"') else { continue };
+        let value_start = text.len() - contents.len();
+        let value_end = string_end(contents).map_or(text.len(), |n| value_start + n);
         out.push_str(&text[copied..value_start]);
         out.push_str(REDACTED);
         copied = value_end;
-        from = value_end.max(from);
+        at = (value_end + 1).min(text.len());
     }
     out.push_str(&text[copied..]);
     out
@@ -136,32 +199,67 @@ fn string_end(s: &str) -> Option<usize> {
     None
 }
 
-/// XML: the content of every `<Password>` element (any case, any prefix, any attributes), in
-/// one forward pass over the tags, so its cost is linear in the body whatever it holds.
+/// A JSON string token (quotes included) decoded, or as written when its escapes are broken.
+fn decode_json_string(token: &str) -> String {
+    serde_json::from_str::<String>(token).unwrap_or_else(|_| token.trim_matches('"').to_string())
+}
+
+/// XML: the whole content of every `<Password>` element (any case, any prefix, any
+/// attributes; text, CDATA and comments alike), found by an XML reader, so its cost is linear
+/// in the body whatever it holds. A body that stops parsing (cut at the journal's limit, or
+/// malformed) is redacted from its last open `<Password>` to its end.
 fn xml(text: &str) -> String {
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = false;
+    let mut spans = Vec::new();
+    let mut depth = 0usize;
+    let mut open: Option<(usize, usize)> = None;
+    loop {
+        let before = reader.buffer_position() as usize;
+        match reader.read_event() {
+            Ok(Event::Start(tag)) => {
+                depth += 1;
+                if open.is_none() && is_password_tag(tag.name().as_ref()) {
+                    open = Some((depth, reader.buffer_position() as usize));
+                }
+            }
+            Ok(Event::End(_)) => {
+                if let Some((_, start)) = open.filter(|(level, _)| *level == depth) {
+                    spans.push((start, before));
+                    open = None;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Ok(Event::Eof) => break,
+            Err(_) => {
+                if open.is_none() {
+                    open = Some((depth, before));
+                }
+                break;
+            }
+            Ok(_) => {}
+        }
+    }
+    if let Some((_, start)) = open {
+        spans.push((start, text.len()));
+    }
+    splice(text, &spans)
+}
+
+/// A tag name whose local part (after any prefix) is `password`.
+fn is_password_tag(qname: &[u8]) -> bool {
+    let local = qname.rsplit(|b| *b == b':').next().unwrap_or_default();
+    local.eq_ignore_ascii_case(b"password")
+}
+
+/// `text` with each of `spans` (in order, not overlapping) replaced by [`REDACTED`].
+fn splice(text: &str, spans: &[(usize, usize)]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
-    let mut at = 0;
-    while let Some(lt) = text[at..].find('<').map(|n| at + n) {
-        let name_start = lt + 1;
-        let name_end = text[name_start..]
-            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | ':' | '-' | '.')))
-            .map_or(text.len(), |n| name_start + n);
-        at = name_end;
-        let local = text[name_start..name_end].rsplit(':').next().unwrap_or_default();
-        if !is_password(local) {
-            continue;
-        }
-        let Some(gt) = text[name_end..].find('>').map(|n| name_end + n) else { break };
-        at = gt + 1;
-        if text[..gt].ends_with('/') {
-            continue;
-        }
-        let content_end = text[at..].find('<').map_or(text.len(), |n| at + n);
-        out.push_str(&text[copied..at]);
+    for &(start, end) in spans {
+        out.push_str(&text[copied..start]);
         out.push_str(REDACTED);
-        copied = content_end;
-        at = content_end;
+        copied = end;
     }
     out.push_str(&text[copied..]);
     out
@@ -190,6 +288,52 @@ fn form(text: &str) -> String {
 mod tests {
     use super::*;
     use axum::http::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn kept_headers_are_sorted_for_binary_search() {
+        assert!(KEPT_HEADERS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn credentials_in_headers_partnerd_does_not_know_are_redacted() {
+        let mut h = HeaderMap::new();
+        for (name, value) in [
+            ("cookie", "session=s3cret"),
+            ("ocp-apim-subscription-key", "k3y"),
+            ("x-api-key", "k3y2"),
+            ("proxy-authorization", "Basic dXNlcjpwYXNz"),
+            ("ms-correlationid", "c1"),
+        ] {
+            h.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+        }
+        let out = headers(h.iter().map(|(n, v)| (n, v.as_bytes())));
+        assert_eq!(out["cookie"], REDACTED);
+        assert_eq!(out["ocp-apim-subscription-key"], REDACTED);
+        assert_eq!(out["x-api-key"], REDACTED);
+        assert_eq!(out["proxy-authorization"], "Basic [redacted]");
+        assert_eq!(out["ms-correlationid"], "c1");
+    }
+
+    #[test]
+    fn passwords_hidden_in_cdata_comments_and_escapes() {
+        for xml in [
+            "<c><password><![CDATA[S3cret]]></password></c>",
+            "<c><Password><!-- note -->S3cret</Password></c>",
+            "<c><a:PASSWORD x='1'>S3<!-- -->cret<![CDATA[S3cret]]></a:PASSWORD><UserName>admin</UserName></c>",
+            "<c><password>S3cret", // cut at the journal's limit
+        ] {
+            let out = super::body(xml, Some("application/xml"));
+            assert!(!out.contains("S3") && !out.contains("cret"), "{out}");
+            assert!(out.contains(REDACTED), "{out}");
+        }
+        let kept = super::body("<c><UserName>admin</UserName></c>", Some("text/xml"));
+        assert_eq!(kept, "<c><UserName>admin</UserName></c>");
+        // A long body cut at the journal's limit is not whole JSON: the escaped name is still
+        // decoded before it is compared.
+        let long = format!(r#"{{"pad":"{}","userCredentials":{{"password":"S3cret","n":"#, "x".repeat(70_000));
+        let out = super::body(&long, Some("application/json"));
+        assert!(!out.contains("S3cret") && out.contains(REDACTED), "the escaped name was missed");
+    }
 
     #[test]
     fn authorization_keeps_only_its_scheme() {

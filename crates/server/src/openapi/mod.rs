@@ -2,7 +2,7 @@
 //! interactive reference (Swagger UI, its assets compiled into the binary) at `GET /docs`.
 //! Both are public in every mode: they describe the API, they hold no data.
 //!
-//! The document is built from [`operations::OPERATIONS`], one entry per method and path, with
+//! The document is built from `operations::OPERATIONS`, one entry per method and path, with
 //! the wire types' schemas derived from `partnerd-model` itself. A test
 //! (`crates/server/tests/openapi.rs`) compares it with the routes the router actually serves,
 //! both ways, so a route added without its entry (or an entry without its route) fails the build.

@@ -11,7 +11,6 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, Response};
 use axum::Router;
-use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -24,6 +23,7 @@ use tower::ServiceExt;
 use super::activity::Activity;
 use super::deadline_body::DeadlineBody;
 use super::hyper_refusals::ContractRefusals;
+use super::progress::Progress;
 use super::Limits;
 use crate::tls::Tls;
 
@@ -96,11 +96,15 @@ where
     };
     let conn = shared.builder.serve_connection(TokioIo::new(ContractRefusals::new(io)), service);
     tokio::pin!(conn);
-    let quiet = activity.quiet_for(limits.header_read_timeout, limits.idle_timeout);
-    tokio::pin!(quiet);
-    // Once asked to close, a connection has this long to finish what it has in flight.
+    let ending = activity.ending(limits.header_read_timeout, limits.idle_timeout);
+    tokio::pin!(ending);
+    // Once asked to close, a connection is closed for good by this time: once the server stops,
+    // when its in-flight requests had the shutdown grace to finish; when it is quiet, a moment
+    // after, since it holds no request (an HTTP/2 client that sent only its preface does not
+    // answer the GOAWAY, and must not keep the connection open longer).
     let mut hard_stop: Option<Instant> = None;
-    let grace = limits.request_timeout.max(limits.header_read_timeout);
+    let mut stopping = false;
+    const QUIET_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
     loop {
         tokio::select! {
             res = conn.as_mut() => {
@@ -109,14 +113,16 @@ where
                 }
                 return;
             }
-            _ = shutdown.changed(), if hard_stop.is_none() => {
+            _ = shutdown.changed(), if !stopping => {
+                stopping = true;
                 conn.as_mut().graceful_shutdown();
-                hard_stop = Some(Instant::now() + grace);
+                let by = Instant::now() + limits.shutdown_grace;
+                hard_stop = Some(hard_stop.map_or(by, |at| at.min(by)));
             }
-            _ = &mut quiet, if hard_stop.is_none() => {
-                tracing::debug!(%peer, "closing a quiet connection");
+            why = &mut ending, if hard_stop.is_none() => {
+                tracing::debug!(%peer, ?why, "closing a quiet or stalled connection");
                 conn.as_mut().graceful_shutdown();
-                hard_stop = Some(Instant::now() + grace);
+                hard_stop = Some(Instant::now() + QUIET_GRACE);
             }
             _ = tokio::time::sleep_until(hard_stop.unwrap_or_else(Instant::now)), if hard_stop.is_some() => return,
         }
@@ -148,16 +154,10 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
         });
         req.extensions_mut().insert(ConnectInfo(self.peer));
         let app = self.app.clone();
+        let activity = self.activity.clone();
         Box::pin(async move {
             let Ok(res) = app.oneshot(req).await;
-            // The request stays in flight until its body is sent: a streamed answer (the
-            // journal's live tail, a large snapshot) is work, not an idle connection.
-            Ok(res.map(|body| {
-                Body::new(body.map_frame(move |frame| {
-                    let _held = &in_flight;
-                    frame
-                }))
-            }))
+            Ok(res.map(|body| Body::new(Progress::new(body, activity, in_flight))))
         })
     }
 }

@@ -29,6 +29,11 @@ pub struct Limits {
     pub max_header_bytes: usize,
     /// Most HTTP/2 requests in flight on one connection.
     pub h2_max_streams: u32,
+    /// After a shutdown signal, how long requests in flight have to finish (their answers
+    /// included) before their connections are closed: a client that stopped reading, or a
+    /// follower of the live tail, must not hold the process past an orchestrator's kill
+    /// (Kubernetes sends SIGKILL 30 s after SIGTERM).
+    pub shutdown_grace: Duration,
 }
 
 impl Default for Limits {
@@ -44,6 +49,7 @@ impl Default for Limits {
             max_headers: 100,
             max_header_bytes: 32 * 1024,
             h2_max_streams: 100,
+            shutdown_grace: Duration::from_secs(5),
         }
     }
 }

@@ -9,6 +9,7 @@ mod edge;
 mod hyper_refusals;
 mod limits;
 mod memory;
+mod progress;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -71,16 +71,7 @@ struct Session {
 
 impl Session {
     async fn start(chromium: &Path, chromedriver: &Path) -> Session {
-        let port = free_port();
-        let driver = tokio::process::Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start chromedriver");
-        let url = format!("http://127.0.0.1:{port}");
-        wait_until_listening(&url).await;
+        let (driver, url) = start_chromedriver(chromedriver).await;
         let profile = tempfile::tempdir().expect("profile dir");
         let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
         builder.capabilities(capabilities(chromium, profile.path()));
@@ -124,16 +115,42 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
-async fn wait_until_listening(url: &str) {
+/// chromedriver on a port that was free a moment ago; another process may take it in between,
+/// so a chromedriver that does not come up (it exits on a taken port) is tried again on
+/// another port, at most three times.
+async fn start_chromedriver(chromedriver: &Path) -> (tokio::process::Child, String) {
+    for _ in 0..3 {
+        let port = free_port();
+        let mut driver = tokio::process::Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start chromedriver");
+        let url = format!("http://127.0.0.1:{port}");
+        if listening(&url, &mut driver).await {
+            return (driver, url);
+        }
+        let _ = driver.kill().await;
+    }
+    panic!("chromedriver did not start listening on three ports");
+}
+
+/// Whether chromedriver answers on `url` within 15 s (false at once when it exited).
+async fn listening(url: &str, driver: &mut tokio::process::Child) -> bool {
     let deadline = Instant::now() + Duration::from_secs(15);
     let http = reqwest::Client::new();
     while Instant::now() < deadline {
         if http.get(format!("{url}/status")).send().await.is_ok_and(|r| r.status().is_success()) {
-            return;
+            return true;
+        }
+        if driver.try_wait().is_ok_and(|exit| exit.is_some()) {
+            return false;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("chromedriver did not start listening on {url}");
+    false
 }
 
 /// Waits (at most `within`) until `check` finds what it wants in the page; panics with the

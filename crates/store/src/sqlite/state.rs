@@ -82,8 +82,25 @@ pub fn snapshot_page(
 }
 
 /// Runs on the writer thread, holding the writer until the sender commits or gives up: the
-/// old state stays visible to readers until the new one is committed whole.
+/// old state stays visible to readers until the new one is committed whole. Then the WAL is
+/// checkpointed and truncated, committed or not: a big restore (or one rolled back after
+/// spilling its pages) would otherwise leave a WAL file several times the data's size.
 pub fn load(
+    conn: &mut Connection,
+    partner: Option<&str>,
+    replace: bool,
+    rows: RestoreRows,
+) -> rusqlite::Result<Restored> {
+    let restored = load_rows(conn, partner, replace, rows);
+    // Best effort: a reader still in an old snapshot makes it a partial checkpoint, which the
+    // next automatic one completes.
+    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
+        tracing::debug!(error = %e, "checkpoint after a restore");
+    }
+    restored
+}
+
+fn load_rows(
     conn: &mut Connection,
     partner: Option<&str>,
     replace: bool,
