@@ -52,6 +52,39 @@ impl UpstreamConfig {
     pub fn is_on(&self) -> bool {
         self.url.is_some() || self.record.is_some() || self.replay.is_some()
     }
+
+    /// What `serve` and `doctor` check before anything starts, changing nothing: the flags go
+    /// together, the URL is one partnerd can forward to, the cassette to replay reads. Says
+    /// what will happen; `None` when nothing is on.
+    pub fn check(&self) -> Result<Option<String>, String> {
+        if !self.is_on() {
+            return Ok(None);
+        }
+        if self.record_into_store && self.url.is_none() {
+            return Err("--record-into-store needs --upstream".into());
+        }
+        let (mut said, mut wrong) = (Vec::new(), Vec::new());
+        if let Some(url) = &self.url {
+            match forward::Target::new(url) {
+                Ok(_) => said.push(format!("forwarding to {url}")),
+                Err(why) => wrong.push(why),
+            }
+        }
+        if let Some(dir) = &self.record {
+            said.push(format!("recording to {}", dir.join(cassette::FILE_NAME).display()));
+        }
+        if let Some(dir) = &self.replay {
+            match cassette::read(dir) {
+                Ok(lines) => said.push(format!("replaying {} exchanges", lines.len())),
+                Err(why) => wrong.push(why),
+            }
+        }
+        if wrong.is_empty() {
+            Ok(Some(said.join("; ")))
+        } else {
+            Err(wrong.join("; "))
+        }
+    }
 }
 
 /// The running pass-through: its HTTP client, cassette writer and the cassette it replays.
@@ -79,6 +112,8 @@ impl Upstream {
         if config.record_into_store && config.url.is_none() {
             return Err("--record-into-store needs --upstream".into());
         }
+        // Opened for real (the client built, the record directory created, the cassette
+        // loaded); `UpstreamConfig::check` is the same without the changes.
         let target = config.url.as_deref().map(forward::Target::new).transpose()?;
         let recorder = config.record.as_deref().map(cassette::Recorder::open).transpose()?;
         let replay = config.replay.as_deref().map(replay::Replay::load).transpose()?;
