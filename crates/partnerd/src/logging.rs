@@ -36,11 +36,11 @@ const BATCH_BYTES: usize = 4096;
 /// writes them in batches: an access line per request was a write(2) each, which cost a
 /// request more than finding a customer by id. The queue never drops a line (a full queue
 /// makes the logging request wait); the returned guard writes out what is queued when dropped.
-pub fn init(format: LogFormat, batched: bool) -> Option<WorkerGuard> {
+pub fn init(format: LogFormat, batched: bool, default_filter: &str) -> Option<WorkerGuard> {
     let _ = FORMAT.set(format);
     let filter = EnvFilter::try_from_env("PARTNERD_LOG")
         .or_else(|_| EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| "partnerd=info,partnerd_server=info".into());
+        .unwrap_or_else(|_| default_filter.into());
     let (writer, guard) = if batched {
         let stderr = std::io::BufWriter::with_capacity(BATCH_BYTES, std::io::stderr());
         let (writer, guard) = NonBlockingBuilder::default().lossy(false).finish(stderr);

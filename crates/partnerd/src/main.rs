@@ -10,7 +10,7 @@ use clap::Parser;
 async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     // Held to the end: dropping it writes out the lines still queued.
-    let _log_writer = logging::init(cli.log_format(), cli.serves());
+    let _log_writer = logging::init(cli.log_format(), cli.serves(), cli.default_log_filter());
     match cli.run().await {
         Ok(code) => code,
         Err(e) => {

@@ -167,7 +167,14 @@ async fn every_runnable_block_runs_as_written() {
         assert_eq!(status, Some(0), "{name}: its runnable blocks failed (the last `###` line is the block):\n{output}");
         ran.push(name);
     }
-    for must in ["README.md", "docs/api.md", "docs/clients.md", "docs/control-plane.md", "docs/operations.md"] {
+    for must in [
+        "README.md",
+        "docs/api.md",
+        "docs/clients.md",
+        "docs/control-plane.md",
+        "docs/operations.md",
+        "docs/upstream.md",
+    ] {
         assert!(ran.iter().any(|r| r == must), "{must} has runnable blocks that ran: {ran:?}");
     }
 }

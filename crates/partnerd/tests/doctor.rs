@@ -167,3 +167,22 @@ async fn a_production_control_plane_needs_the_admin_token() {
         admin.stdout
     );
 }
+
+#[tokio::test]
+async fn the_upstream_flags_are_checked_without_creating_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let (record, missing) = (dir.path().join("recording"), dir.path().join("none"));
+    let (record, missing) = (record.to_str().unwrap(), missing.to_str().unwrap());
+    let bad =
+        doctor(&["--memory", "--listen", "127.0.0.1:0", "--upstream", "ftp://example.test", "--replay", missing]).await;
+    assert_eq!(bad.code, 1, "{}", bad.stdout);
+    let upstream = line(&bad.stdout, "upstream");
+    assert!(upstream.starts_with("FAIL") && upstream.contains("ftp://example.test"), "{upstream}");
+    assert!(upstream.contains("cassette.jsonl"), "both problems at once: {upstream}");
+
+    let good =
+        doctor(&["--memory", "--listen", "127.0.0.1:0", "--upstream", "http://127.0.0.1:9", "--record", record]).await;
+    assert_eq!(good.code, 0, "{}", good.stdout);
+    assert!(line(&good.stdout, "upstream").contains("forwarding to http://127.0.0.1:9"), "{}", good.stdout);
+    assert!(!dir.path().join("recording").exists(), "doctor created no record directory");
+}

@@ -212,6 +212,7 @@ function row(entry) {
       'td',
       { class: 'flags' },
       entry.fault ? h('span', { class: 'badge fault' }, faultLabel(entry.fault)) : null,
+      entry.proxied ? h('span', { class: 'badge proxied', title: `answered by the ${entry.proxied}` }, entry.proxied) : null,
       guidance.length ? h('span', { class: 'badge guidance', title: guidance.join('\n') }, `guidance ${guidance.length}`) : null,
     ),
   );
@@ -256,6 +257,7 @@ function detail(entry) {
     ['MS-CV', entry.cv],
     ['Fault', entry.fault ? `${faultLabel(entry.fault)} ${typeof entry.fault === 'object' ? JSON.stringify(entry.fault) : ''}` : undefined],
     ['Guidance', guidance.length ? guidance.join('; ') : undefined],
+    ['Answered by', entry.proxied ? `the ${entry.proxied} (serve --upstream / --replay), not partnerd` : undefined],
   ].filter(([, v]) => v !== undefined && v !== null && v !== '');
   const actions = h('div', { class: 'row' });
   actions.append(

@@ -302,6 +302,14 @@ impl VerifiedPartner {
     }
 }
 
+/// The store handle of the partner a forwarded request's token names, for
+/// `--record-into-store`: partnerd cannot verify a token Microsoft issued, but the upstream has
+/// just answered it with success, which vouches for its `tid`. Kept here beside
+/// [`VerifiedPartner::store`], so that every way to a partner's store handle is in this module.
+pub(crate) fn vouched_by_upstream(store: &Store, partner: &PartnerId) -> PartnerStore {
+    store.for_partner_unchecked(partner)
+}
+
 /// Taken from the request's extensions, where [`authenticate`] put it. Absent, the route is
 /// outside the authentication layer by mistake: a 500, never an anonymous request served.
 impl<S: Send + Sync> FromRequestParts<S> for VerifiedPartner {

@@ -123,7 +123,7 @@ fn too_large() -> ApiError {
 
 /// Why a body could not be read: too large (413), too slow (408), or broken on the wire (400:
 /// malformed chunked encoding, or a connection that ended early).
-fn read_error(e: axum::Error) -> ApiError {
+pub(crate) fn read_error(e: axum::Error) -> ApiError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     while let Some(err) = source {
         if err.is::<http_body_util::LengthLimitError>() {

@@ -75,6 +75,8 @@ pub struct Config {
     pub faults: Vec<FaultRule>,
     /// Seeds the draws of probabilistic faults, so runs repeat; random when `None`.
     pub fault_seed: Option<u64>,
+    /// Forwarding to a real Partner Center, recording and replaying (`docs/upstream.md`).
+    pub upstream: crate::UpstreamConfig,
 }
 
 impl Default for Config {
@@ -94,6 +96,7 @@ impl Default for Config {
             journal_file: None,
             faults: Vec::new(),
             fault_seed: None,
+            upstream: crate::UpstreamConfig::default(),
         }
     }
 }

@@ -32,6 +32,7 @@ mod serve;
 mod shared;
 mod state;
 pub mod tls;
+mod upstream;
 mod vault;
 
 pub use auth::{mint_dev_token, mint_dev_token_at, AuthConfig, KeyConfig, DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET};
@@ -43,6 +44,7 @@ pub use maintenance::spawn_purger;
 pub use routes::PARTNER_CENTER_ROUTES;
 pub use serve::{serve, serve_with, Limits, ServeConfig};
 pub use state::AppState;
+pub use upstream::{UpstreamConfig, CASSETTE_FILE};
 
 use axum::Router;
 

@@ -63,9 +63,17 @@ fn choose(headers: &HeaderMap) -> Option<Format> {
     best.map(|(_, f)| f)
 }
 
-/// Middleware: refuses unacceptable requests before they run, then renders the payload.
+/// Whether the request's `Accept` allows something partnerd writes.
+pub(crate) fn acceptable(headers: &HeaderMap) -> bool {
+    choose(headers).is_some()
+}
+
+/// Middleware: refuses unacceptable requests before they run, then renders the payload. A
+/// request the upstream may answer is never refused: it may accept what only the upstream
+/// writes; partnerd's own answers to it are JSON.
 pub(crate) async fn negotiate(req: Request, next: Next) -> Response {
-    let Some(format) = choose(req.headers()) else {
+    let divertible = req.extensions().get::<crate::upstream::Divertible>().is_some();
+    let Some(format) = choose(req.headers()).or(divertible.then_some(Format::Json)) else {
         let mut res = ApiError::not_acceptable().into_response();
         render(&mut res, Format::Json);
         return res;

@@ -63,7 +63,9 @@ pub(crate) async fn request_ids(mut req: Request, next: Next) -> Response {
     let ids = RequestIds::from_headers(req.headers());
     req.extensions_mut().insert(ids.clone());
     let mut res = next.run(req).await;
-    if !res.headers().contains_key(MS_REQUEST_ID) {
+    // A forwarded answer keeps the upstream's ids, as it came.
+    let proxied = res.extensions().get::<crate::upstream::Proxied>().is_some();
+    if !proxied && !res.headers().contains_key(MS_REQUEST_ID) {
         echo(&ids, res.headers_mut());
     }
     res

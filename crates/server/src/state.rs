@@ -25,6 +25,8 @@ pub struct AppState {
     pub(crate) clock: Clock,
     pub(crate) shared: Arc<Shared>,
     pub(crate) traffic: Arc<Traffic>,
+    /// The pass-through, when `--upstream`, `--record` or `--replay` configured one.
+    pub(crate) upstream: Option<Arc<crate::upstream::Upstream>>,
 }
 
 impl AppState {
@@ -40,6 +42,7 @@ impl AppState {
         let sealer = Sealer::new(vault.clone(), config.continuation_ttl, clock.clone());
         let verifier = Verifier::new(&config.auth).map_err(StateError::Auth)?;
         let traffic = Traffic::new(&config, &clock).map_err(StateError::JournalFile)?;
+        let upstream = crate::upstream::Upstream::open(&config.upstream).map_err(StateError::Upstream)?.map(Arc::new);
         Ok(AppState {
             store,
             verifier: Arc::new(verifier),
@@ -50,6 +53,7 @@ impl AppState {
             clock,
             shared: Arc::new(shared),
             traffic: Arc::new(traffic),
+            upstream,
         })
     }
 
@@ -84,6 +88,8 @@ pub enum StateError {
     Auth(String),
     #[error("opening the journal file: {0}")]
     JournalFile(std::io::Error),
+    #[error("the upstream configuration: {0}")]
+    Upstream(String),
     #[error(transparent)]
     Deployment(#[from] crate::config::DeploymentError),
 }

@@ -9,9 +9,7 @@
 //!   `GET /_partnerd/snapshot` or `state export`): the customer exactly as stored, creation
 //!   time included, when the line is the importing partner's.
 
-use partnerd_model::assemble::{new_etag, NewIds};
-use partnerd_model::canonical::read_lenient;
-use partnerd_model::{Customer, CustomerId, NewCustomer, PartnerId};
+use partnerd_model::PartnerId;
 use partnerd_store::{snapshot, CustomerRecord};
 use serde_json::Value;
 
@@ -23,22 +21,7 @@ pub fn build(value: Value, partner: &PartnerId) -> Result<CustomerRecord, String
         })?;
         return Ok(row.record);
     }
-    let input: Customer = read_lenient(value).map_err(|e| format!("{} is not valid: {}", e.member, e.message))?;
-    let Some(id) = input.id.as_deref() else {
-        let new = NewCustomer::try_from(input).map_err(|e| e.to_string())?;
-        return Ok(CustomerRecord::new(new, NewIds::random()).0);
-    };
-    let id = CustomerId::try_from(id).map_err(|_| format!("id '{id}' is not a GUID"))?;
-    let billing = input.billing_profile.as_ref();
-    let fresh = NewIds::random();
-    let ids = NewIds {
-        id,
-        commerce_id: input.commerce_id.clone().unwrap_or(fresh.commerce_id),
-        billing_id: billing.and_then(|b| b.id.clone()).unwrap_or(fresh.billing_id),
-        etag: billing.and_then(|b| b.attributes.as_ref()).and_then(|a| a.etag.clone()).unwrap_or_else(new_etag),
-    };
-    let new = if input.billing_profile.is_some() { NewCustomer::try_from(input) } else { NewCustomer::listed(input) };
-    Ok(CustomerRecord::new(new.map_err(|e| e.to_string())?, ids).0)
+    partnerd_store::record_from_wire(value)
 }
 
 /// A snapshot line wraps the customer: `customer` and `createdAt` beside `partner`.

@@ -16,6 +16,8 @@ mod state;
 mod token;
 mod traffic;
 mod transport;
+mod upstream;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -50,6 +52,8 @@ enum Command {
     Customers(customers::CustomersArgs),
     /// Drive a running partnerd's control plane: reset, seed, snapshots, requests, faults, clock.
     Admin(admin::AdminArgs),
+    /// Compare a Partner Center (or any upstream) with partnerd, read-only, and report every difference.
+    Verify(Box<verify::VerifyArgs>),
 }
 
 impl Cli {
@@ -66,6 +70,15 @@ impl Cli {
         matches!(self.command, Command::Serve(_))
     }
 
+    /// The log filter without PARTNERD_LOG or RUST_LOG: `verify` keeps the request lines of the
+    /// partnerd it starts out of its report.
+    pub fn default_log_filter(&self) -> &'static str {
+        match &self.command {
+            Command::Verify(_) => "partnerd=info,partnerd_server=error",
+            _ => "partnerd=info,partnerd_server=info",
+        }
+    }
+
     pub async fn run(self) -> anyhow::Result<ExitCode> {
         match self.command {
             Command::Serve(args) => serve::run(*args).await,
@@ -78,6 +91,7 @@ impl Cli {
             Command::Migrate(args) => migrate::run(args).await,
             Command::Customers(args) => customers::run(args).await,
             Command::Admin(args) => admin::run(args).await,
+            Command::Verify(args) => verify::run(*args).await,
         }
     }
 }

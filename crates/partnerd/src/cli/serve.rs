@@ -64,6 +64,8 @@ pub struct ServeArgs {
     auth: AuthArgs,
     #[command(flatten)]
     transport: super::transport::TransportArgs,
+    #[command(flatten)]
+    upstream: super::upstream::UpstreamArgs,
     /// Once ready, write the bound address, URL, a demo-partner token and the pid to this JSON
     /// file (removed on shutdown), for test fixtures that start `--listen 127.0.0.1:0`.
     #[arg(long, env = "PARTNERD_READY_FILE", value_name = "PATH")]
@@ -149,9 +151,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         admin_token: args.admin_token,
         control_plane: args.control_plane,
         public_metrics: args.public_metrics,
+        upstream: args.upstream.config(),
         ..traffic
     };
     let control_plane = config.control_plane();
+    let upstream = config.upstream.clone();
     let state = AppState::new(store, config).await?;
     partnerd_server::spawn_purger(&state);
     let addr = listener.local_addr()?;
@@ -167,6 +171,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // SIGTERM sent as soon as either appears stops the server gracefully (and removes the file).
     let signalled = partnerd_server::shutdown_signal()?;
     banner::listening(scheme, addr, console, demo_token.as_deref());
+    banner::upstream(&upstream);
     let shutdown = async move {
         signalled.await;
         state.end_live_streams();

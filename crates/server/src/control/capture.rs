@@ -70,8 +70,10 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
     };
     let ids = parts.extensions.get::<RequestIds>().cloned();
     let mut res = next.run(Request::from_parts(parts, body)).await;
-    // The ids the edge chose, on the answer before it is journaled (the edge then leaves them).
-    if let Some(ids) = &ids {
+    // The ids the edge chose, on the answer before it is journaled (the edge then leaves them);
+    // a forwarded answer keeps the upstream's, as it came.
+    let proxied = res.extensions().get::<crate::upstream::Proxied>().is_some();
+    if let Some(ids) = ids.as_ref().filter(|_| !proxied) {
         crate::request_ids::echo(ids, res.headers_mut());
     }
     // A request answered before authentication (a fault, an unknown route) still has a partner.
@@ -88,7 +90,8 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
     }
     state.traffic.journal.answered(arrival.id);
     let (parts, body) = res.into_parts();
-    let answer = Answer { status, headers: Headers::copy(&parts.headers), partner, applied, guidance };
+    let proxied = parts.extensions.get::<crate::upstream::Proxied>().map(|p| p.source);
+    let answer = Answer { status, headers: Headers::copy(&parts.headers), partner, applied, guidance, proxied };
     let done_state = state.clone();
     let body = tap::tap(
         body,
@@ -116,6 +119,7 @@ struct Answer {
     partner: Option<PartnerId>,
     applied: Option<Applied>,
     guidance: Vec<&'static str>,
+    proxied: Option<&'static str>,
 }
 
 fn guide(
@@ -163,6 +167,7 @@ fn entry(a: Arrival, answer: Answer, response_body: Captured) -> Entry {
         response_body: if answered { response_body } else { Captured::default() },
         fault: answer.applied.map(|f| f.record),
         guidance: answer.guidance,
+        proxied: answer.proxied,
     }
 }
 

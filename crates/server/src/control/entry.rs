@@ -42,6 +42,8 @@ pub(crate) struct Entry {
     /// The injected fault, as its rule says, when one was applied.
     pub fault: Option<Value>,
     pub guidance: Vec<&'static str>,
+    /// Who answered instead of partnerd (`upstream` or `replay`), when someone did.
+    pub proxied: Option<&'static str>,
 }
 
 impl Entry {
@@ -132,6 +134,8 @@ struct View<'a> {
     response_body_truncated: bool,
     fault: Option<&'a Value>,
     guidance: &'a [&'static str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proxied: Option<&'static str>,
 }
 
 impl Serialize for Entry {
@@ -158,6 +162,7 @@ impl Serialize for Entry {
             response_body_truncated: self.response_body.truncated,
             fault: self.fault.as_ref(),
             guidance: &self.guidance,
+            proxied: self.proxied,
         }
         .serialize(serializer)
     }

@@ -20,7 +20,7 @@ mod info;
 mod inject;
 mod journal;
 mod params;
-mod redact;
+pub(crate) mod redact;
 mod requests;
 mod reset;
 mod seed;
@@ -30,7 +30,8 @@ mod tap;
 mod tokens;
 mod traffic;
 
-pub(crate) use capture::{capture, PartnerSlot};
+pub(crate) use capture::{bearer_partner, capture, PartnerSlot};
+pub(crate) use entry::rfc3339;
 pub use fault_rule::FaultRule;
 pub(crate) use inject::inject;
 pub(crate) use traffic::Traffic;

@@ -55,14 +55,37 @@ pub(crate) fn router(state: AppState) -> Router {
         // Authentication and throttling wrap every route above and nothing else: unknown paths
         // still get 404 and the control plane is outside by design.
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate));
+    // The upstream's layers exist only with an upstream or a cassette: a server without one
+    // pays nothing for them on each request.
+    let upstream = state.upstream.is_some();
+    let st = state.clone();
     let partner_center = Router::new()
         // The generated Python client may use API version 1.0 (spec §1).
         .nest("/v1.0", api.clone())
         .nest("/v1", api)
-        .fallback(route_not_found)
+        .fallback(route_not_found);
+    // Innermost, so forwarded requests meet faults, negotiation and the journal too.
+    let partner_center = if upstream {
+        partner_center.layer(middleware::from_fn_with_state(st.clone(), crate::upstream::pass_through))
+    } else {
+        partner_center
+    };
+    let partner_center = partner_center
         .layer(middleware::from_fn_with_state(state.clone(), crate::control::inject))
-        .layer(middleware::from_fn(negotiate))
-        .layer(middleware::from_fn_with_state(stats.clone(), crate::control::stats::record))
+        .layer(middleware::from_fn(negotiate));
+    let partner_center = if upstream {
+        partner_center.layer(middleware::from_fn_with_state(st.clone(), crate::upstream::mark))
+    } else {
+        partner_center
+    };
+    let partner_center =
+        partner_center.layer(middleware::from_fn_with_state(stats.clone(), crate::control::stats::record));
+    let partner_center = if upstream {
+        partner_center.layer(middleware::from_fn_with_state(st, crate::upstream::record))
+    } else {
+        partner_center
+    };
+    let partner_center = partner_center
         // Outermost: the journal sees the request as sent and the answer as received.
         .layer(middleware::from_fn_with_state(state.clone(), crate::control::capture))
         .with_state(state.clone());

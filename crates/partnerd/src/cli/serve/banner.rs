@@ -42,6 +42,28 @@ pub fn listening(scheme: &str, addr: SocketAddr, console: bool, demo_token: Opti
     }
 }
 
+/// What the pass-through does, said once at start so that no one wonders where an answer came from.
+pub fn upstream(config: &partnerd_server::UpstreamConfig) {
+    if let Some(url) = &config.url {
+        let what =
+            if config.all { "every Partner Center request" } else { "requests for routes partnerd does not serve" };
+        say(
+            Level::Info,
+            &format!("  forwarding:    {what} to {url}"),
+            json!({ "upstream": url, "upstreamAll": config.all }),
+        );
+    }
+    if let Some(dir) = &config.record {
+        let what = if config.record_all { "every exchange" } else { "forwarded exchanges" };
+        let file = dir.join(partnerd_server::CASSETTE_FILE);
+        say(Level::Info, &format!("  recording:     {what} to {}", file.display()), json!({ "record": file }));
+    }
+    if let Some(dir) = &config.replay {
+        let file = dir.join(partnerd_server::CASSETTE_FILE);
+        say(Level::Info, &format!("  replaying:     {}", file.display()), json!({ "replay": file }));
+    }
+}
+
 pub fn stopped() {
     say(Level::Info, "partnerd stopped", json!({}));
 }

@@ -47,6 +47,9 @@ impl Preflight {
         checks.push(("control plane", control_plane(args)));
         let serve_config = record(&mut checks, "transport", transport(args));
         let traffic = record(&mut checks, "traffic", traffic(args));
+        if let Some(verdict) = upstream(args) {
+            checks.push(("upstream", verdict));
+        }
         Preflight { checks, schema: schema.ok(), listener, auth, serve_config, traffic }
     }
 
@@ -192,6 +195,14 @@ fn traffic(args: &ServeArgs) -> (Verdict, Option<Config>) {
     match args.traffic.config() {
         Ok(config) => (Verdict::Ok(format!("journal of {} entries", config.journal_size)), Some(config)),
         Err(e) => (Verdict::Fail(format!("{e:#}")), None),
+    }
+}
+
+/// `--upstream`, `--record` and `--replay` (the cassette is read here), when any is given.
+fn upstream(args: &ServeArgs) -> Option<Verdict> {
+    match args.upstream.config().check() {
+        Ok(said) => said.map(Verdict::Ok),
+        Err(why) => Some(Verdict::Fail(why)),
     }
 }
 
