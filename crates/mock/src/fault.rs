@@ -19,9 +19,9 @@ use crate::MockServer;
 /// use partnerd_mock::Fault;
 ///
 /// // The next two creates answer 503 with Retry-After: 1 and write nothing.
-/// let outage = Fault::status(503).method("POST").route("/v1/customers").times(2);
+/// let outage = Fault::status(503).method("POST").route("/v1/customers").count(2);
 /// // One create is stored, but its answer is lost: what MS-RequestId retries are for.
-/// let lost = Fault::status(503).method("POST").route("/v1/customers").commit().times(1);
+/// let lost = Fault::status(503).method("POST").route("/v1/customers").commit().count(1);
 /// // Half the reads are 200–800 ms slower, for a minute of the server's clock.
 /// let slow = Fault::latency_between(Duration::from_millis(200), Duration::from_millis(800))
 ///     .method("GET")
@@ -83,8 +83,9 @@ impl Fault {
         self.set("partner", json!(partner.as_str()))
     }
 
-    /// Strike `n` requests, then the rule is gone.
-    pub fn times(self, n: u64) -> Fault {
+    /// Strike `n` requests, then the rule is gone (`count` on the wire and in `partnerd admin
+    /// faults add --count`).
+    pub fn count(self, n: u64) -> Fault {
         self.set("count", json!(n))
     }
 
@@ -166,7 +167,7 @@ impl MockServer {
     /// # #[tokio::main]
     /// # async fn main() {
     /// let server = MockServer::start().await;
-    /// let id = server.add_fault(Fault::status(429).route("/v1/customers").times(3)).await;
+    /// let id = server.add_fault(Fault::status(429).route("/v1/customers").count(3)).await;
     /// server.remove_fault(&id).await;
     /// # }
     /// ```

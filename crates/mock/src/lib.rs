@@ -23,7 +23,7 @@
 //! server.seed(&partner, 25, 42).await; // the same 25 customers on every run
 //!
 //! // The next list fails the way Partner Center fails under load.
-//! server.add_fault(Fault::status(503).method("GET").route("/v1/customers").times(1)).await;
+//! server.add_fault(Fault::status(503).method("GET").route("/v1/customers").count(1)).await;
 //! let http = reqwest::Client::new();
 //! let list = |token: String| http.get(format!("{}/v1/customers", server.uri())).bearer_auth(token).send();
 //! assert_eq!(list(server.token_for(&partner)).await.unwrap().status(), 503);

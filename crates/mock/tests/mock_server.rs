@@ -47,7 +47,7 @@ async fn the_same_seed_gives_the_same_customers_on_every_server() {
 async fn the_client_retries_through_two_503s_to_one_customer() {
     let server = MockServer::start().await;
     let p = partner(3);
-    let rule = server.add_fault(Fault::status(503).method("POST").route("/v1/customers").times(2)).await;
+    let rule = server.add_fault(Fault::status(503).method("POST").route("/v1/customers").count(2)).await;
     let quick = RetryPolicy { base_delay: Duration::from_millis(10), ..RetryPolicy::default() };
     let client = server.client_builder_for(&p).retry_policy(quick).build().unwrap();
     let created = client.create(&new_customer("retried.onmicrosoft.com")).await.unwrap();
