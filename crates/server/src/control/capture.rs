@@ -107,9 +107,7 @@ pub(crate) fn bearer_partner(state: &AppState, headers: &HeaderMap) -> Option<Pa
 
 /// The partner of an `Authorization` value, when it is a bearer token that verifies.
 fn partner_of(state: &AppState, authorization: &str) -> Option<PartnerId> {
-    let (scheme, token) = authorization.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(())?;
-    state.verifier.verify(token.trim(), state.token_time()).ok()
+    state.verifier.verify(crate::auth::bearer(authorization)?, state.token_time()).ok()
 }
 
 /// What the answer said, kept until its body has gone out.

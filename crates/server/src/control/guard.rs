@@ -11,12 +11,8 @@ use crate::{ApiError, AppState};
 
 pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if let Some(expected) = &state.config.admin_token {
-        let given = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim);
+        let given =
+            req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(crate::auth::bearer);
         if !given.is_some_and(|given| same_secret(given, expected)) {
             return ApiError::unauthorized(
                 "The control plane needs the admin token: Authorization: Bearer <admin token>.",

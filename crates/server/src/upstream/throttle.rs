@@ -40,9 +40,8 @@ pub(super) fn report(standing: Option<Standing>, res: Response) -> Response {
 /// The `tid` claim of the request's bearer token, unverified.
 pub(super) fn claimed_partner(headers: &HeaderMap) -> Option<PartnerId> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.trim().split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(())?;
-    let claims = URL_SAFE_NO_PAD.decode(token.trim().split('.').nth(1)?.trim_end_matches('=')).ok()?;
+    let token = crate::auth::bearer(value)?;
+    let claims = URL_SAFE_NO_PAD.decode(token.split('.').nth(1)?.trim_end_matches('=')).ok()?;
     let claims: serde_json::Value = serde_json::from_slice(&claims).ok()?;
     PartnerId::parse(claims.get("tid")?.as_str()?)
 }
