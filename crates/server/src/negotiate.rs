@@ -2,13 +2,13 @@
 //! Runs around every route, so error bodies are negotiated like any other.
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::reply::Payload;
-use crate::ApiError;
+use crate::{ApiError, AppState};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
@@ -68,17 +68,19 @@ pub(crate) fn acceptable(headers: &HeaderMap) -> bool {
     choose(headers).is_some()
 }
 
-/// Middleware: refuses unacceptable requests before they run, then renders the payload. A
-/// request the upstream may answer is never refused: it may accept what only the upstream
-/// writes; partnerd's own answers to it are JSON.
-pub(crate) async fn negotiate(req: Request, next: Next) -> Response {
+/// Middleware: refuses unacceptable requests before they run, strikes the request with its
+/// fault rule if one matches (inside negotiation, so an injected error is rendered as JSON or
+/// XML like any other; one layer for both, since each layer costs every request a clone of
+/// the stack below it), then renders the payload. A request the upstream may answer is never
+/// refused: it may accept what only the upstream writes; partnerd's own answers to it are JSON.
+pub(crate) async fn negotiate(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let divertible = req.extensions().get::<crate::upstream::Divertible>().is_some();
     let Some(format) = choose(req.headers()).or(divertible.then_some(Format::Json)) else {
         let mut res = ApiError::not_acceptable().into_response();
         render(&mut res, Format::Json);
         return res;
     };
-    let mut res = next.run(req).await;
+    let mut res = crate::control::inject(&state, req, next).await;
     render(&mut res, format);
     res
 }

@@ -79,6 +79,7 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
     // A request answered before authentication (a fault, an unknown route) still has a partner.
     let partner =
         slot.get().cloned().or_else(|| arrival.headers.get(&header::AUTHORIZATION).and_then(|v| partner_of(&state, v)));
+    state.traffic.stats.record(res.status().as_u16(), arrival.started.elapsed());
     let applied = res.extensions().get::<Applied>().cloned();
     let status = match &applied {
         Some(a) if a.dropped => None,

@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -28,10 +28,11 @@ pub(crate) struct Applied {
     pub dropped: bool,
 }
 
-/// Middleware: strikes the request with the first matching fault rule, if any.
-pub(crate) async fn inject(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// Strikes the request with the first matching fault rule, if any (run by the negotiation
+/// layer, just inside it).
+pub(crate) async fn inject(state: &AppState, req: Request, next: Next) -> Response {
     let route = req.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
-    let strike = state.traffic.faults.strike(req.method(), route, || bearer_partner(&state, req.headers()));
+    let strike = state.traffic.faults.strike(req.method(), route, || bearer_partner(state, req.headers()));
     let Some(strike) = strike else { return next.run(req).await };
     if let Some(latency) = strike.latency {
         tokio::time::sleep(latency).await;

@@ -49,7 +49,7 @@ use crate::{ApiError, AppState, ControlPlane};
 pub(crate) const PREFIX: &str = "/_partnerd";
 
 /// The control plane's routes (full paths, to be merged beside Partner Center's), or `None` where the configuration turns it off.
-pub(crate) fn router(state: AppState, stats: stats::Recorder) -> Option<Router> {
+pub(crate) fn router(state: AppState) -> Option<Router> {
     let plane = state.config.control_plane();
     if plane == ControlPlane::Off {
         return None;
@@ -57,7 +57,7 @@ pub(crate) fn router(state: AppState, stats: stats::Recorder) -> Option<Router> 
     let routes = Router::new()
         .route(PREFIX, get(info::info))
         .route(&format!("{PREFIX}/"), get(info::info))
-        .route(&format!("{PREFIX}/stats"), get(stats::stats).with_state(stats))
+        .route(&format!("{PREFIX}/stats"), get(stats::stats).with_state(state.traffic.stats.clone()))
         .route(&format!("{PREFIX}/tokens"), post(tokens::issue))
         .route(&format!("{PREFIX}/clock"), get(clock::show).post(clock::set))
         .route(&format!("{PREFIX}/reset"), post(reset::reset))

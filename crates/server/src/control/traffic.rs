@@ -1,5 +1,5 @@
-//! What this instance remembers about the traffic it serves: the journal, the fault rules
-//! and the guidance tallies. All three are per instance (several partnerd processes sharing
+//! What this instance remembers about the traffic it serves: the journal, the fault rules,
+//! the guidance tallies and the console's statistics. All are per instance (several partnerd processes sharing
 //! one PostgreSQL database each have their own).
 
 use partnerd_model::PartnerId;
@@ -8,6 +8,7 @@ use tokio::sync::watch;
 use super::faults::Faults;
 use super::guidance::Guidance;
 use super::journal::{self, Journal};
+use super::stats::Recorder;
 use crate::clock::Clock;
 use crate::Config;
 
@@ -15,6 +16,8 @@ pub(crate) struct Traffic {
     pub journal: Journal,
     pub faults: Faults,
     pub guidance: Guidance,
+    /// Requests, errors and latency of the Partner Center routes, per ten seconds.
+    pub stats: Recorder,
     /// Set when the server shuts down, so live tails end instead of holding it open.
     stopping: watch::Sender<bool>,
 }
@@ -28,6 +31,7 @@ impl Traffic {
             journal: Journal::new(config.journal_size, config.journal_memory, file),
             faults: Faults::new(&config.faults, config.fault_seed, clock.clone()),
             guidance: Guidance::default(),
+            stats: Recorder::default(),
             stopping: watch::channel(false).0,
         })
     }

@@ -44,7 +44,6 @@ fn handler(path: &str, method: &str) -> MethodRouter<AppState> {
 }
 
 pub(crate) fn router(state: AppState) -> Router {
-    let stats = crate::control::stats::Recorder::default();
     let api = PARTNER_CENTER_ROUTES
         .iter()
         .fold(Router::new(), |api, (path, methods)| {
@@ -70,16 +69,12 @@ pub(crate) fn router(state: AppState) -> Router {
     } else {
         partner_center
     };
-    let partner_center = partner_center
-        .layer(middleware::from_fn_with_state(state.clone(), crate::control::inject))
-        .layer(middleware::from_fn(negotiate));
+    let partner_center = partner_center.layer(middleware::from_fn_with_state(state.clone(), negotiate));
     let partner_center = if upstream {
         partner_center.layer(middleware::from_fn_with_state(st.clone(), crate::upstream::mark))
     } else {
         partner_center
     };
-    let partner_center =
-        partner_center.layer(middleware::from_fn_with_state(stats.clone(), crate::control::stats::record));
     let partner_center = if upstream {
         partner_center.layer(middleware::from_fn_with_state(st, crate::upstream::record))
     } else {
@@ -90,7 +85,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), crate::control::capture))
         .with_state(state.clone());
     // Merged after the Partner Center layers, so none of them applies to the control plane.
-    match crate::control::router(state.clone(), stats) {
+    match crate::control::router(state.clone()) {
         Some(control) => partner_center.merge(control),
         None => partner_center,
     }

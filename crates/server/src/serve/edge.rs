@@ -20,8 +20,7 @@ use crate::{observe, ApiError};
 pub(crate) fn wrap(app: Router, limits: &Limits, metrics: bool) -> Router {
     let inner = ServiceBuilder::new()
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn_with_state(limits.clone(), check_head))
-        .layer(middleware::from_fn_with_state(limits.request_timeout, request_timeout));
+        .layer(middleware::from_fn_with_state(limits.clone(), within_limits));
     let app = app.layer(inner);
     let app = if metrics { app.layer(middleware::from_fn(observe::metrics::track)) } else { app };
     app.layer(
@@ -31,8 +30,18 @@ pub(crate) fn wrap(app: Router, limits: &Limits, metrics: bool) -> Router {
     )
 }
 
-/// 414 for a request target longer than the limit, 431 for too many or too large headers.
-async fn check_head(State(limits): State<Limits>, req: Request, next: Next) -> Response {
+/// The head limits, then the request timeout: one layer, since each layer costs every request
+/// a clone of the stack below it.
+async fn within_limits(State(limits): State<Limits>, req: Request, next: Next) -> Response {
+    if let Some(refusal) = head_refusal(&limits, &req) {
+        return refusal;
+    }
+    request_timeout(limits.request_timeout, req, next).await
+}
+
+/// 414 for a request target longer than the limit, 431 for too many or too large headers;
+/// `None` for a head within the limits.
+fn head_refusal(limits: &Limits, req: &Request) -> Option<Response> {
     let target = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
     if target > limits.max_uri_bytes {
         let err = ApiError::new(
@@ -40,7 +49,7 @@ async fn check_head(State(limits): State<Limits>, req: Request, next: Next) -> R
             800002,
             format!("The request target is longer than {} bytes.", limits.max_uri_bytes),
         );
-        return render_error(req.headers(), err);
+        return Some(render_error(req.headers(), err));
     }
     let headers = req.headers();
     let bytes: usize = headers.iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
@@ -53,15 +62,15 @@ async fn check_head(State(limits): State<Limits>, req: Request, next: Next) -> R
                 limits.max_headers, limits.max_header_bytes
             ),
         );
-        return render_error(headers, err);
+        return Some(render_error(headers, err));
     }
-    next.run(req).await
+    None
 }
 
 /// 503 when the response is not ready within the request timeout; the handler is dropped.
 /// The control plane's bulk operations are exempt: a million customers take longer than any
 /// request should, and they are bounded by their size instead.
-async fn request_timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {
+async fn request_timeout(limit: Duration, req: Request, next: Next) -> Response {
     if crate::control::is_bulk(req.method(), req.uri().path()) {
         return next.run(req).await;
     }
