@@ -2,7 +2,7 @@
 
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::tag::TagBuilder;
 use utoipa::openapi::{
@@ -11,6 +11,8 @@ use utoipa::openapi::{
 
 use super::operations::{Answer, At, Auth, Operation, OPERATIONS, REFERENCE_OPERATIONS};
 
+/// A GUID in any case, as partnerd reads ids.
+const GUID_PATTERN: &str = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 /// Partner Center's media types, for request and response bodies alike (JSON first).
 const PARTNER_CENTER_TYPES: [&str; 4] = ["application/json", "text/json", "application/xml", "text/xml"];
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -69,13 +71,19 @@ fn operation(op: &Operation, tag: &str, id_suffix: &str) -> utoipa::openapi::pat
             At::Header => ParameterIn::Header,
         };
         let required = if p.required { Required::True } else { Required::False };
+        let schema = ObjectBuilder::new().schema_type(Type::String);
+        let schema = if p.guid {
+            schema.format(Some(SchemaFormat::Custom("uuid".into()))).pattern(Some(GUID_PATTERN))
+        } else {
+            schema
+        };
         b = b.parameter(
             ParameterBuilder::new()
                 .name(p.name)
                 .parameter_in(at)
                 .required(required)
                 .description(Some(p.description))
-                .schema(Some(ObjectBuilder::new().schema_type(Type::String))),
+                .schema(Some(schema)),
         );
     }
     let partner_center = op.path.starts_with("/v1/");
@@ -92,7 +100,13 @@ fn operation(op: &Operation, tag: &str, id_suffix: &str) -> utoipa::openapi::pat
     }
     match op.auth {
         Auth::Partner => b = b.security(SecurityRequirement::new("partner", Vec::<String>::new())),
-        Auth::Admin => b = b.security(SecurityRequirement::new("admin", Vec::<String>::new())),
+        // Optional, as served: the admin token is demanded only when the server was given one
+        // (a sandbox without --admin-token is open to everyone).
+        Auth::Admin => {
+            b = b
+                .security(SecurityRequirement::default())
+                .security(SecurityRequirement::new("admin", Vec::<String>::new()))
+        }
         Auth::Public => {}
     }
     b.build()

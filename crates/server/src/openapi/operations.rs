@@ -25,6 +25,9 @@ pub struct Param {
     pub at: At,
     pub required: bool,
     pub description: &'static str,
+    /// The value must be a GUID (declared with the `uuid` format and its pattern, so a client
+    /// or a fuzzer knows that anything else is refused with 400).
+    pub guid: bool,
 }
 
 /// One documented answer: status, what it means, and the schema component of its body.
@@ -52,14 +55,19 @@ const REFERENCE: &str = "Reference";
 const OPERATIONS_TAG: &str = "Operations";
 
 const fn param(name: &'static str, at: At, required: bool, description: &'static str) -> Param {
-    Param { name, at, required, description }
+    Param { name, at, required, description, guid: false }
+}
+
+/// A parameter whose value must be a GUID.
+const fn guid(name: &'static str, at: At, required: bool, description: &'static str) -> Param {
+    Param { name, at, required, description, guid: true }
 }
 
 const fn answer(status: u16, description: &'static str, schema: Option<&'static str>) -> Answer {
     Answer { status, description, schema }
 }
 
-const ID: Param = param("id", At::Path, true, "The customer's id: its tenant GUID (case-insensitive).");
+const ID: Param = guid("id", At::Path, true, "The customer's id: its tenant GUID (case-insensitive).");
 const REQUEST_ID: Param = param(
     "MS-RequestId",
     At::Header,
@@ -253,7 +261,7 @@ pub const OPERATIONS: &[Operation] = &[
         summary: "Forget customers, kept responses (everybody's or ?partner=GUID's); ?keys=true also renews the token key",
         auth: Auth::Admin,
         params: &[
-            param("partner", At::Query, false, "Reset only this partner (a GUID)."),
+            guid("partner", At::Query, false, "Reset only this partner (a GUID)."),
             param("keys", At::Query, false, "true: also a new continuation-token key (not with partner)."),
         ],
         body: None,
@@ -285,7 +293,7 @@ pub const OPERATIONS: &[Operation] = &[
         tag: CONTROL,
         summary: "Add {\"count\": N} synthetic customers, the same for the same {\"seed\": S} and partner on any store",
         auth: Auth::Admin,
-        params: &[param("partner", At::Path, true, "The partner (a GUID).")],
+        params: &[guid("partner", At::Path, true, "The partner (a GUID).")],
         body: Some("Object"),
         answers: &[
             answer(201, "How many were added.", Some("Object")),
@@ -299,7 +307,7 @@ pub const OPERATIONS: &[Operation] = &[
         tag: CONTROL,
         summary: "Every stored customer (or ?partner=GUID's) as JSON lines: partner, createdAt, the full customer",
         auth: Auth::Admin,
-        params: &[param("partner", At::Query, false, "Only this partner's customers (a GUID).")],
+        params: &[guid("partner", At::Query, false, "Only this partner's customers (a GUID).")],
         body: None,
         answers: &[answer(200, "application/x-ndjson, one customer a line.", None), answer(400, "Bad parameters.", ERROR)],
     },
@@ -309,7 +317,7 @@ pub const OPERATIONS: &[Operation] = &[
         tag: CONTROL,
         summary: "Replace every customer (or ?partner=GUID's) with a snapshot's, in one transaction",
         auth: Auth::Admin,
-        params: &[param("partner", At::Query, false, "Replace only this partner's customers (a GUID).")],
+        params: &[guid("partner", At::Query, false, "Replace only this partner's customers (a GUID).")],
         body: None,
         answers: &[
             answer(200, "How many customers were restored.", Some("Object")),
@@ -327,7 +335,7 @@ pub const OPERATIONS: &[Operation] = &[
             param("method", At::Query, false, "GET, POST, ... (any case)."),
             param("route", At::Query, false, "A route template; /customers, /v1/customers and /v1.0/customers are one route."),
             param("status", At::Query, false, "A status (503) or a class (5xx)."),
-            param("partner", At::Query, false, "A partner GUID."),
+            guid("partner", At::Query, false, "A partner GUID."),
             param("correlationId", At::Query, false, "An exact MS-CorrelationId."),
             param("since", At::Query, false, "An entry id (entries after it) or an RFC 3339 UTC time (at or after it)."),
             param("limit", At::Query, false, "At most this many entries (default 100)."),
@@ -341,7 +349,7 @@ pub const OPERATIONS: &[Operation] = &[
         tag: CONTROL,
         summary: "Forget the journal (everybody's entries or ?partner=GUID's)",
         auth: Auth::Admin,
-        params: &[param("partner", At::Query, false, "Only this partner's entries.")],
+        params: &[guid("partner", At::Query, false, "Only this partner's entries.")],
         body: None,
         answers: &[answer(204, "Forgotten.", None), answer(400, "Bad parameter.", ERROR)],
     },
@@ -355,7 +363,7 @@ pub const OPERATIONS: &[Operation] = &[
             param("method", At::Query, false, "As for the list."),
             param("route", At::Query, false, "As for the list."),
             param("status", At::Query, false, "As for the list."),
-            param("partner", At::Query, false, "As for the list."),
+            guid("partner", At::Query, false, "As for the list."),
             param("correlationId", At::Query, false, "As for the list."),
         ],
         body: None,
@@ -397,7 +405,7 @@ pub const OPERATIONS: &[Operation] = &[
         tag: CONTROL,
         summary: "Remove every fault rule (or ?partner=GUID's)",
         auth: Auth::Admin,
-        params: &[param("partner", At::Query, false, "Only the rules limited to this partner.")],
+        params: &[guid("partner", At::Query, false, "Only the rules limited to this partner.")],
         body: None,
         answers: &[answer(204, "Removed.", None), answer(400, "Bad parameter.", ERROR)],
     },
@@ -417,7 +425,7 @@ pub const OPERATIONS: &[Operation] = &[
         tag: CONTROL,
         summary: "Guidance flags raised by clients: counts and latest examples per flag",
         auth: Auth::Admin,
-        params: &[param("partner", At::Query, false, "Only this partner's.")],
+        params: &[guid("partner", At::Query, false, "Only this partner's.")],
         body: None,
         answers: &[answer(200, "The summary.", Some("Object")), answer(400, "Bad parameter.", ERROR)],
     },
@@ -427,7 +435,7 @@ pub const OPERATIONS: &[Operation] = &[
         tag: CONTROL,
         summary: "Start the guidance tallies over (everybody's or ?partner=GUID's)",
         auth: Auth::Admin,
-        params: &[param("partner", At::Query, false, "Only this partner's.")],
+        params: &[guid("partner", At::Query, false, "Only this partner's.")],
         body: None,
         answers: &[answer(204, "Cleared.", None), answer(400, "Bad parameter.", ERROR)],
     },
