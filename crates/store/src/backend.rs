@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use crate::{CustomerRecord, ListQuery, Page, StoreError};
+use crate::{AccountItem, CustomerRecord, ListQuery, Page, StoreError};
 
 /// A customer as read back: its full document and current etag.
 #[derive(Clone, Debug)]
@@ -26,6 +26,10 @@ pub enum Mutation {
     /// Replace the stored customer (billing profile update) if its etag still is
     /// `expected_etag` (or unconditionally when that is `None`).
     Replace { record: CustomerRecord, expected_etag: Option<String> },
+    /// Add an item to one of the partner's customers (or, with an empty `customer_id`, to
+    /// the partner): [`Applied::NotFound`] without such a customer, [`Applied::Exists`] when
+    /// an item of that kind and key is there already.
+    AddItem { item: AccountItem },
 }
 
 /// The response kept for an `MS-RequestId` (spec §6). `body` is opaque to the store: the
@@ -67,6 +71,8 @@ pub enum Applied {
     Stale,
     /// The partner has reached its customer limit; nothing was changed.
     LimitReached,
+    /// An item of this kind and key exists already; nothing was changed.
+    Exists,
 }
 
 impl Applied {
@@ -137,6 +143,11 @@ pub trait Backend: Send + Sync + 'static {
     /// as it was. With `replace`, the customers (of one partner, or all) and their kept
     /// responses are deleted first, in the same transaction.
     async fn load(&self, partner: Option<&str>, replace: bool, rows: RestoreRows) -> Result<Restored, StoreError>;
+    /// The items of one kind of a customer (or, with an empty `customer_id`, of the partner),
+    /// oldest first.
+    async fn items(&self, partner: &str, customer_id: &str, kind: &str) -> Result<Vec<AccountItem>, StoreError>;
+    /// Stores an item, replacing the one of the same kind and key (the control plane's edits).
+    async fn put_item(&self, partner: &str, item: AccountItem) -> Result<(), StoreError>;
 }
 
 /// What a reset removed.

@@ -6,6 +6,7 @@
 //! Lists are keyset-paged over a total order (sort key, id), which is what makes a walk
 //! stable while customers are created and deleted.
 
+mod account;
 mod backend;
 mod error;
 mod list_sql;
@@ -20,6 +21,7 @@ mod timing;
 
 use std::sync::Arc;
 
+pub use account::{AccountItem, ItemKind};
 pub use backend::{
     Applied, Backend, Idempotency, KeptResponse, Mutation, Removed, Restore, RestoreRow, RestoreRows, Restored,
     SnapshotRow, StoredCustomer,

@@ -7,6 +7,7 @@
 //! production mode it exists only when an admin token is set; a partner's bearer token
 //! never opens it.
 
+mod accounts;
 mod capture;
 mod clock;
 mod console;
@@ -57,6 +58,11 @@ pub(crate) fn router(state: AppState, stats: stats::Recorder) -> Option<Router> 
         .route(&format!("{PREFIX}/clock"), get(clock::show).post(clock::set))
         .route(&format!("{PREFIX}/reset"), post(reset::reset))
         .route(&format!("{PREFIX}/partners/{{partner}}/seed"), post(seed::seed))
+        .route(&format!("{PREFIX}/partners/{{partner}}/resellers"), post(accounts::add_reseller))
+        .route(
+            &format!("{PREFIX}/partners/{{partner}}/customers/{{id}}/qualifications/{{qualification}}"),
+            post(accounts::review),
+        )
         .route(&format!("{PREFIX}/snapshot"), get(snapshot::export).put(snapshot::import))
         .route(&format!("{PREFIX}/requests"), get(requests::list).delete(requests::clear))
         .route(&format!("{PREFIX}/requests/stream"), get(requests::stream))

@@ -1,10 +1,15 @@
 //! The route table and the layers every route shares.
 
+mod account_common;
+mod agreements;
+mod country_rules;
 mod create;
 mod customer;
 mod customer_writes;
 mod list;
 mod misc;
+mod qualifications;
+mod relationships;
 
 use axum::middleware;
 use axum::routing::{delete, get, head, patch, post, put, MethodRouter};
@@ -25,6 +30,15 @@ pub const PARTNER_CENTER_ROUTES: &[(&str, &[&str])] = &[
     ("/customers/{id}/profiles/company", &["GET"]),
     ("/customers/{id}/profiles/billing", &["GET", "PUT"]),
     ("/domains/{domain}", &["HEAD"]),
+    // Customer accounts around the customer (docs/api.md, "Customer accounts").
+    ("/agreements", &["GET"]),
+    ("/customers/{id}/agreements", &["GET", "POST"]),
+    ("/countryvalidationrules/{country}", &["GET"]),
+    ("/validations/address", &["POST"]),
+    ("/customers/{id}/qualifications", &["GET", "POST"]),
+    ("/customers/{id}/relationships", &["GET"]),
+    ("/relationships", &["GET"]),
+    ("/customers/{id}/managedservices", &["GET"]),
 ];
 
 /// The handler of one entry of [`PARTNER_CENTER_ROUTES`].
@@ -40,6 +54,16 @@ fn handler(path: &str, method: &str) -> MethodRouter<AppState> {
         ("/customers/{id}/profiles/billing", "GET") => get(customer::billing_profile),
         ("/customers/{id}/profiles/billing", "PUT") => put(customer_writes::replace_billing),
         ("/domains/{domain}", "HEAD") => head(misc::domain_exists),
+        ("/agreements", "GET") => get(agreements::metadata),
+        ("/customers/{id}/agreements", "GET") => get(agreements::list),
+        ("/customers/{id}/agreements", "POST") => post(agreements::attest),
+        ("/countryvalidationrules/{country}", "GET") => get(country_rules::rules),
+        ("/validations/address", "POST") => post(country_rules::validate_address),
+        ("/customers/{id}/qualifications", "GET") => get(qualifications::list),
+        ("/customers/{id}/qualifications", "POST") => post(qualifications::add),
+        ("/customers/{id}/relationships", "GET") => get(relationships::customer_relationships),
+        ("/relationships", "GET") => get(relationships::partner_relationships),
+        ("/customers/{id}/managedservices", "GET") => get(relationships::managed),
         _ => unreachable!("{method} {path} is in the route table without a handler"),
     }
 }

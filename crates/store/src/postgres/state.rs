@@ -18,6 +18,10 @@ pub async fn reset(client: &mut Client, partner: Option<&str>) -> Result<Removed
             kept_responses: tx.execute("DELETE FROM idempotency", &[]).await?,
         },
     };
+    match partner {
+        Some(p) => tx.execute("DELETE FROM account_items WHERE partner_id = $1", &[&p]).await?,
+        None => tx.execute("DELETE FROM account_items", &[]).await?,
+    };
     tx.commit().await?;
     Ok(removed)
 }

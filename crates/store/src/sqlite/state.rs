@@ -43,6 +43,10 @@ pub fn reset(conn: &mut Connection, partner: Option<&str>) -> rusqlite::Result<R
             kept_responses: tx.execute("DELETE FROM idempotency", [])? as u64,
         },
     };
+    match partner {
+        Some(p) => tx.execute("DELETE FROM account_items WHERE partner_id = ?1", [p])?,
+        None => tx.execute("DELETE FROM account_items", [])?,
+    };
     tx.commit()?;
     Ok(removed)
 }

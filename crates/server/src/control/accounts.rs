@@ -1,0 +1,89 @@
+//! The control plane's side of customer accounts: Partner Center's reviewer (approve or deny a
+//! qualification waiting for review) and the partner's indirect resellers (partners that
+//! partnerd does not otherwise create).
+//!
+//! - `POST /_partnerd/partners/{partner}/customers/{id}/qualifications/{qualification}` with
+//!   `{"vettingStatus": "Approved"|"Denied", "vettingReason": "…"}`: 200 and the qualification;
+//!   409 unless it is `InReview`.
+//! - `POST /_partnerd/partners/{partner}/resellers` with `{"id", "name", "mpnId"?, "location"?}`:
+//!   201; the same id again replaces the reseller.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use partnerd_model::partner_relationship::Reseller;
+use partnerd_model::qualification::{CustomerQualification, APPROVED, DENIED, IN_REVIEW};
+use partnerd_model::{parse_guid, PartnerId};
+use partnerd_store::{AccountItem, ItemKind, PartnerStore};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::params::{json_command, parse_partner};
+use crate::{ApiError, AppState};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Verdict {
+    vetting_status: String,
+    #[serde(default)]
+    vetting_reason: Option<String>,
+}
+
+fn store_of(state: &AppState, partner: &str) -> Result<PartnerStore, ApiError> {
+    let partner: PartnerId = parse_partner(partner)?;
+    Ok(state.store.for_partner_unchecked(&partner))
+}
+
+/// Approves or denies a qualification waiting for review.
+pub(super) async fn review(
+    State(state): State<AppState>,
+    Path((partner, customer, qualification)): Path<(String, String, String)>,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    let store = store_of(&state, &partner)?;
+    let verdict: Verdict = json_command(body).await?;
+    let status = [APPROVED, DENIED]
+        .into_iter()
+        .find(|s| s.eq_ignore_ascii_case(verdict.vetting_status.trim()))
+        .ok_or_else(|| ApiError::invalid("vettingStatus must be Approved or Denied.").with_data("vettingStatus"))?;
+    let customer = parse_guid(&customer).ok_or_else(|| ApiError::bad_customer_id(&customer))?;
+    store.get(&customer).await?.ok_or_else(ApiError::customer_not_found)?;
+    let items = store.items(&customer, ItemKind::Qualification).await?;
+    let found = items.into_iter().find(|i| i.key.eq_ignore_ascii_case(&qualification)).ok_or_else(|| {
+        ApiError::new(StatusCode::NOT_FOUND, 1000, format!("The customer has no {qualification} qualification."))
+    })?;
+    let mut current: CustomerQualification = serde_json::from_str(&found.doc).map_err(|_| ApiError::internal())?;
+    if current.vetting_status.as_deref() != Some(IN_REVIEW) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            800002,
+            format!("The {} qualification is not waiting for review.", current.qualification),
+        ));
+    }
+    current.vetting_status = Some(status.to_string());
+    current.vetting_reason = verdict.vetting_reason.filter(|r| status == DENIED && !r.trim().is_empty());
+    let doc = serde_json::to_string(&current).expect("qualifications serialise");
+    store.put_item(AccountItem { doc, ..found }).await?;
+    Ok(Json(serde_json::to_value(&current).expect("qualifications serialise")))
+}
+
+/// Adds (or replaces) one of the partner's indirect resellers.
+pub(super) async fn add_reseller(
+    State(state): State<AppState>,
+    Path(partner): Path<String>,
+    body: Body,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let store = store_of(&state, &partner)?;
+    let mut reseller: Reseller = json_command(body).await?;
+    reseller.id = parse_guid(&reseller.id)
+        .ok_or_else(|| ApiError::invalid("id must be the reseller's tenant GUID.").with_data("id"))?;
+    if reseller.name.trim().is_empty() {
+        return Err(ApiError::invalid("name is required.").with_data("name"));
+    }
+    let doc = serde_json::to_string(&reseller).expect("resellers serialise");
+    store
+        .put_item(AccountItem::new("", ItemKind::Reseller, reseller.id.clone(), doc, state.clock.unix_seconds()))
+        .await?;
+    Ok((StatusCode::CREATED, Json(serde_json::to_value(reseller.relationship()).expect("relationships serialise"))))
+}

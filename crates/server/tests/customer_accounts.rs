@@ -1,0 +1,323 @@
+//! Customer accounts over HTTP on both stores: agreement metadata and attestation, country
+//! rules, address validation, qualifications with the control plane's review, relationships and
+//! managed services; every refusal with its contract body and no change; another partner's
+//! customer is 404.
+
+use partnerd_model::PartnerId;
+use partnerd_testkit::fixtures::{create_body, unique_domain};
+use partnerd_testkit::{new_partner, store_test, TestApp};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const MCA: &str = "117a77b0-9360-443b-8795-c6dedc750cf9";
+const MCLA: &str = "998b88de-aa99-4388-a42c-1b3517d49490";
+
+async fn call(app: &TestApp, partner: &PartnerId, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
+    let mut req = app.request(method, partner, path);
+    if let Some(body) = body {
+        req = req.json(body);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn new_customer(app: &TestApp, partner: &PartnerId) -> String {
+    let (status, body) = call(app, partner, Method::POST, "/v1/customers", Some(&create_body(&unique_domain()))).await;
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_str().unwrap().to_string()
+}
+
+fn attestation(first: &str) -> Value {
+    json!({
+        "primaryContact": {"firstName": first, "lastName": "Lovelace", "email": "ada@contoso.com", "phoneNumber": "+1 425 555 0100"},
+        "templateId": MCA,
+        "dateAgreed": "2024-06-14T00:00:00.000Z",
+        "type": "MicrosoftCustomerAgreement"
+    })
+}
+
+store_test!(agreement_metadata_selects_by_type, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let (status, plain) = call(&app, &partner, Method::GET, "/v1/agreements", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(plain["totalCount"], 1, "the Cloud Agreement only, for backward compatibility");
+    assert_eq!(plain["items"][0]["templateId"], MCLA);
+    assert_eq!(plain["attributes"]["objectType"], "Collection");
+    let (_, mca) =
+        call(&app, &partner, Method::GET, "/v1/agreements?agreementType=MicrosoftCustomerAgreement", None).await;
+    assert_eq!(
+        mca["items"],
+        json!([{"templateId": MCA, "agreementType": "MicrosoftCustomerAgreement",
+                "agreementLink": "https://aka.ms/customeragreement", "versionRank": 0}])
+    );
+    let (_, all) = call(&app, &partner, Method::GET, "/v1/agreements?agreementType=%2A", None).await;
+    assert_eq!(all["totalCount"], 2);
+    let (status, bad) = call(&app, &partner, Method::GET, "/v1/agreements?agreementType=Other", None).await;
+    assert_eq!((status, bad["code"].clone(), bad["data"].clone()), (400, json!(800002), json!(["agreementType"])));
+});
+
+store_test!(attesting_the_customer_agreement_and_reading_it_back, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let id = new_customer(&app, &partner).await;
+    let path = format!("/v1/customers/{id}/agreements");
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let send = |body: Value, rid: Option<String>| {
+        let mut req = app.request(Method::POST, &partner, &path).json(&body);
+        if let Some(rid) = rid {
+            req = req.header("MS-RequestId", rid);
+        }
+        async move {
+            let res = req.send().await.unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, created) = send(attestation("Ada"), Some(request_id.clone())).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["type"], "MicrosoftCustomerAgreement");
+    assert_eq!(created["dateAgreed"], "2024-06-14T00:00:00Z");
+    assert_eq!(created["agreementLink"], "https://aka.ms/customeragreement");
+    // A retry with the same request id is the same answer, not a duplicate.
+    assert_eq!(send(attestation("Ada"), Some(request_id)).await, (201, created.clone()));
+    // The same contact again is Partner Center's 600061; another contact is a new attestation.
+    let (status, dup) = send(attestation("Ada"), None).await;
+    assert_eq!(
+        (status, dup["code"].clone(), dup["errorName"].clone()),
+        (409, json!(600061), json!("PartnerConfirmedAgreementAlreadyExists"))
+    );
+    assert_eq!(send(attestation("Grace"), None).await.0, 201);
+    // A plain GET lists Cloud Agreement attestations only (none); the type selects the rest.
+    let (status, plain) = call(&app, &partner, Method::GET, &path, None).await;
+    assert_eq!((status, plain["totalCount"].clone()), (200, json!(0)));
+    let (_, mca) =
+        call(&app, &partner, Method::GET, &format!("{path}?agreementType=MicrosoftCustomerAgreement"), None).await;
+    assert_eq!(mca["totalCount"], 2);
+    assert_eq!(mca["items"][0], created, "oldest first, as stored");
+    assert_eq!(mca["items"][1]["primaryContact"]["firstName"], "Grace");
+});
+
+store_test!(every_refused_attestation_names_what_to_fix_and_stores_nothing, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let id = new_customer(&app, &partner).await;
+    let path = format!("/v1/customers/{id}/agreements");
+    let with = |member: &str, value: Value| {
+        let mut body = attestation("Ada");
+        body[member] = value;
+        body
+    };
+    let cases = [
+        (with("templateId", json!(MCLA)), vec!["templateId"]),
+        (with("templateId", json!("00000000-0000-0000-0000-000000000000")), vec!["templateId"]),
+        (with("dateAgreed", json!("2999-01-01T00:00:00Z")), vec!["dateAgreed"]),
+        (with("dateAgreed", json!("0001-01-01T00:00:00")), vec!["dateAgreed"]),
+        (with("dateAgreed", json!("soon")), vec!["dateAgreed"]),
+        (
+            with("primaryContact", json!({"firstName": "Ada", "email": "not-an-email"})),
+            vec!["primaryContact.lastName", "primaryContact.email"],
+        ),
+        (
+            json!({}),
+            vec![
+                "templateId",
+                "dateAgreed",
+                "primaryContact.firstName",
+                "primaryContact.lastName",
+                "primaryContact.email",
+            ],
+        ),
+    ];
+    for (body, members) in cases {
+        let (status, error) = call(&app, &partner, Method::POST, &path, Some(&body)).await;
+        assert_eq!((status, error["code"].clone()), (400, json!(800002)), "{body} → {error}");
+        assert_eq!(error["data"], json!(members), "{error}");
+    }
+    let (_, all) = call(&app, &partner, Method::GET, &format!("{path}?agreementType=*"), None).await;
+    assert_eq!(all["totalCount"], 0, "nothing was stored");
+    // Tenancy: another partner's customer is not found, for reads and writes alike.
+    let other = new_partner();
+    assert_eq!(call(&app, &other, Method::POST, &path, Some(&attestation("Ada"))).await.0, 404);
+    assert_eq!(call(&app, &other, Method::GET, &path, None).await.0, 404);
+    assert_eq!(call(&app, &partner, Method::GET, "/v1/customers/not-a-guid/agreements", None).await.0, 400);
+});
+
+store_test!(country_rules_and_address_validation_answer_from_the_table, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let (status, us) = call(&app, &partner, Method::GET, "/v1/countryvalidationrules/us", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(us["iso2Code"], "US");
+    assert_eq!(us["isStateRequired"], true);
+    assert!(us["supportedStatesList"].as_array().unwrap().contains(&json!("WA")));
+    assert_eq!(us["postalCodeRegex"], r"^\d{5}(-\d{4})?$");
+    assert_eq!(us["attributes"]["objectType"], "CountryValidationRules");
+    let (status, unknown) = call(&app, &partner, Method::GET, "/v1/countryvalidationrules/UK", None).await;
+    assert_eq!((status, unknown["code"].clone()), (404, json!(1000)));
+    let validate = |body: Value| {
+        let (app, partner) = (&app, &partner);
+        async move { call(app, partner, Method::POST, "/v1/validations/address", Some(&body)).await }
+    };
+    let good = json!({"addressLine1": "1 Microsoft Way", "city": "Redmond", "state": "WA", "postalCode": "98052", "country": "US"});
+    let (status, verdict) = validate(good.clone()).await;
+    assert_eq!((status, verdict["status"].clone()), (200, json!("Verified")));
+    assert_eq!(verdict["originalAddress"], good);
+    assert_eq!(verdict["suggestedAddresses"], json!([good]));
+    let (_, fixable) = validate(json!({"addressLine1": "1 Microsoft  Way", "city": "Redmond", "state": "wa", "postalCode": "98052", "country": "us"})).await;
+    assert_eq!(fixable["status"], "InteractionRequired");
+    assert_eq!(fixable["suggestedAddresses"][0]["state"], "WA");
+    let (_, wrong) = validate(json!({"addressLine1": "1 Microsoft Way", "city": "Redmond", "state": "XX", "postalCode": "980", "country": "US"})).await;
+    assert_eq!((wrong["status"].clone(), wrong["suggestedAddresses"].clone()), (json!("None"), json!([])));
+    assert!(wrong["validationMessage"].as_str().unwrap().contains("postalCode"));
+    let (status, missing) = validate(json!({"city": "Redmond", "country": "US"})).await;
+    assert_eq!((status, missing["data"].clone()), (400, json!(["addressLine1", "postalCode"])));
+    // The Java SDK and PowerShell read a bare boolean.
+    let res = app
+        .request(Method::POST, &partner, "/v1/validations/address")
+        .header("MS-PartnerCenter-Client", "Partner Center PowerShell")
+        .json(&good)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.text().await.unwrap(), "true");
+});
+
+store_test!(customer_create_takes_its_country_rules_from_the_table, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    // Ukraine is a registration country in the table: number and phone are required.
+    let mut body = create_body(&unique_domain());
+    body["billingProfile"]["defaultAddress"]["country"] = json!("UA");
+    let (status, error) = call(&app, &partner, Method::POST, "/v1/customers", Some(&body)).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        error["data"],
+        json!(["companyProfile.organizationRegistrationNumber", "billingProfile.defaultAddress.phoneNumber"])
+    );
+    let mut body = create_body(&unique_domain());
+    body["billingProfile"]["defaultAddress"].as_object_mut().unwrap().remove("postalCode");
+    let (status, error) = call(&app, &partner, Method::POST, "/v1/customers", Some(&body)).await;
+    assert_eq!((status, error["data"].clone()), (400, json!(["billingProfile.defaultAddress.postalCode"])));
+});
+
+store_test!(qualifications_wait_for_the_control_planes_review, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let id = new_customer(&app, &partner).await;
+    let path = format!("/v1/customers/{id}/qualifications");
+    assert_eq!(call(&app, &partner, Method::GET, &path, None).await, (200, json!([])));
+    let (status, education) = call(
+        &app,
+        &partner,
+        Method::POST,
+        &path,
+        Some(&json!({"qualification": "Education", "educationSegment": "K12"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{education}");
+    assert_eq!(education["vettingStatus"], "InReview");
+    assert!(education["vettingCreateDate"].as_str().unwrap().ends_with('Z'));
+    let (status, again) = call(&app, &partner, Method::POST, &path, Some(&json!({"qualification": "education"}))).await;
+    assert_eq!((status, again["code"].clone()), (409, json!(800002)));
+    let (status, refused) =
+        call(&app, &partner, Method::POST, &path, Some(&json!({"qualification": "Nonprofit"}))).await;
+    assert_eq!((status, refused["data"].clone()), (400, json!(["qualification"])));
+    let (status, gcc) =
+        call(&app, &partner, Method::POST, &path, Some(&json!({"qualification": "GovernmentCommunityCloud"}))).await;
+    assert_eq!((status, gcc["data"].clone()), (400, json!(["validationCode"])));
+    let (status, gcc) = call(
+        &app,
+        &partner,
+        Method::POST,
+        &format!("{path}?code=12345"),
+        Some(&json!({"qualification": "GovernmentCommunityCloud"})),
+    )
+    .await;
+    assert_eq!((status, gcc["vettingStatus"].clone()), (201, json!("Approved")));
+    // Partner Center's reviewer is the control plane.
+    let review = format!("/_partnerd/partners/{partner}/customers/{id}/qualifications/Education");
+    let deny = json!({"vettingStatus": "Denied", "vettingReason": "Not an accredited institution"});
+    let res = app.http.post(app.url(&review)).json(&deny).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let (_, list) = call(&app, &partner, Method::GET, &path, None).await;
+    assert_eq!(list[0]["vettingStatus"], "Denied");
+    assert_eq!(list[0]["vettingReason"], "Not an accredited institution");
+    assert_eq!(list[1]["qualification"], "GovernmentCommunityCloud");
+    let res = app.http.post(app.url(&review)).json(&json!({"vettingStatus": "Approved"})).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 409, "reviewed once");
+    let other = new_partner();
+    assert_eq!(call(&app, &other, Method::GET, &path, None).await.0, 404);
+});
+
+store_test!(relationships_follow_the_resellers_and_the_associated_partner, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let reseller = uuid::Uuid::new_v4().to_string();
+    let add = json!({"id": reseller, "name": "Fabrikam Reseller", "mpnId": "4847383", "location": "US"});
+    let res =
+        app.http.post(app.url(&format!("/_partnerd/partners/{partner}/resellers"))).json(&add).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    let path = "/v1/relationships?relationship_type=IsIndirectCloudSolutionProviderOf";
+    let (status, list) = call(&app, &partner, Method::GET, path, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["items"][0]["id"], reseller.as_str());
+    assert_eq!(list["items"][0]["relationshipType"], "is_indirect_cloud_solution_provider_of");
+    assert_eq!(list["items"][0]["attributes"]["objectType"], "PartnerRelationship");
+    let filter = |value: &str, op: &str| {
+        let f = json!({"Field": "Name", "Value": value, "Operator": op}).to_string();
+        format!("{path}&filter={}", form_urlencoded::byte_serialize(f.as_bytes()).collect::<String>())
+    };
+    assert_eq!(call(&app, &partner, Method::GET, &filter("fabrikam", "starts_with"), None).await.1["totalCount"], 1);
+    assert_eq!(call(&app, &partner, Method::GET, &filter("contoso", "substring"), None).await.1["totalCount"], 0);
+    let (status, bad) = call(&app, &partner, Method::GET, "/v1/relationships", None).await;
+    assert_eq!((status, bad["code"].clone()), (400, json!(900126)));
+    assert_eq!(
+        call(&app, &new_partner(), Method::GET, path, None).await.1["totalCount"],
+        0,
+        "another partner's resellers"
+    );
+    // A customer sold through the reseller lists it; a direct customer lists none.
+    let mut body = create_body(&unique_domain());
+    body["associatedPartnerId"] = json!(reseller);
+    let (_, indirect) = call(&app, &partner, Method::POST, "/v1/customers", Some(&body)).await;
+    let indirect = indirect["id"].as_str().unwrap().to_string();
+    let (_, rel) = call(&app, &partner, Method::GET, &format!("/v1/customers/{indirect}/relationships"), None).await;
+    assert_eq!(rel["totalCount"], 1);
+    assert_eq!(rel["items"][0]["name"], "Fabrikam Reseller");
+    let direct = new_customer(&app, &partner).await;
+    let (_, none) = call(&app, &partner, Method::GET, &format!("/v1/customers/{direct}/relationships"), None).await;
+    assert_eq!(none["totalCount"], 0);
+    // Managed services carry admin-on-behalf-of links for the customer.
+    let (status, services) =
+        call(&app, &partner, Method::GET, &format!("/v1/customers/{direct}/managedservices"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(services["items"][0]["id"], "Exchange");
+    let admin = services["items"][0]["links"]["adminService"]["uri"].as_str().unwrap();
+    assert!(admin.contains(&format!("CTID={direct}")), "{admin}");
+    assert_eq!(
+        call(&app, &new_partner(), Method::GET, &format!("/v1/customers/{direct}/managedservices"), None).await.0,
+        404
+    );
+});
+
+store_test!(deleting_or_resetting_forgets_the_account_items, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let id = new_customer(&app, &partner).await;
+    let path = format!("/v1/customers/{id}/agreements");
+    assert_eq!(call(&app, &partner, Method::POST, &path, Some(&attestation("Ada"))).await.0, 201);
+    let store = app.store.for_partner_unchecked(&partner);
+    assert_eq!(store.items(&id, partnerd_store::ItemKind::Agreement).await.unwrap().len(), 1);
+    assert_eq!(call(&app, &partner, Method::DELETE, &format!("/v1/customers/{id}"), None).await.0, 204);
+    assert!(store.items(&id, partnerd_store::ItemKind::Agreement).await.unwrap().is_empty());
+    let id = new_customer(&app, &partner).await;
+    let path = format!("/v1/customers/{id}/qualifications");
+    assert_eq!(
+        call(&app, &partner, Method::POST, &path, Some(&json!({"qualification": "StateOwnedEntity"}))).await.0,
+        201
+    );
+    app.store.reset(Some(&partner)).await.unwrap();
+    assert!(store.items(&id, partnerd_store::ItemKind::Qualification).await.unwrap().is_empty());
+});

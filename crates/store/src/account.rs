@@ -1,0 +1,51 @@
+//! Items kept beside a customer's document (agreement attestations, qualifications) or beside
+//! the partner (its indirect resellers): opaque JSON documents to the store, found by partner,
+//! customer and kind, unique by key within them.
+
+/// What an item is; the store keeps each kind apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A customer's attestation that it accepted an agreement.
+    Agreement,
+    /// A customer's qualification, keyed by its name.
+    Qualification,
+    /// One of the partner's indirect resellers (a partner-level item), keyed by its tenant id.
+    Reseller,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Agreement => "agreement",
+            ItemKind::Qualification => "qualification",
+            ItemKind::Reseller => "reseller",
+        }
+    }
+}
+
+/// One item as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountItem {
+    /// The customer it belongs to; empty for the partner's own items.
+    pub customer_id: String,
+    pub kind: &'static str,
+    pub key: String,
+    pub doc: String,
+    /// Unix seconds, by the server's clock.
+    pub created_at: i64,
+}
+
+impl AccountItem {
+    pub fn new(customer_id: &str, kind: ItemKind, key: impl Into<String>, doc: String, created_at: i64) -> Self {
+        AccountItem { customer_id: customer_id.to_string(), kind: kind.as_str(), key: key.into(), doc, created_at }
+    }
+}
+
+/// The kind named by a stored string (rows carry the text).
+pub(crate) fn kind_of(text: &str) -> &'static str {
+    [ItemKind::Agreement, ItemKind::Qualification, ItemKind::Reseller]
+        .into_iter()
+        .map(ItemKind::as_str)
+        .find(|k| *k == text)
+        .unwrap_or("unknown")
+}
