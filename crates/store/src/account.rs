@@ -49,3 +49,25 @@ pub(crate) fn kind_of(text: &str) -> &'static str {
         .find(|k| *k == text)
         .unwrap_or("unknown")
 }
+
+/// The control plane's access to account items: it acts for every partner (reviewing
+/// qualifications, registering resellers), so it names the partner on each call rather than
+/// holding a partner's handle.
+impl crate::Store {
+    pub async fn account_items(
+        &self,
+        partner: &partnerd_model::PartnerId,
+        customer_id: &str,
+        kind: ItemKind,
+    ) -> Result<Vec<AccountItem>, crate::StoreError> {
+        self.backend.items(partner.as_str(), customer_id, kind.as_str()).await
+    }
+
+    pub async fn put_account_item(
+        &self,
+        partner: &partnerd_model::PartnerId,
+        item: AccountItem,
+    ) -> Result<(), crate::StoreError> {
+        self.backend.put_item(partner.as_str(), item).await
+    }
+}

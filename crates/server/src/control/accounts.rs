@@ -12,10 +12,10 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use partnerd_model::parse_guid;
 use partnerd_model::partner_relationship::Reseller;
 use partnerd_model::qualification::{CustomerQualification, APPROVED, DENIED, IN_REVIEW};
-use partnerd_model::{parse_guid, PartnerId};
-use partnerd_store::{AccountItem, ItemKind, PartnerStore};
+use partnerd_store::{AccountItem, ItemKind};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -30,28 +30,24 @@ struct Verdict {
     vetting_reason: Option<String>,
 }
 
-fn store_of(state: &AppState, partner: &str) -> Result<PartnerStore, ApiError> {
-    let partner: PartnerId = parse_partner(partner)?;
-    Ok(state.store.for_partner_unchecked(&partner))
-}
-
 /// Approves or denies a qualification waiting for review.
 pub(super) async fn review(
     State(state): State<AppState>,
     Path((partner, customer, qualification)): Path<(String, String, String)>,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    let store = store_of(&state, &partner)?;
+    let partner = parse_partner(&partner)?;
     let verdict: Verdict = json_command(body).await?;
     let status = [APPROVED, DENIED]
         .into_iter()
         .find(|s| s.eq_ignore_ascii_case(verdict.vetting_status.trim()))
         .ok_or_else(|| ApiError::invalid("vettingStatus must be Approved or Denied.").with_data("vettingStatus"))?;
     let customer = parse_guid(&customer).ok_or_else(|| ApiError::bad_customer_id(&customer))?;
-    store.get(&customer).await?.ok_or_else(ApiError::customer_not_found)?;
-    let items = store.items(&customer, ItemKind::Qualification).await?;
+    // Items go with their customer (deleted together), so finding the qualification also
+    // finds the customer.
+    let items = state.store.account_items(&partner, &customer, ItemKind::Qualification).await?;
     let found = items.into_iter().find(|i| i.key.eq_ignore_ascii_case(&qualification)).ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, 1000, format!("The customer has no {qualification} qualification."))
+        ApiError::new(StatusCode::NOT_FOUND, 1000, format!("No such customer with a {qualification} qualification."))
     })?;
     let mut current: CustomerQualification = serde_json::from_str(&found.doc).map_err(|_| ApiError::internal())?;
     if current.vetting_status.as_deref() != Some(IN_REVIEW) {
@@ -64,7 +60,7 @@ pub(super) async fn review(
     current.vetting_status = Some(status.to_string());
     current.vetting_reason = verdict.vetting_reason.filter(|r| status == DENIED && !r.trim().is_empty());
     let doc = serde_json::to_string(&current).expect("qualifications serialise");
-    store.put_item(AccountItem { doc, ..found }).await?;
+    state.store.put_account_item(&partner, AccountItem { doc, ..found }).await?;
     Ok(Json(serde_json::to_value(&current).expect("qualifications serialise")))
 }
 
@@ -74,7 +70,7 @@ pub(super) async fn add_reseller(
     Path(partner): Path<String>,
     body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let store = store_of(&state, &partner)?;
+    let partner = parse_partner(&partner)?;
     let mut reseller: Reseller = json_command(body).await?;
     reseller.id = parse_guid(&reseller.id)
         .ok_or_else(|| ApiError::invalid("id must be the reseller's tenant GUID.").with_data("id"))?;
@@ -82,8 +78,7 @@ pub(super) async fn add_reseller(
         return Err(ApiError::invalid("name is required.").with_data("name"));
     }
     let doc = serde_json::to_string(&reseller).expect("resellers serialise");
-    store
-        .put_item(AccountItem::new("", ItemKind::Reseller, reseller.id.clone(), doc, state.clock.unix_seconds()))
-        .await?;
+    let item = AccountItem::new("", ItemKind::Reseller, reseller.id.clone(), doc, state.clock.unix_seconds());
+    state.store.put_account_item(&partner, item).await?;
     Ok((StatusCode::CREATED, Json(serde_json::to_value(reseller.relationship()).expect("relationships serialise"))))
 }
