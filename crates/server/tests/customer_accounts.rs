@@ -321,3 +321,27 @@ store_test!(deleting_or_resetting_forgets_the_account_items, |db| {
     app.store.reset(Some(&partner)).await.unwrap();
     assert!(store.items(&id, partnerd_store::ItemKind::Qualification).await.unwrap().is_empty());
 });
+
+store_test!(faults_and_the_journal_know_the_new_route_templates, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let id = new_customer(&app, &partner).await;
+    let rule = json!({"method": "POST", "route": "/v1/customers/{id}/agreements", "status": 503, "count": 1});
+    assert_eq!(app.http.post(app.url("/_partnerd/faults")).json(&rule).send().await.unwrap().status(), 201);
+    let path = format!("/v1/customers/{id}/agreements");
+    assert_eq!(call(&app, &partner, Method::POST, &path, Some(&attestation("Ada"))).await.0, 503);
+    let (_, none) = call(&app, &partner, Method::GET, &format!("{path}?agreementType=*"), None).await;
+    assert_eq!(none["totalCount"], 0, "the injected fault stored nothing");
+    assert_eq!(call(&app, &partner, Method::POST, &path, Some(&attestation("Ada"))).await.0, 201);
+    let journal: Value = app
+        .http
+        .get(app.url("/_partnerd/requests?route=/v1/customers/%7Bid%7D/agreements"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let statuses: Vec<_> = journal["items"].as_array().unwrap().iter().map(|e| e["status"].clone()).collect();
+    assert!(statuses.contains(&json!(503)) && statuses.contains(&json!(201)), "{journal}");
+});
