@@ -345,3 +345,46 @@ store_test!(faults_and_the_journal_know_the_new_route_templates, |db| {
     let statuses: Vec<_> = journal["items"].as_array().unwrap().iter().map(|e| e["status"].clone()).collect();
     assert!(statuses.contains(&json!(503)) && statuses.contains(&json!(201)), "{journal}");
 });
+
+store_test!(snapshots_carry_attestations_and_qualifications, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let id = new_customer(&app, &partner).await;
+    let agreements = format!("/v1/customers/{id}/agreements?agreementType=*");
+    let qualifications = format!("/v1/customers/{id}/qualifications");
+    assert_eq!(
+        call(&app, &partner, Method::POST, &format!("/v1/customers/{id}/agreements"), Some(&attestation("Ada")))
+            .await
+            .0,
+        201
+    );
+    assert_eq!(
+        call(&app, &partner, Method::POST, &qualifications, Some(&json!({"qualification": "Education"}))).await.0,
+        201
+    );
+    let (before_a, before_q) = (
+        call(&app, &partner, Method::GET, &agreements, None).await,
+        call(&app, &partner, Method::GET, &qualifications, None).await,
+    );
+    let query = format!("?partner={partner}");
+    let res = app.http.get(app.url(&format!("/_partnerd/snapshot{query}"))).send().await.unwrap();
+    let snapshot = res.text().await.unwrap();
+    assert!(snapshot.contains("\"accountItems\""), "{snapshot}");
+    app.store.reset(Some(&partner)).await.unwrap();
+    assert_eq!(call(&app, &partner, Method::GET, &agreements, None).await.0, 404);
+    let res =
+        app.http.put(app.url(&format!("/_partnerd/snapshot{query}"))).body(snapshot.clone()).send().await.unwrap();
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    assert_eq!(call(&app, &partner, Method::GET, &agreements, None).await, before_a);
+    assert_eq!(call(&app, &partner, Method::GET, &qualifications, None).await, before_q);
+    // A duplicate is still refused after the round trip: the keys travelled too.
+    assert_eq!(
+        call(&app, &partner, Method::POST, &qualifications, Some(&json!({"qualification": "Education"}))).await.0,
+        409
+    );
+    // A line with an item of an unknown kind is refused whole.
+    let broken = snapshot.replace("\"kind\":\"agreement\"", "\"kind\":\"gossip\"");
+    let res = app.http.put(app.url(&format!("/_partnerd/snapshot{query}"))).body(broken).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    assert_eq!(call(&app, &partner, Method::GET, &agreements, None).await, before_a, "nothing changed");
+});

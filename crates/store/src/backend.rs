@@ -166,6 +166,9 @@ pub struct SnapshotRow {
     pub doc: String,
     pub etag: String,
     pub created_at: i64,
+    /// Its account items (attestations, qualifications), oldest first; none once it left
+    /// its partner.
+    pub items: Vec<AccountItem>,
 }
 
 /// A customer to restore; `line` names it in a refusal.
@@ -174,6 +177,8 @@ pub struct RestoreRow {
     pub line: u64,
     pub partner: Option<String>,
     pub record: CustomerRecord,
+    /// Its account items, restored with it (dropped for a customer without a partner).
+    pub items: Vec<AccountItem>,
 }
 
 /// What a restore is sent: batches of rows, then `Commit` once the input is known to be good.

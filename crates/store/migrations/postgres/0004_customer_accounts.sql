@@ -12,3 +12,5 @@ CREATE TABLE account_items (
     created_at  BIGINT NOT NULL,
     UNIQUE (partner_id, customer_id, kind, item_key)
 );
+-- Snapshots read a page of customers' items at once, whatever their partner.
+CREATE INDEX account_items_by_customer ON account_items (customer_id, seq);

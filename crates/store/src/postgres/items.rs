@@ -72,3 +72,45 @@ pub async fn forget(tx: &Transaction<'_>, partner: &str, customer_id: &str) -> R
         .execute("DELETE FROM account_items WHERE partner_id = $1 AND customer_id = $2", &[&partner, &customer_id])
         .await?)
 }
+
+/// Fills in each row's items (of the partner that owns the customer), in one query a page.
+pub async fn attach(client: &Client, rows: &mut [crate::SnapshotRow]) -> Result<(), StoreError> {
+    let ids: Vec<&str> = rows.iter().filter(|r| r.partner.is_some()).map(|r| r.id.as_str()).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let found = client
+        .query(
+            "SELECT partner_id, customer_id, kind, item_key, doc, created_at FROM account_items \
+             WHERE customer_id = ANY($1) ORDER BY seq",
+            &[&ids],
+        )
+        .await?;
+    for r in &found {
+        let (partner, customer): (String, String) = (r.try_get(0)?, r.try_get(1)?);
+        if let Some(row) = rows.iter_mut().find(|row| row.id == customer && row.partner.as_deref() == Some(&partner)) {
+            row.items.push(AccountItem {
+                customer_id: customer,
+                kind: kind_of(r.try_get(2)?),
+                key: r.try_get(3)?,
+                doc: r.try_get(4)?,
+                created_at: r.try_get(5)?,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Restores one customer's items inside the restore's transaction.
+pub async fn restore(tx: &Transaction<'_>, partner: &str, items: &[AccountItem]) -> Result<(), StoreError> {
+    for item in items {
+        tx.execute(
+            "INSERT INTO account_items (partner_id, customer_id, kind, item_key, doc, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (partner_id, customer_id, kind, item_key) \
+             DO UPDATE SET doc = excluded.doc",
+            &[&partner, &item.customer_id, &item.kind, &item.key, &item.doc, &item.created_at],
+        )
+        .await?;
+    }
+    Ok(())
+}

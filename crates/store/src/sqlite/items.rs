@@ -56,3 +56,21 @@ pub fn list(conn: &Connection, partner: &str, customer_id: &str, kind: &str) -> 
 pub fn forget(conn: &Connection, partner: &str, customer_id: &str) -> rusqlite::Result<usize> {
     conn.execute("DELETE FROM account_items WHERE partner_id = ?1 AND customer_id = ?2", params![partner, customer_id])
 }
+
+/// Every item of one customer, of any kind, oldest first (what a snapshot line carries).
+pub fn of_customer(conn: &Connection, partner: &str, customer_id: &str) -> rusqlite::Result<Vec<AccountItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT customer_id, kind, item_key, doc, created_at FROM account_items \
+         WHERE partner_id = ?1 AND customer_id = ?2 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map(params![partner, customer_id], |r| {
+        Ok(AccountItem {
+            customer_id: r.get(0)?,
+            kind: kind_of(&r.get::<_, String>(1)?),
+            key: r.get(2)?,
+            doc: r.get(3)?,
+            created_at: r.get(4)?,
+        })
+    })?;
+    rows.collect()
+}
