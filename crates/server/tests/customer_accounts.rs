@@ -388,3 +388,20 @@ store_test!(snapshots_carry_attestations_and_qualifications, |db| {
     assert_eq!(res.status().as_u16(), 400);
     assert_eq!(call(&app, &partner, Method::GET, &agreements, None).await, before_a, "nothing changed");
 });
+
+store_test!(the_seed_sets_the_partners_resellers, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let reseller = uuid::Uuid::new_v4().to_string();
+    let seed = |body: Value| app.http.post(app.url(&format!("/_partnerd/partners/{partner}/seed"))).json(&body).send();
+    let bad = seed(json!({"count": 1, "seed": 7, "resellers": [{"id": "nope", "name": "X"}]})).await.unwrap();
+    assert_eq!(bad.status().as_u16(), 400);
+    let path = "/v1/relationships?relationship_type=is_indirect_cloud_solution_provider_of";
+    assert_eq!(call(&app, &partner, Method::GET, path, None).await.1["totalCount"], 0, "a refused seed adds nothing");
+    let ok = seed(json!({"count": 2, "seed": 7, "resellers": [{"id": reseller, "name": "Tailspin Resellers"}]}))
+        .await
+        .unwrap();
+    assert_eq!(ok.status().as_u16(), 201);
+    let (_, list) = call(&app, &partner, Method::GET, path, None).await;
+    assert_eq!((list["totalCount"].clone(), list["items"][0]["name"].clone()), (json!(1), json!("Tailspin Resellers")));
+});

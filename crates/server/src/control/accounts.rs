@@ -71,14 +71,24 @@ pub(super) async fn add_reseller(
     body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let partner = parse_partner(&partner)?;
-    let mut reseller: Reseller = json_command(body).await?;
+    let reseller = checked(json_command(body).await?)?;
+    let item = reseller_item(&reseller, state.clock.unix_seconds());
+    state.store.put_account_item(&partner, item).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::to_value(reseller.relationship()).expect("relationships serialise"))))
+}
+
+/// A reseller with its id in canonical form and a name, or the 400 naming what is wrong.
+pub(super) fn checked(mut reseller: Reseller) -> Result<Reseller, ApiError> {
     reseller.id = parse_guid(&reseller.id)
         .ok_or_else(|| ApiError::invalid("id must be the reseller's tenant GUID.").with_data("id"))?;
     if reseller.name.trim().is_empty() {
         return Err(ApiError::invalid("name is required.").with_data("name"));
     }
-    let doc = serde_json::to_string(&reseller).expect("resellers serialise");
-    let item = AccountItem::new("", ItemKind::Reseller, reseller.id.clone(), doc, state.clock.unix_seconds());
-    state.store.put_account_item(&partner, item).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::to_value(reseller.relationship()).expect("relationships serialise"))))
+    Ok(reseller)
+}
+
+/// A checked reseller as the partner-level item the store keeps.
+pub(super) fn reseller_item(reseller: &Reseller, now: i64) -> AccountItem {
+    let doc = serde_json::to_string(reseller).expect("resellers serialise");
+    AccountItem::new("", ItemKind::Reseller, reseller.id.clone(), doc, now)
 }
