@@ -47,6 +47,11 @@ pub fn parse(text: &str) -> Result<i64, String> {
     Ok(days_from_civil(year, month, day) * 86_400 + h * 3600 + mi * 60 + s - offset * 60)
 }
 
+/// The system clock's now, in Unix seconds.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
 /// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds.
 pub fn format(secs: i64) -> String {
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
