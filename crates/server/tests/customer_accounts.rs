@@ -405,3 +405,39 @@ store_test!(the_seed_sets_the_partners_resellers, |db| {
     let (_, list) = call(&app, &partner, Method::GET, path, None).await;
     assert_eq!((list["totalCount"].clone(), list["items"][0]["name"].clone()), (json!(1), json!("Tailspin Resellers")));
 });
+
+store_test!(xml_answers_and_bodies_name_the_resources, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let id = new_customer(&app, &partner).await;
+    let xml = |path: String| {
+        let req = app.request(Method::GET, &partner, &path).header("Accept", "application/xml");
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let body = format!(
+        "<Agreement><primaryContact><firstName>Ada</firstName><lastName>Lovelace</lastName>\
+         <email>ada@contoso.com</email></primaryContact><templateId>{MCA}</templateId>\
+         <dateAgreed>2024-06-14T00:00:00Z</dateAgreed></Agreement>"
+    );
+    let res = app
+        .request(Method::POST, &partner, &format!("/v1/customers/{id}/agreements"))
+        .header("Content-Type", "application/xml")
+        .header("Accept", "application/xml")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    assert!(res.text().await.unwrap().contains("<Agreement><primaryContact><firstName>Ada</firstName>"));
+    let read = xml(format!("/v1/customers/{id}/agreements?agreementType=MicrosoftCustomerAgreement")).await;
+    assert!(read.contains("<Collection><totalCount>1</totalCount><items><Agreement>"), "{read}");
+    let metadata = xml("/v1/agreements".into()).await;
+    assert!(metadata.contains("<items><AgreementMetaData><templateId>"), "{metadata}");
+    let path = format!("/v1/customers/{id}/qualifications");
+    call(&app, &partner, Method::POST, &path, Some(&json!({"qualification": "StateOwnedEntity"}))).await;
+    let list = xml(path).await;
+    assert!(list.contains("<CustomerQualifications><CustomerQualification><qualification>StateOwnedEntity"), "{list}");
+    let rules = xml("/v1/countryvalidationrules/PT".into()).await;
+    assert!(rules.contains("<CountryValidationRules><iso2Code>PT</iso2Code>"), "{rules}");
+    assert!(rules.contains("<supportedStatesList></supportedStatesList>"), "an empty list stays: {rules}");
+});

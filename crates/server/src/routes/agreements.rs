@@ -26,7 +26,7 @@ fn types(query: Option<&str>) -> Result<Vec<&'static str>, ApiError> {
 /// GET /v1/agreements[?agreementType=]: without the parameter, the Cloud Agreement only.
 pub(crate) async fn metadata(_partner: VerifiedPartner, RawQuery(query): RawQuery) -> Result<Reply, ApiError> {
     let rows = agreement::metadata(&types(query.as_deref())?);
-    Ok(Reply::ok("Collection", &collection(rows, Some("/agreements"))))
+    Ok(Reply::ok("Collection:AgreementMetaData", &collection(rows, Some("/agreements"))))
 }
 
 /// GET /v1/customers/{id}/agreements[?agreementType=]: the attestations of the selected
@@ -42,7 +42,7 @@ pub(crate) async fn list(
     fetch(&store, &id).await?;
     let stored: Vec<Agreement> = parse_items(store.items(&id, ItemKind::Agreement).await?)?;
     let selected = stored.into_iter().filter(|a| a.agreement_type.as_deref().is_some_and(|t| types.contains(&t)));
-    Ok(Reply::ok("Collection", &collection(selected.collect(), None)))
+    Ok(Reply::ok("Collection:Agreement", &collection(selected.collect(), None)))
 }
 
 /// POST /v1/customers/{id}/agreements: the partner attests that the customer accepted the

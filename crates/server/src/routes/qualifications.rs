@@ -26,7 +26,7 @@ pub(crate) async fn list(
     let store = partner.store(&state.store);
     fetch(&store, &id).await?;
     let items: Vec<CustomerQualification> = parse_items(store.items(&id, ItemKind::Qualification).await?)?;
-    Ok(Reply::ok("CustomerQualifications", &items))
+    Ok(Reply::ok("CustomerQualifications:CustomerQualification", &items))
 }
 
 /// POST /v1/customers/{id}/qualifications[?code=]: 201 and the new qualification; one the

@@ -39,7 +39,7 @@ pub(crate) async fn partner_relationships(
     } else {
         Vec::new()
     };
-    Ok(Reply::ok("Collection", &collection(items, None)))
+    Ok(Reply::ok("Collection:PartnerRelationship", &collection(items, None)))
 }
 
 type NameFilter = Box<dyn Fn(&str) -> bool + Send + Sync>;
@@ -88,7 +88,7 @@ pub(crate) async fn customer_relationships(
         }
         None => Vec::new(),
     };
-    Ok(Reply::ok("Collection", &collection(items, None)))
+    Ok(Reply::ok("Collection:PartnerRelationship", &collection(items, None)))
 }
 
 /// GET /v1/customers/{id}/managedservices: the services the partner administers for the
@@ -100,5 +100,5 @@ pub(crate) async fn managed(
 ) -> Result<Reply, ApiError> {
     let customer = parse_doc(&fetch(&partner.store(&state.store), &id).await?)?;
     let domain = customer.company_profile.and_then(|c| c.domain).unwrap_or_default();
-    Ok(Reply::ok("Collection", &collection(managed_services(&id, &domain), None)))
+    Ok(Reply::ok("Collection:ManagedService", &collection(managed_services(&id, &domain), None)))
 }
