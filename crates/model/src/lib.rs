@@ -4,6 +4,7 @@
 //!
 //! Nothing here does I/O, so the server, the stores and the client share one definition.
 
+pub mod account_status;
 pub mod address_check;
 pub mod agreement;
 pub mod assemble;

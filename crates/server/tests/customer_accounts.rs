@@ -441,3 +441,35 @@ store_test!(xml_answers_and_bodies_name_the_resources, |db| {
     assert!(rules.contains("<CountryValidationRules><iso2Code>PT</iso2Code>"), "{rules}");
     assert!(rules.contains("<supportedStatesList></supportedStatesList>"), "an empty list stays: {rules}");
 });
+
+store_test!(direct_signing_and_validation_status_follow_the_control_plane, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let id = new_customer(&app, &partner).await;
+    let signed = format!("/v1/customers/{id}/directSignedMicrosoftCustomerAgreementStatus");
+    let validation = format!("/v1/customers/{id}/validationStatus?type=account");
+    assert_eq!(call(&app, &partner, Method::GET, &signed, None).await, (200, json!({"isSigned": false})));
+    let (status, none) = call(&app, &partner, Method::GET, &validation, None).await;
+    assert_eq!(
+        (status, none["code"].clone(), none["errorName"].clone()),
+        (404, json!(600074), json!("AccountStatusNotFound"))
+    );
+    let (status, bad) =
+        call(&app, &partner, Method::GET, &format!("/v1/customers/{id}/validationStatus?type=tax"), None).await;
+    assert_eq!((status, bad["code"].clone()), (400, json!(900126)));
+
+    let control = app.url(&format!("/_partnerd/partners/{partner}/customers/{id}/status"));
+    let refused = app.http.post(&control).json(&json!({"validationStatus": "Fine"})).send().await.unwrap();
+    assert_eq!(refused.status().as_u16(), 400);
+    let set = json!({"directSigned": true, "validationStatus": "underreview"});
+    assert_eq!(app.http.post(&control).json(&set).send().await.unwrap().status().as_u16(), 200);
+    assert_eq!(call(&app, &partner, Method::GET, &signed, None).await, (200, json!({"isSigned": true})));
+    let (status, found) = call(&app, &partner, Method::GET, &validation.replace("account", "Account"), None).await;
+    assert_eq!((status, found["type"].clone(), found["status"].clone()), (200, json!("account"), json!("UnderReview")));
+    assert!(found["lastUpdateDateTime"].as_str().unwrap().ends_with('Z'));
+
+    let other = new_partner();
+    assert_eq!(call(&app, &other, Method::GET, &signed, None).await.0, 404);
+    let foreign = app.url(&format!("/_partnerd/partners/{other}/customers/{id}/status"));
+    assert_eq!(app.http.post(&foreign).json(&set).send().await.unwrap().status().as_u16(), 404);
+});

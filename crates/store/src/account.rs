@@ -11,6 +11,9 @@ pub enum ItemKind {
     Qualification,
     /// One of the partner's indirect resellers (a partner-level item), keyed by its tenant id.
     Reseller,
+    /// A status Partner Center keeps about a customer (direct signing, account validation),
+    /// keyed by which.
+    Status,
 }
 
 impl ItemKind {
@@ -19,6 +22,7 @@ impl ItemKind {
             ItemKind::Agreement => "agreement",
             ItemKind::Qualification => "qualification",
             ItemKind::Reseller => "reseller",
+            ItemKind::Status => "status",
         }
     }
 }
@@ -43,7 +47,7 @@ impl AccountItem {
 
 /// The kind named by a stored string (rows carry the text).
 pub(crate) fn kind_of(text: &str) -> &'static str {
-    [ItemKind::Agreement, ItemKind::Qualification, ItemKind::Reseller]
+    [ItemKind::Agreement, ItemKind::Qualification, ItemKind::Reseller, ItemKind::Status]
         .into_iter()
         .map(ItemKind::as_str)
         .find(|k| *k == text)
@@ -61,6 +65,12 @@ impl crate::Store {
         kind: ItemKind,
     ) -> Result<Vec<AccountItem>, crate::StoreError> {
         self.backend.items(partner.as_str(), customer_id, kind.as_str()).await
+    }
+
+    /// Whether `partner` has the customer `id` (the control plane checks before it sets a
+    /// customer's status).
+    pub async fn has_customer(&self, partner: &partnerd_model::PartnerId, id: &str) -> Result<bool, crate::StoreError> {
+        Ok(self.backend.get(partner.as_str(), id).await?.is_some())
     }
 
     pub async fn put_account_item(

@@ -63,15 +63,15 @@ pub fn encode(row: &SnapshotRow) -> String {
 }
 
 /// The customer's items as stored, or why one cannot be: only customer items (attestations,
-/// qualifications) travel with a customer, each an object.
+/// qualifications, statuses) travel with a customer, each an object.
 fn items_of(customer_id: &str, lines: Vec<ItemLine>) -> Result<Vec<AccountItem>, String> {
     lines
         .into_iter()
         .map(|l| {
-            let kind = [ItemKind::Agreement, ItemKind::Qualification]
+            let kind = [ItemKind::Agreement, ItemKind::Qualification, ItemKind::Status]
                 .into_iter()
                 .find(|k| k.as_str() == l.kind)
-                .ok_or_else(|| format!("account item kind '{}' is not agreement or qualification", l.kind))?;
+                .ok_or_else(|| format!("account item kind '{}' is not agreement, qualification or status", l.kind))?;
             if !l.item.is_object() || l.key.is_empty() {
                 return Err(format!("a {} item needs a key and an object", l.kind));
             }

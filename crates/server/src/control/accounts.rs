@@ -64,6 +64,62 @@ pub(super) async fn review(
     Ok(Json(serde_json::to_value(&current).expect("qualifications serialise")))
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Statuses {
+    #[serde(default)]
+    direct_signed: Option<bool>,
+    #[serde(default)]
+    validation_status: Option<String>,
+}
+
+/// Sets a customer's direct-signing status and/or account validation status (stamped with
+/// the server clock's now).
+pub(super) async fn set_status(
+    State(state): State<AppState>,
+    Path((partner, customer)): Path<(String, String)>,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    use crate::routes::account_status::{DIRECT_SIGNED, VALIDATION};
+    use partnerd_model::account_status::{validation_status, DirectSignStatus, ValidationStatus};
+    let partner = parse_partner(&partner)?;
+    let set: Statuses = json_command(body).await?;
+    let validation = set
+        .validation_status
+        .as_deref()
+        .map(validation_status)
+        .transpose()
+        .map_err(|e| ApiError::invalid(format!("{e}.")).with_data("validationStatus"))?;
+    let customer = parse_guid(&customer).ok_or_else(|| ApiError::bad_customer_id(&customer))?;
+    if !state.store.has_customer(&partner, &customer).await? {
+        return Err(ApiError::customer_not_found());
+    }
+    let now = state.clock.unix_seconds();
+    let mut answer = serde_json::Map::new();
+    if let Some(signed) = set.direct_signed {
+        let doc = serde_json::to_string(&DirectSignStatus { is_signed: signed }).expect("statuses serialise");
+        state
+            .store
+            .put_account_item(&partner, AccountItem::new(&customer, ItemKind::Status, DIRECT_SIGNED, doc, now))
+            .await?;
+        answer.insert("directSigned".into(), signed.into());
+    }
+    if let Some(status) = validation {
+        let value = ValidationStatus {
+            validation_type: "account".into(),
+            status: status.into(),
+            last_update_date_time: partnerd_model::date_time::format(now),
+        };
+        let doc = serde_json::to_string(&value).expect("statuses serialise");
+        state
+            .store
+            .put_account_item(&partner, AccountItem::new(&customer, ItemKind::Status, VALIDATION, doc, now))
+            .await?;
+        answer.insert("validationStatus".into(), serde_json::to_value(value).expect("statuses serialise"));
+    }
+    Ok(Json(Value::Object(answer)))
+}
+
 /// Adds (or replaces) one of the partner's indirect resellers.
 pub(super) async fn add_reseller(
     State(state): State<AppState>,

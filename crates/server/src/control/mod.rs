@@ -63,6 +63,7 @@ pub(crate) fn router(state: AppState, stats: stats::Recorder) -> Option<Router> 
             &format!("{PREFIX}/partners/{{partner}}/customers/{{id}}/qualifications/{{qualification}}"),
             post(accounts::review),
         )
+        .route(&format!("{PREFIX}/partners/{{partner}}/customers/{{id}}/status"), post(accounts::set_status))
         .route(&format!("{PREFIX}/snapshot"), get(snapshot::export).put(snapshot::import))
         .route(&format!("{PREFIX}/requests"), get(requests::list).delete(requests::clear))
         .route(&format!("{PREFIX}/requests/stream"), get(requests::stream))

@@ -164,6 +164,44 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
         answers: &[answer(200, "The services.", Some("ManagedServiceCollection")), BAD_ID, NOT_FOUND],
     },
     Operation {
+        method: "GET",
+        path: "/v1/customers/{id}/directSignedMicrosoftCustomerAgreementStatus",
+        tag: PARTNER_CENTER,
+        summary: "Whether the customer signed the Microsoft Customer Agreement itself",
+        auth: Auth::Partner,
+        params: &[ID],
+        body: None,
+        answers: &[answer(200, "{\"isSigned\": bool}, false until the control plane sets it.", Some("DirectSignStatus")), BAD_ID, NOT_FOUND],
+    },
+    Operation {
+        method: "GET",
+        path: "/v1/customers/{id}/validationStatus",
+        tag: PARTNER_CENTER,
+        summary: "The customer's account validation status",
+        auth: Auth::Partner,
+        params: &[ID, param("type", At::Query, true, "account.")],
+        body: None,
+        answers: &[
+            answer(200, "The status.", Some("ValidationStatus")),
+            answer(400, "A type other than account (code 900126).", ERROR),
+            answer(404, "No such customer (1000), or no status set (600074, AccountStatusNotFound).", ERROR),
+        ],
+    },
+    Operation {
+        method: "POST",
+        path: "/_partnerd/partners/{partner}/customers/{id}/status",
+        tag: CONTROL,
+        summary: "Set a customer's {\"directSigned\": bool} and/or {\"validationStatus\": \"Allowed\"|\"UnderReview\"|\"NotAllowed\"|\"Unknown\"}",
+        auth: Auth::Admin,
+        params: &[param("partner", At::Path, true, "The partner (a GUID)."), ID],
+        body: Some("Object"),
+        answers: &[
+            answer(200, "What was set.", Some("Object")),
+            answer(400, "Bad partner, id or status.", ERROR),
+            answer(404, "No such customer for this partner.", ERROR),
+        ],
+    },
+    Operation {
         method: "POST",
         path: "/_partnerd/partners/{partner}/resellers",
         tag: CONTROL,
@@ -199,6 +237,7 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
 
 /// The schema components these operations refer to, added to the document's.
 pub fn components(builder: utoipa::openapi::ComponentsBuilder) -> utoipa::openapi::ComponentsBuilder {
+    use partnerd_model::account_status::{DirectSignStatus, ValidationStatus};
     use partnerd_model::address_check::AddressValidationResponse;
     use partnerd_model::agreement::{Agreement, AgreementMetaData, Contact};
     use partnerd_model::countries::CountryValidationRules;
@@ -215,6 +254,8 @@ pub fn components(builder: utoipa::openapi::ComponentsBuilder) -> utoipa::openap
         .property("validationCode", ObjectBuilder::new().schema_type(Type::String))
         .required("qualification");
     builder
+        .schema(DirectSignStatus::name(), DirectSignStatus::schema())
+        .schema(ValidationStatus::name(), ValidationStatus::schema())
         .schema(Contact::name(), Contact::schema())
         .schema(Agreement::name(), Agreement::schema())
         .schema("AgreementCollection", Collection::<Agreement>::schema())

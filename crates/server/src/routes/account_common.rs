@@ -40,6 +40,20 @@ pub(crate) fn parse_items<T: serde::de::DeserializeOwned>(
         .collect()
 }
 
+/// The error's response with Partner Center's `errorName` added to its body: newer documented
+/// errors carry one, and only they, so the shared error body does not grow a member for it.
+pub(crate) fn named(error: crate::ApiError, name: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut res = error.into_response();
+    if let Some(payload) = res.extensions_mut().get_mut::<crate::reply::Payload>() {
+        if let Ok(mut body) = serde_json::from_str::<serde_json::Value>(&payload.json) {
+            body["errorName"] = name.into();
+            payload.json = body.to_string();
+        }
+    }
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

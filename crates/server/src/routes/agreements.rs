@@ -11,9 +11,9 @@ use crate::auth::VerifiedPartner;
 use crate::body::Body;
 use crate::idempotency::{self, Outcome};
 use crate::ids::CustomerId;
-use crate::reply::{Payload, Reply};
+use crate::reply::Reply;
 use crate::request_ids::RequestIds;
-use crate::routes::account_common::{collection, parse_items, query_value};
+use crate::routes::account_common::{collection, named, parse_items, query_value};
 use crate::routes::customer::fetch;
 use crate::{ApiError, AppState};
 
@@ -93,16 +93,3 @@ pub(crate) async fn attest(
 
 /// Partner Center's code for an attestation repeated with the same contact.
 const ALREADY_CONFIRMED: i64 = 600061;
-
-/// The error's response with Partner Center's `errorName` added to its body: newer documented
-/// errors carry one, and only they, so the shared error body does not grow a member for it.
-fn named(error: ApiError, name: &str) -> Response {
-    let mut res = error.into_response();
-    if let Some(payload) = res.extensions_mut().get_mut::<Payload>() {
-        if let Ok(mut body) = serde_json::from_str::<serde_json::Value>(&payload.json) {
-            body["errorName"] = name.into();
-            payload.json = body.to_string();
-        }
-    }
-    res
-}

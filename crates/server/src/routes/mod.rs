@@ -1,6 +1,7 @@
 //! The route table and the layers every route shares.
 
 mod account_common;
+pub(crate) mod account_status;
 mod agreements;
 mod country_rules;
 mod create;
@@ -39,6 +40,8 @@ pub const PARTNER_CENTER_ROUTES: &[(&str, &[&str])] = &[
     ("/customers/{id}/relationships", &["GET"]),
     ("/relationships", &["GET"]),
     ("/customers/{id}/managedservices", &["GET"]),
+    ("/customers/{id}/directSignedMicrosoftCustomerAgreementStatus", &["GET"]),
+    ("/customers/{id}/validationStatus", &["GET"]),
 ];
 
 /// The handler of one entry of [`PARTNER_CENTER_ROUTES`].
@@ -64,6 +67,8 @@ fn handler(path: &str, method: &str) -> MethodRouter<AppState> {
         ("/customers/{id}/relationships", "GET") => get(relationships::customer_relationships),
         ("/relationships", "GET") => get(relationships::partner_relationships),
         ("/customers/{id}/managedservices", "GET") => get(relationships::managed),
+        ("/customers/{id}/directSignedMicrosoftCustomerAgreementStatus", "GET") => get(account_status::direct_signed),
+        ("/customers/{id}/validationStatus", "GET") => get(account_status::validation),
         _ => unreachable!("{method} {path} is in the route table without a handler"),
     }
 }
