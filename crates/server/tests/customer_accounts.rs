@@ -473,3 +473,25 @@ store_test!(direct_signing_and_validation_status_follow_the_control_plane, |db| 
     let foreign = app.url(&format!("/_partnerd/partners/{other}/customers/{id}/status"));
     assert_eq!(app.http.post(&foreign).json(&set).send().await.unwrap().status().as_u16(), 404);
 });
+
+store_test!(the_legacy_singular_route_reads_and_sets_the_same_qualifications, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let id = new_customer(&app, &partner).await;
+    let legacy = format!("/v1/customers/{id}/qualification");
+    assert_eq!(call(&app, &partner, Method::GET, &legacy, None).await, (200, json!("none")));
+    let put = |body: Value| {
+        let (app, partner, legacy) = (&app, &partner, &legacy);
+        async move { call(app, partner, Method::PUT, legacy, Some(&body)).await }
+    };
+    assert_eq!(put(json!("education")).await, (200, json!("education")));
+    assert_eq!(put(json!(1)).await, (200, json!("education")), "the same value again is not an error");
+    let (status, refused) = put(json!("nonprofit")).await;
+    assert_eq!((status, refused["data"].clone()), (400, json!(["qualification"])));
+    assert_eq!(put(json!(9)).await.0, 400);
+    assert_eq!(put(json!({"qualification": "education"})).await.0, 400);
+    let (_, list) = call(&app, &partner, Method::GET, &format!("/v1/customers/{id}/qualifications"), None).await;
+    assert_eq!((list[0]["qualification"].clone(), list.as_array().unwrap().len()), (json!("Education"), 1));
+    assert_eq!(call(&app, &partner, Method::GET, &legacy, None).await, (200, json!("education")));
+    assert_eq!(call(&app, &new_partner(), Method::PUT, &legacy, Some(&json!("education"))).await.0, 404);
+});

@@ -129,6 +129,26 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
     },
     Operation {
         method: "GET",
+        path: "/v1/customers/{id}/qualification",
+        tag: PARTNER_CENTER,
+        summary: "The customer's first qualification as a bare snake_case string (the legacy route PowerShell and Java use)",
+        auth: Auth::Partner,
+        params: &[ID],
+        body: None,
+        answers: &[answer(200, "e.g. \"education\"; \"none\" without one.", Some("LegacyQualification")), BAD_ID, NOT_FOUND],
+    },
+    Operation {
+        method: "PUT",
+        path: "/v1/customers/{id}/qualification",
+        tag: PARTNER_CENTER,
+        summary: "Set a qualification from a bare string (\"education\") or .NET enum integer (the legacy route)",
+        auth: Auth::Partner,
+        params: &[ID, REQUEST_ID, param("code", At::Query, false, "The GCC validation code.")],
+        body: Some("LegacyQualification"),
+        answers: &[answer(200, "The value set.", Some("LegacyQualification")), INVALID, NOT_FOUND],
+    },
+    Operation {
+        method: "GET",
         path: "/v1/customers/{id}/relationships",
         tag: PARTNER_CENTER,
         summary: "The customer's indirect reseller (from its associatedPartnerId)",
@@ -266,6 +286,7 @@ pub fn components(builder: utoipa::openapi::ComponentsBuilder) -> utoipa::openap
         .schema(CustomerQualification::name(), CustomerQualification::schema())
         .schema("CustomerQualifications", ArrayBuilder::new().items(CustomerQualification::schema()))
         .schema("QualificationRequest", request)
+        .schema("LegacyQualification", ObjectBuilder::new().schema_type(Type::String))
         .schema(PartnerRelationship::name(), PartnerRelationship::schema())
         .schema("PartnerRelationshipCollection", Collection::<PartnerRelationship>::schema())
         .schema(ManagedServiceLinks::name(), ManagedServiceLinks::schema())

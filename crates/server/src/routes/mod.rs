@@ -7,6 +7,7 @@ mod country_rules;
 mod create;
 mod customer;
 mod customer_writes;
+mod legacy_qualification;
 mod list;
 mod misc;
 mod qualifications;
@@ -42,6 +43,7 @@ pub const PARTNER_CENTER_ROUTES: &[(&str, &[&str])] = &[
     ("/customers/{id}/managedservices", &["GET"]),
     ("/customers/{id}/directSignedMicrosoftCustomerAgreementStatus", &["GET"]),
     ("/customers/{id}/validationStatus", &["GET"]),
+    ("/customers/{id}/qualification", &["GET", "PUT"]),
 ];
 
 /// The handler of one entry of [`PARTNER_CENTER_ROUTES`].
@@ -69,6 +71,8 @@ fn handler(path: &str, method: &str) -> MethodRouter<AppState> {
         ("/customers/{id}/managedservices", "GET") => get(relationships::managed),
         ("/customers/{id}/directSignedMicrosoftCustomerAgreementStatus", "GET") => get(account_status::direct_signed),
         ("/customers/{id}/validationStatus", "GET") => get(account_status::validation),
+        ("/customers/{id}/qualification", "GET") => get(legacy_qualification::get),
+        ("/customers/{id}/qualification", "PUT") => put(legacy_qualification::put),
         _ => unreachable!("{method} {path} is in the route table without a handler"),
     }
 }
