@@ -28,6 +28,7 @@ pub mod qualification;
 pub mod seek;
 pub mod synthetic;
 pub mod validate;
+pub mod validation_code;
 pub mod xml;
 
 pub use collection::Collection;

@@ -227,15 +227,30 @@ store_test!(qualifications_wait_for_the_control_planes_review, |db| {
     let (status, gcc) =
         call(&app, &partner, Method::POST, &path, Some(&json!({"qualification": "GovernmentCommunityCloud"}))).await;
     assert_eq!((status, gcc["data"].clone()), (400, json!(["validationCode"])));
-    let (status, gcc) = call(
-        &app,
-        &partner,
-        Method::POST,
-        &format!("{path}?code=12345"),
-        Some(&json!({"qualification": "GovernmentCommunityCloud"})),
-    )
-    .await;
+    // GCC spends one use of one of the partner's validation codes.
+    let gcc_body = json!({"qualification": "GovernmentCommunityCloud"});
+    let (status, unknown) = call(&app, &partner, Method::POST, &format!("{path}?code=12345"), Some(&gcc_body)).await;
+    assert_eq!((status, unknown["data"].clone()), (400, json!(["validationCode"])));
+    let code = json!({"validationId": "12345", "organizationName": "Contoso Gov", "maxCreates": 1});
+    let res = app
+        .http
+        .post(app.url(&format!("/_partnerd/partners/{partner}/validationcodes")))
+        .json(&code)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    let (status, gcc) = call(&app, &partner, Method::POST, &format!("{path}?code=12345"), Some(&gcc_body)).await;
     assert_eq!((status, gcc["vettingStatus"].clone()), (201, json!("Approved")));
+    let (_, codes) = call(&app, &partner, Method::GET, "/v1/customers/all/validations", None).await;
+    assert_eq!((codes[0]["remainingCreates"].clone(), codes[0]["maxCreates"].clone()), (json!(0), json!(1)));
+    let second = new_customer(&app, &partner).await;
+    let second_path = format!("/v1/customers/{second}/qualifications");
+    let with_code = json!({"qualification": "GovernmentCommunityCloud", "validationCode": "12345"});
+    let (status, spent) = call(&app, &partner, Method::POST, &second_path, Some(&with_code)).await;
+    assert_eq!((status, spent["data"].clone()), (400, json!(["validationCode"])), "{spent}");
+    assert_eq!(call(&app, &partner, Method::GET, &second_path, None).await.1, json!([]), "nothing added");
+    assert_eq!(call(&app, &new_partner(), Method::GET, "/v1/customers/all/validations", None).await.1, json!([]));
     // Partner Center's reviewer is the control plane.
     let review = format!("/_partnerd/partners/{partner}/customers/{id}/qualifications/Education");
     let deny = json!({"vettingStatus": "Denied", "vettingReason": "Not an accredited institution"});

@@ -14,6 +14,8 @@ pub enum ItemKind {
     /// A status Partner Center keeps about a customer (direct signing, account validation),
     /// keyed by which.
     Status,
+    /// One of the partner's GCC validation codes (a partner-level item), keyed by its id.
+    ValidationCode,
 }
 
 impl ItemKind {
@@ -23,8 +25,20 @@ impl ItemKind {
             ItemKind::Qualification => "qualification",
             ItemKind::Reseller => "reseller",
             ItemKind::Status => "status",
+            ItemKind::ValidationCode => "validation_code",
         }
     }
+}
+
+/// A partner-level item to change in the same transaction as an add, only if it still is what
+/// the caller read (`expected`): spending a GCC validation code as the qualification it allows
+/// is added, so that two customers cannot both take its last use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spend {
+    pub kind: &'static str,
+    pub key: String,
+    pub expected: String,
+    pub replacement: String,
 }
 
 /// One item as stored.
@@ -47,7 +61,7 @@ impl AccountItem {
 
 /// The kind named by a stored string (rows carry the text).
 pub(crate) fn kind_of(text: &str) -> &'static str {
-    [ItemKind::Agreement, ItemKind::Qualification, ItemKind::Reseller, ItemKind::Status]
+    [ItemKind::Agreement, ItemKind::Qualification, ItemKind::Reseller, ItemKind::Status, ItemKind::ValidationCode]
         .into_iter()
         .map(ItemKind::as_str)
         .find(|k| *k == text)

@@ -30,6 +30,9 @@ pub enum Mutation {
     /// the partner): [`Applied::NotFound`] without such a customer, [`Applied::Exists`] when
     /// an item of that kind and key is there already.
     AddItem { item: AccountItem },
+    /// As `AddItem`, also replacing a partner-level item if it is unchanged since it was read:
+    /// [`Applied::Stale`] when it changed meanwhile (nothing is changed).
+    AddItemSpending { item: AccountItem, spend: crate::Spend },
 }
 
 /// The response kept for an `MS-RequestId` (spec §6). `body` is opaque to the store: the

@@ -21,7 +21,7 @@ mod timing;
 
 use std::sync::Arc;
 
-pub use account::{AccountItem, ItemKind};
+pub use account::{AccountItem, ItemKind, Spend};
 pub use backend::{
     Applied, Backend, Idempotency, KeptResponse, Mutation, Removed, Restore, RestoreRow, RestoreRows, Restored,
     SnapshotRow, StoredCustomer,

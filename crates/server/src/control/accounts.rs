@@ -120,6 +120,43 @@ pub(super) async fn set_status(
     Ok(Json(Value::Object(answer)))
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NewCode {
+    validation_id: String,
+    organization_name: String,
+    max_creates: u64,
+}
+
+/// Adds (or replaces) one of the partner's GCC validation codes, with all its creates left.
+pub(super) async fn add_validation_code(
+    State(state): State<AppState>,
+    Path(partner): Path<String>,
+    body: Body,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let partner = parse_partner(&partner)?;
+    let new: NewCode = json_command(body).await?;
+    let id = new.validation_id.trim();
+    if id.is_empty() || id.len() > 64 || id.chars().any(char::is_control) {
+        return Err(ApiError::invalid("validationId must be 1 to 64 printable characters.").with_data("validationId"));
+    }
+    if new.organization_name.trim().is_empty() {
+        return Err(ApiError::invalid("organizationName is required.").with_data("organizationName"));
+    }
+    let code = partnerd_model::validation_code::ValidationCode {
+        partner_id: partner.as_str().to_string(),
+        organization_name: new.organization_name.trim().to_string(),
+        validation_id: id.to_string(),
+        max_creates: new.max_creates,
+        remaining_creates: new.max_creates,
+        e_tag: partnerd_model::assemble::new_etag(),
+    };
+    let doc = serde_json::to_string(&code).expect("codes serialise");
+    let item = AccountItem::new("", ItemKind::ValidationCode, id, doc, state.clock.unix_seconds());
+    state.store.put_account_item(&partner, item).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::to_value(code).expect("codes serialise"))))
+}
+
 /// Adds (or replaces) one of the partner's indirect resellers.
 pub(super) async fn add_reseller(
     State(state): State<AppState>,

@@ -59,6 +59,7 @@ pub(crate) fn router(state: AppState, stats: stats::Recorder) -> Option<Router> 
         .route(&format!("{PREFIX}/reset"), post(reset::reset))
         .route(&format!("{PREFIX}/partners/{{partner}}/seed"), post(seed::seed))
         .route(&format!("{PREFIX}/partners/{{partner}}/resellers"), post(accounts::add_reseller))
+        .route(&format!("{PREFIX}/partners/{{partner}}/validationcodes"), post(accounts::add_validation_code))
         .route(
             &format!("{PREFIX}/partners/{{partner}}/customers/{{id}}/qualifications/{{qualification}}"),
             post(accounts::review),

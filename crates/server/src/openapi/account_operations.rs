@@ -149,6 +149,16 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
     },
     Operation {
         method: "GET",
+        path: "/v1/customers/all/validations",
+        tag: PARTNER_CENTER,
+        summary: "The partner's Government Community Cloud validation codes (a bare array)",
+        auth: Auth::Partner,
+        params: &[],
+        body: None,
+        answers: &[answer(200, "The codes with their remaining creates.", Some("ValidationCodes"))],
+    },
+    Operation {
+        method: "GET",
         path: "/v1/customers/{id}/relationships",
         tag: PARTNER_CENTER,
         summary: "The customer's indirect reseller (from its associatedPartnerId)",
@@ -223,6 +233,19 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
     },
     Operation {
         method: "POST",
+        path: "/_partnerd/partners/{partner}/validationcodes",
+        tag: CONTROL,
+        summary: "Add (or replace) a GCC validation code: {\"validationId\", \"organizationName\", \"maxCreates\"}",
+        auth: Auth::Admin,
+        params: &[param("partner", At::Path, true, "The partner (a GUID).")],
+        body: Some("Object"),
+        answers: &[
+            answer(201, "The code, all its creates left.", Some("ValidationCode")),
+            answer(400, "Bad partner, id or name.", ERROR),
+        ],
+    },
+    Operation {
+        method: "POST",
         path: "/_partnerd/partners/{partner}/resellers",
         tag: CONTROL,
         summary: "Add (or replace) one of the partner's indirect resellers: {\"id\", \"name\", \"mpnId\"?, \"location\"?}",
@@ -263,6 +286,7 @@ pub fn components(builder: utoipa::openapi::ComponentsBuilder) -> utoipa::openap
     use partnerd_model::countries::CountryValidationRules;
     use partnerd_model::partner_relationship::{ManagedService, ManagedServiceLinks, PartnerRelationship};
     use partnerd_model::qualification::CustomerQualification;
+    use partnerd_model::validation_code::ValidationCode;
     use partnerd_model::Collection;
     use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
     use utoipa::{PartialSchema, ToSchema};
@@ -287,6 +311,8 @@ pub fn components(builder: utoipa::openapi::ComponentsBuilder) -> utoipa::openap
         .schema("CustomerQualifications", ArrayBuilder::new().items(CustomerQualification::schema()))
         .schema("QualificationRequest", request)
         .schema("LegacyQualification", ObjectBuilder::new().schema_type(Type::String))
+        .schema(ValidationCode::name(), ValidationCode::schema())
+        .schema("ValidationCodes", ArrayBuilder::new().items(ValidationCode::schema()))
         .schema(PartnerRelationship::name(), PartnerRelationship::schema())
         .schema("PartnerRelationshipCollection", Collection::<PartnerRelationship>::schema())
         .schema(ManagedServiceLinks::name(), ManagedServiceLinks::schema())

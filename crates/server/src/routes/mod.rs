@@ -44,6 +44,7 @@ pub const PARTNER_CENTER_ROUTES: &[(&str, &[&str])] = &[
     ("/customers/{id}/directSignedMicrosoftCustomerAgreementStatus", &["GET"]),
     ("/customers/{id}/validationStatus", &["GET"]),
     ("/customers/{id}/qualification", &["GET", "PUT"]),
+    ("/customers/all/validations", &["GET"]),
 ];
 
 /// The handler of one entry of [`PARTNER_CENTER_ROUTES`].
@@ -73,6 +74,7 @@ fn handler(path: &str, method: &str) -> MethodRouter<AppState> {
         ("/customers/{id}/validationStatus", "GET") => get(account_status::validation),
         ("/customers/{id}/qualification", "GET") => get(legacy_qualification::get),
         ("/customers/{id}/qualification", "PUT") => put(legacy_qualification::put),
+        ("/customers/all/validations", "GET") => get(qualifications::validation_codes),
         _ => unreachable!("{method} {path} is in the route table without a handler"),
     }
 }

@@ -4,7 +4,7 @@ use deadpool_postgres::Transaction;
 
 use super::pool::Client;
 use crate::account::kind_of;
-use crate::{AccountItem, Applied, StoreError};
+use crate::{AccountItem, Applied, Spend, StoreError};
 
 /// Adds an item to one of the partner's customers (or to the partner): `NotFound` without
 /// that customer, `Exists` when its key is taken (also by a concurrent add, which the unique
@@ -113,4 +113,17 @@ pub async fn restore(tx: &Transaction<'_>, partner: &str, items: &[AccountItem])
         .await?;
     }
     Ok(())
+}
+
+/// Replaces a partner-level item if it is still `expected` (the row is locked by the update,
+/// so a concurrent spend waits and then finds it changed); false when it changed or is gone.
+pub async fn spend(tx: &Transaction<'_>, partner: &str, spend: &Spend) -> Result<bool, StoreError> {
+    let changed = tx
+        .execute(
+            "UPDATE account_items SET doc = $5 \
+             WHERE partner_id = $1 AND customer_id = '' AND kind = $2 AND item_key = $3 AND doc = $4",
+            &[&partner, &spend.kind, &spend.key, &spend.expected, &spend.replacement],
+        )
+        .await?;
+    Ok(changed == 1)
 }

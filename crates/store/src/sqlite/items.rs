@@ -3,7 +3,7 @@
 use rusqlite::{params, Connection};
 
 use crate::account::kind_of;
-use crate::{AccountItem, Applied, StoreError};
+use crate::{AccountItem, Applied, Spend, StoreError};
 
 /// Adds an item to one of the partner's customers (or to the partner): `NotFound` without
 /// that customer, `Exists` when its key is taken.
@@ -73,4 +73,14 @@ pub fn of_customer(conn: &Connection, partner: &str, customer_id: &str) -> rusql
         })
     })?;
     rows.collect()
+}
+
+/// Replaces a partner-level item if it is still `expected`; false when it changed or is gone.
+pub fn spend(conn: &Connection, partner: &str, spend: &Spend) -> rusqlite::Result<bool> {
+    let changed = conn.execute(
+        "UPDATE account_items SET doc = ?5 \
+         WHERE partner_id = ?1 AND customer_id = '' AND kind = ?2 AND item_key = ?3 AND doc = ?4",
+        params![partner, spend.kind, spend.key, spend.expected, spend.replacement],
+    )?;
+    Ok(changed == 1)
 }

@@ -84,6 +84,10 @@ fn change(conn: &Connection, partner: &str, mutation: &Mutation) -> Result<Appli
             done(conn.execute("DELETE FROM customers WHERE id = ?1 AND partner_id = ?2", params![id, partner])?)
         }
         Mutation::AddItem { item } => super::items::add(conn, partner, item)?,
+        Mutation::AddItemSpending { item, spend } => match super::items::spend(conn, partner, spend)? {
+            true => super::items::add(conn, partner, item)?,
+            false => Applied::Stale,
+        },
         Mutation::Replace { record, expected_etag } => {
             let current: Option<String> = conn
                 .prepare_cached("SELECT etag FROM customers WHERE id = ?1 AND partner_id = ?2")?
