@@ -510,3 +510,24 @@ store_test!(the_legacy_singular_route_reads_and_sets_the_same_qualifications, |d
     assert_eq!(call(&app, &partner, Method::GET, &legacy, None).await, (200, json!("education")));
     assert_eq!(call(&app, &new_partner(), Method::PUT, &legacy, Some(&json!("education"))).await.0, 404);
 });
+
+store_test!(racing_customers_cannot_both_take_a_codes_last_use, |db| {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let code = json!({"validationId": "race", "organizationName": "Contoso Gov", "maxCreates": 3});
+    let url = app.url(&format!("/_partnerd/partners/{partner}/validationcodes"));
+    assert_eq!(app.http.post(url).json(&code).send().await.unwrap().status().as_u16(), 201);
+    let mut ids = Vec::new();
+    for _ in 0..8 {
+        ids.push(new_customer(&app, &partner).await);
+    }
+    let body = json!({"qualification": "GovernmentCommunityCloud", "validationCode": "race"});
+    let paths: Vec<String> = ids.iter().map(|id| format!("/v1/customers/{id}/qualifications")).collect();
+    let answers =
+        futures::future::join_all(paths.iter().map(|path| call(&app, &partner, Method::POST, path, Some(&body)))).await;
+    let statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 3, "{statuses:?}");
+    assert!(statuses.iter().all(|s| [201, 400, 409].contains(s)), "{statuses:?}");
+    let (_, codes) = call(&app, &partner, Method::GET, "/v1/customers/all/validations", None).await;
+    assert_eq!(codes[0]["remainingCreates"], 0);
+});
