@@ -17,22 +17,22 @@ pub struct AgreementArgs {
     id: String,
     /// Attest that the customer accepted the current Microsoft Customer Agreement (then
     /// --first-name, --last-name and --email are needed); without it, show the attestations.
-    #[arg(long)]
+    #[arg(long, env = "PARTNERD_ATTEST")]
     attest: bool,
     /// The accepting person's first name.
-    #[arg(long, requires = "attest")]
+    #[arg(long, env = "PARTNERD_FIRST_NAME", requires = "attest")]
     first_name: Option<String>,
     /// The accepting person's last name.
-    #[arg(long, requires = "attest")]
+    #[arg(long, env = "PARTNERD_LAST_NAME", requires = "attest")]
     last_name: Option<String>,
     /// The accepting person's email address.
-    #[arg(long, requires = "attest")]
+    #[arg(long, env = "PARTNERD_EMAIL", requires = "attest")]
     email: Option<String>,
     /// The accepting person's phone number.
-    #[arg(long, requires = "attest")]
+    #[arg(long, env = "PARTNERD_PHONE", requires = "attest")]
     phone: Option<String>,
     /// When the customer accepted (e.g. 2024-06-14T00:00:00Z); now when not given.
-    #[arg(long, requires = "attest")]
+    #[arg(long, env = "PARTNERD_DATE_AGREED", requires = "attest")]
     date_agreed: Option<String>,
 }
 
@@ -42,10 +42,10 @@ pub struct QualificationsArgs {
     #[arg(value_parser = super::filter::parse_guid)]
     id: String,
     /// Add this qualification (Education, GovernmentCommunityCloud, StateOwnedEntity) first.
-    #[arg(long, value_name = "QUALIFICATION")]
+    #[arg(long, env = "PARTNERD_ADD", value_name = "QUALIFICATION")]
     add: Option<String>,
     /// The GCC validation code, for --add GovernmentCommunityCloud.
-    #[arg(long, requires = "add")]
+    #[arg(long, env = "PARTNERD_CODE", requires = "add")]
     code: Option<String>,
 }
 
