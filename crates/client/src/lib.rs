@@ -26,6 +26,7 @@
 
 #![warn(missing_docs)]
 
+mod accounts;
 mod builder;
 mod client;
 mod error;

@@ -62,6 +62,18 @@ const MEMBERS: &[&str] = &[
     "description",
     "data",
     "source",
+    // Customer accounts: agreements, qualifications.
+    "userId",
+    "primaryContact",
+    "templateId",
+    "dateAgreed",
+    "type",
+    "agreementType",
+    "agreementLink",
+    "qualification",
+    "educationSegment",
+    "website",
+    "validationCode",
 ];
 
 /// Members whose value is a list; XML and form bodies need this to rebuild arrays.

@@ -4,10 +4,15 @@
 //!
 //! Nothing here does I/O, so the server, the stores and the client share one definition.
 
+pub mod account_status;
+pub mod address_check;
+pub mod agreement;
 pub mod assemble;
 pub mod canonical;
 pub mod collection;
+pub mod countries;
 pub mod customer;
+pub mod date_time;
 pub mod error;
 pub mod filter;
 pub mod form;
@@ -17,10 +22,13 @@ pub mod links;
 pub mod new_customer;
 #[cfg(feature = "openapi")]
 mod openapi;
+pub mod partner_relationship;
 pub mod parts;
+pub mod qualification;
 pub mod seek;
 pub mod synthetic;
 pub mod validate;
+pub mod validation_code;
 pub mod xml;
 
 pub use collection::Collection;

@@ -9,10 +9,6 @@ use std::fmt;
 #[error("{0}")]
 pub struct Malformed(pub(crate) &'static str);
 
-/// Countries whose customers need an organisation registration number and a phone number
-/// (and the only ones where a registration number is accepted).
-pub const REGISTRATION_COUNTRIES: &[&str] = &["AM", "AZ", "BY", "HU", "KZ", "KG", "MD", "RU", "TJ", "UZ", "UA"];
-
 /// The initial domain `<prefix>.onmicrosoft.com`, prefix 1–27 ASCII letters and digits, held
 /// lowercased: domains are unique case-insensitively, and this is the form stored and emitted.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -82,9 +78,10 @@ impl CountryCode {
         std::str::from_utf8(&self.0).expect("two ASCII letters")
     }
 
-    /// Whether customers here need a registration number and a phone number (spec §10).
+    /// Whether customers here need a registration number and a phone number (spec §10), as
+    /// the country table says.
     pub fn needs_registration(self) -> bool {
-        REGISTRATION_COUNTRIES.contains(&self.as_str())
+        crate::countries::rules_or_default(self.as_str()).registration_required
     }
 }
 

@@ -110,12 +110,13 @@ pub(crate) fn billing_profile(
     (email, country)
 }
 
-/// Notes an address's refusals (§3.5 limits and sane bounds on the rest); `required`: the four
-/// members a billing address must have. Returns its country when valid.
+/// Notes an address's refusals (§3.5 limits and sane bounds on the rest); `required`: a billing
+/// address, which must have a country, an address line, and the city and postal code its
+/// country's rules require (the country table, `countries.rs`). Returns its country when valid.
 pub(crate) fn address(report: &mut Report, a: &Address, at: &str, required: bool) -> Option<CountryCode> {
     let member = |m: &str| format!("{at}.{m}");
-    let needed = |value: &Option<String>, min: usize, max: usize| -> Result<(), String> {
-        if required {
+    let needed = |value: &Option<String>, min: usize, max: usize, rule: bool| -> Result<(), String> {
+        if required && rule {
             self::required(value).and_then(|v| text(v, min, max)).map(drop)
         } else {
             optional_text(value, min, max).map(drop)
@@ -126,14 +127,15 @@ pub(crate) fn address(report: &mut Report, a: &Address, at: &str, required: bool
         (Some(c), false) => report.take(&member("country"), parsed(Ok(c), CountryCode::try_from)),
         (c, true) => report.take(&member("country"), parsed(self::required(c), CountryCode::try_from)),
     };
+    let rules = crate::countries::rules_or_default(country.as_ref().map_or("", CountryCode::as_str));
     report.take(&member("region"), optional_text(&a.region, 0, MAX_TEXT));
-    report.take(&member("city"), needed(&a.city, 0, MAX_TEXT));
+    report.take(&member("city"), needed(&a.city, 0, MAX_TEXT, rules.city_required));
     report.take(&member("state"), optional_text(&a.state, 0, MAX_TEXT));
     report.take(&member("district"), optional_text(&a.district, 0, MAX_TEXT));
-    report.take(&member("addressLine1"), needed(&a.address_line1, 1, 200));
+    report.take(&member("addressLine1"), needed(&a.address_line1, 1, 200, true));
     report.take(&member("addressLine2"), optional_text(&a.address_line2, 0, 200));
     report.take(&member("addressLine3"), optional_text(&a.address_line3, 0, 200));
-    report.take(&member("postalCode"), needed(&a.postal_code, 0, MAX_TEXT));
+    report.take(&member("postalCode"), needed(&a.postal_code, 0, MAX_TEXT, rules.postal_code_required));
     report.take(&member("firstName"), optional_text(&a.first_name, 1, 50));
     report.take(&member("lastName"), optional_text(&a.last_name, 1, 50));
     report.take(&member("middleName"), optional_text(&a.middle_name, 1, 50));

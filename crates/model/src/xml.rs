@@ -31,12 +31,48 @@ fn item_element(member: &str) -> &'static str {
     }
 }
 
-/// Writes `value` as an XML document whose root element is `root`.
+/// Writes `value` as an XML document whose root element is `root`. A root written
+/// `Root:Item` names the items of a collection (its `items`) or of a bare array that are not
+/// customers, e.g. `Collection:Agreement`.
 pub fn to_xml(root: &str, value: &Value) -> String {
     let mut out = String::with_capacity(1024);
     out.push_str(r#"<?xml version="1.0" encoding="utf-8"?>"#);
-    write_element(&mut out, root, value);
+    match root.split_once(':') {
+        Some((root, item)) => write_named_items(&mut out, root, item, value),
+        None => write_element(&mut out, root, value),
+    }
     out
+}
+
+/// `root` with the items of its array (or of its `items` member) written as `item` elements.
+fn write_named_items(out: &mut String, root: &str, item: &str, value: &Value) {
+    let items = |out: &mut String, name: &str, list: &[Value]| {
+        open(out, name);
+        for v in list {
+            write_element(out, item, v);
+        }
+        close(out, name);
+    };
+    match value {
+        Value::Array(list) => items(out, root, list),
+        Value::Object(map) => {
+            open(out, root);
+            for (k, v) in map {
+                match v {
+                    Value::Array(list) if k == "items" => items(out, k, list),
+                    _ => write_element(out, k, v),
+                }
+            }
+            close(out, root);
+        }
+        other => write_element(out, root, other),
+    }
+}
+
+fn close(out: &mut String, name: &str) {
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
 }
 
 fn write_element(out: &mut String, name: &str, value: &Value) {

@@ -1,7 +1,8 @@
 //! The generated Python client `partnercenterservices`, installed from PyPI into a fresh virtual
 //! environment, lists and creates customers on a real partnerd (`python_client.py`, the code
 //! docs/clients.md shows, with its SecureString workaround). Skipped, saying so, where Python 3,
-//! its `venv` module or PyPI is not available.
+//! its `venv` module or PyPI is not available. The same environment then runs the
+//! customer-account onboarding (`python_accounts.py`) on SQLite and PostgreSQL.
 
 use std::path::Path;
 use std::process::Output;
@@ -74,4 +75,28 @@ async fn the_generated_python_client_lists_and_creates() {
     assert!(stdout.contains("created "), "{stdout}");
     let listed = app.get(&partner, "/v1/customers").send().await.unwrap().text().await.unwrap();
     assert!(listed.contains("Python Client Example"), "the customer the script created is listed: {listed}");
+    accounts_on_both_stores(&python).await;
+}
+
+/// The customer-account onboarding (`python_accounts.py`) on SQLite and PostgreSQL, with one
+/// reseller seeded through the control plane.
+async fn accounts_on_both_stores(python: &Path) {
+    for kind in [Kind::Sqlite, Kind::Postgres] {
+        let Some(db) = TestDb::new(kind).await else { continue };
+        let app = TestApp::start(&db).await;
+        let partner = new_partner();
+        let reseller = serde_json::json!({"id": uuid::Uuid::new_v4().to_string(), "name": "Python Reseller"});
+        let url = app.url(&format!("/_partnerd/partners/{partner}/resellers"));
+        assert_eq!(app.http.post(url).json(&reseller).send().await.unwrap().status(), 201);
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("python_accounts.py");
+        let mut cmd = Command::new(python);
+        cmd.arg(&script)
+            .env("PARTNERD_BASE_URL", app.url(""))
+            .env("PARTNERD_TOKEN", token(&partner))
+            .env("PARTNERD_RESELLERS", "1");
+        let out = run(&mut cmd, Duration::from_secs(120)).await.expect("the python script ran");
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "python accounts failed on {kind:?}:\n{stdout}\n{stderr}");
+        assert!(stdout.contains("attested "), "{stdout}");
+    }
 }

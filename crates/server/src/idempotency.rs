@@ -68,6 +68,24 @@ pub(crate) async fn apply(
     settle(state, applied, outcome)
 }
 
+/// As [`apply`] for a mutation that adds an item, answering `duplicate` when the store finds
+/// an item with the same key (each resource words that refusal its own way).
+pub(crate) async fn apply_unique(
+    state: &AppState,
+    store: &PartnerStore,
+    ids: &RequestIds,
+    (method, identity): (Method, &[&str]),
+    mutation: Mutation,
+    outcome: Outcome,
+    duplicate: ApiError,
+) -> Result<Reply, ApiError> {
+    let idem = record(state, ids, &method, identity, &outcome);
+    match store.apply(mutation, idem).await? {
+        Applied::Exists => Err(duplicate),
+        applied => settle(state, applied, outcome),
+    }
+}
+
 /// The idempotency record for this request, when the client sent an MS-RequestId.
 fn record(
     state: &AppState,
@@ -125,6 +143,7 @@ fn settle(state: &AppState, applied: Applied, outcome: Outcome) -> Result<Reply,
             900127,
             "This sandbox has reached its customer limit; delete customers to create more.",
         )),
+        Applied::Exists => Err(ApiError::new(StatusCode::CONFLICT, 800002, "This item exists already.")),
     }
 }
 
@@ -137,6 +156,8 @@ fn replay(state: &AppState, kept: KeptResponse) -> Result<Reply, ApiError> {
     let root = match sealed.root.as_str() {
         "Customer" => "Customer",
         "CustomerBillingProfile" => "CustomerBillingProfile",
+        "Agreement" => "Agreement",
+        "CustomerQualification" => "CustomerQualification",
         _ => "Error",
     };
     let status = StatusCode::from_u16(kept.status).map_err(|_| ApiError::internal())?;

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use crate::{CustomerRecord, ListQuery, Page, StoreError};
+use crate::{AccountItem, CustomerRecord, ListQuery, Page, StoreError};
 
 /// A customer as read back: its full document and current etag.
 #[derive(Clone, Debug)]
@@ -26,6 +26,13 @@ pub enum Mutation {
     /// Replace the stored customer (billing profile update) if its etag still is
     /// `expected_etag` (or unconditionally when that is `None`).
     Replace { record: CustomerRecord, expected_etag: Option<String> },
+    /// Add an item to one of the partner's customers (or, with an empty `customer_id`, to
+    /// the partner): [`Applied::NotFound`] without such a customer, [`Applied::Exists`] when
+    /// an item of that kind and key is there already.
+    AddItem { item: AccountItem },
+    /// As `AddItem`, also replacing a partner-level item if it is unchanged since it was read:
+    /// [`Applied::Stale`] when it changed meanwhile (nothing is changed).
+    AddItemSpending { item: AccountItem, spend: crate::Spend },
 }
 
 /// The response kept for an `MS-RequestId` (spec §6). `body` is opaque to the store: the
@@ -67,6 +74,8 @@ pub enum Applied {
     Stale,
     /// The partner has reached its customer limit; nothing was changed.
     LimitReached,
+    /// An item of this kind and key exists already; nothing was changed.
+    Exists,
 }
 
 impl Applied {
@@ -137,6 +146,11 @@ pub trait Backend: Send + Sync + 'static {
     /// as it was. With `replace`, the customers (of one partner, or all) and their kept
     /// responses are deleted first, in the same transaction.
     async fn load(&self, partner: Option<&str>, replace: bool, rows: RestoreRows) -> Result<Restored, StoreError>;
+    /// The items of one kind of a customer (or, with an empty `customer_id`, of the partner),
+    /// oldest first.
+    async fn items(&self, partner: &str, customer_id: &str, kind: &str) -> Result<Vec<AccountItem>, StoreError>;
+    /// Stores an item, replacing the one of the same kind and key (the control plane's edits).
+    async fn put_item(&self, partner: &str, item: AccountItem) -> Result<(), StoreError>;
 }
 
 /// What a reset removed.
@@ -155,6 +169,9 @@ pub struct SnapshotRow {
     pub doc: String,
     pub etag: String,
     pub created_at: i64,
+    /// Its account items (attestations, qualifications), oldest first; none once it left
+    /// its partner.
+    pub items: Vec<AccountItem>,
 }
 
 /// A customer to restore; `line` names it in a refusal.
@@ -163,6 +180,8 @@ pub struct RestoreRow {
     pub line: u64,
     pub partner: Option<String>,
     pub record: CustomerRecord,
+    /// Its account items, restored with it (dropped for a customer without a partner).
+    pub items: Vec<AccountItem>,
 }
 
 /// What a restore is sent: batches of rows, then `Commit` once the input is known to be good.

@@ -6,6 +6,7 @@
 //! Lists are keyset-paged over a total order (sort key, id), which is what makes a walk
 //! stable while customers are created and deleted.
 
+mod account;
 mod backend;
 mod error;
 mod list_sql;
@@ -21,6 +22,7 @@ mod wire_record;
 
 use std::sync::Arc;
 
+pub use account::{AccountItem, ItemKind, Spend};
 pub use backend::{
     Applied, Backend, Idempotency, KeptResponse, Mutation, Removed, Restore, RestoreRow, RestoreRows, Restored,
     SnapshotRow, StoredCustomer,

@@ -8,6 +8,7 @@
 //! unless the test controls are asked for by name. Who may use it is decided by [`guard`]:
 //! with an admin token, the requests that carry it; a partner's bearer token never opens it.
 
+mod accounts;
 mod capture;
 mod clock;
 mod console;
@@ -62,6 +63,13 @@ pub(crate) fn router(state: AppState) -> Option<Router> {
         .route(&format!("{PREFIX}/clock"), get(clock::show).post(clock::set))
         .route(&format!("{PREFIX}/reset"), post(reset::reset))
         .route(&format!("{PREFIX}/partners/{{partner}}/seed"), post(seed::seed))
+        .route(&format!("{PREFIX}/partners/{{partner}}/resellers"), post(accounts::add_reseller))
+        .route(&format!("{PREFIX}/partners/{{partner}}/validationcodes"), post(accounts::add_validation_code))
+        .route(
+            &format!("{PREFIX}/partners/{{partner}}/customers/{{id}}/qualifications/{{qualification}}"),
+            post(accounts::review),
+        )
+        .route(&format!("{PREFIX}/partners/{{partner}}/customers/{{id}}/status"), post(accounts::set_status))
         .route(&format!("{PREFIX}/snapshot"), get(snapshot::export).put(snapshot::import))
         .route(&format!("{PREFIX}/requests"), get(requests::list).delete(requests::clear))
         .route(&format!("{PREFIX}/requests/stream"), get(requests::stream))

@@ -26,6 +26,10 @@ const BATCH: u64 = 5_000;
 struct Seed {
     count: u64,
     seed: u64,
+    /// The partner's indirect resellers, added with the customers (the same id again
+    /// replaces one).
+    #[serde(default)]
+    resellers: Vec<partnerd_model::partner_relationship::Reseller>,
 }
 
 pub(super) async fn seed(
@@ -34,10 +38,11 @@ pub(super) async fn seed(
     body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let partner = parse_partner(&partner)?;
-    let Seed { count, seed } = json_command(body).await?;
+    let Seed { count, seed, resellers } = json_command(body).await?;
     if !(1..=MAX_COUNT).contains(&count) {
         return Err(ApiError::invalid(format!("count must be between 1 and {MAX_COUNT}.")).with_data(count.to_string()));
     }
+    let resellers = resellers.into_iter().map(super::accounts::checked).collect::<Result<Vec<_>, _>>()?;
     let (tx, rx) = tokio::sync::mpsc::channel(2);
     let created_at = state.clock.unix_seconds();
     let owner = partner.clone();
@@ -46,6 +51,9 @@ pub(super) async fn seed(
     let _ = producer.await;
     match outcome {
         Restored::Done { customers } => {
+            for reseller in &resellers {
+                state.store.put_account_item(&partner, super::accounts::reseller_item(reseller, created_at)).await?;
+            }
             tracing::info!(partner = %partner, seed, customers, "seeded");
             Ok((StatusCode::CREATED, Json(json!({"partner": partner.as_str(), "seed": seed, "customers": customers}))))
         }
@@ -75,6 +83,7 @@ fn generate(partner: &PartnerId, seed: u64, count: u64, created_at: i64, tx: tok
                     let (new, ids) = generator.next_new();
                     CustomerRecord::new(new, ids).0.with_created_at(created_at)
                 },
+                items: Vec::new(),
             })
             .collect();
         if tx.blocking_send(Restore::Rows(batch)).is_err() {

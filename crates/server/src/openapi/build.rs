@@ -22,7 +22,7 @@ const V1_0: &str = "Partner Center customers, API version 1.0 (the same operatio
 /// The whole document.
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
-    for op in OPERATIONS.iter().chain(REFERENCE_OPERATIONS) {
+    for op in OPERATIONS.iter().chain(REFERENCE_OPERATIONS).chain(super::account_operations::ACCOUNT_OPERATIONS) {
         paths = paths.path(op.path, PathItem::new(method(op.method), operation(op, op.tag, "")));
         // API version 1.0 routes exactly as v1 (the generated Python client may use it).
         if let Some(rest) = op.path.strip_prefix("/v1/") {

@@ -7,6 +7,7 @@
 //! (`crates/server/tests/openapi.rs`) compares it with the routes the router actually serves,
 //! both ways, so a route added without its entry (or an entry without its route) fails the build.
 
+mod account_operations;
 mod build;
 mod operations;
 mod schemas;

@@ -54,20 +54,20 @@ const CONTROL: &str = "Control plane";
 const REFERENCE: &str = "Reference";
 const OPERATIONS_TAG: &str = "Operations";
 
-const fn param(name: &'static str, at: At, required: bool, description: &'static str) -> Param {
+pub(super) const fn param(name: &'static str, at: At, required: bool, description: &'static str) -> Param {
     Param { name, at, required, description, guid: false }
 }
 
 /// A parameter whose value must be a GUID.
-const fn guid(name: &'static str, at: At, required: bool, description: &'static str) -> Param {
+pub(super) const fn guid(name: &'static str, at: At, required: bool, description: &'static str) -> Param {
     Param { name, at, required, description, guid: true }
 }
 
-const fn answer(status: u16, description: &'static str, schema: Option<&'static str>) -> Answer {
+pub(super) const fn answer(status: u16, description: &'static str, schema: Option<&'static str>) -> Answer {
     Answer { status, description, schema }
 }
 
-const ID: Param = guid("id", At::Path, true, "The customer's id: its tenant GUID (case-insensitive).");
+pub(super) const ID: Param = guid("id", At::Path, true, "The customer's id: its tenant GUID (case-insensitive).");
 const REQUEST_ID: Param = param(
     "MS-RequestId",
     At::Header,

@@ -10,7 +10,8 @@ use utoipa::{PartialSchema, ToSchema};
 pub fn components() -> Components {
     let mut nested = Vec::new();
     Customer::schemas(&mut nested);
-    ComponentsBuilder::new()
+    let builder = super::account_operations::components(ComponentsBuilder::new());
+    builder
         .schemas_from_iter(nested)
         .schema(Customer::name(), Customer::schema())
         .schema("CustomerCollection", Collection::<Customer>::schema())

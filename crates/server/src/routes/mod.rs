@@ -1,10 +1,17 @@
 //! The route table and the layers every route shares.
 
+mod account_common;
+pub(crate) mod account_status;
+mod agreements;
+mod country_rules;
 mod create;
 mod customer;
 mod customer_writes;
+mod legacy_qualification;
 mod list;
 mod misc;
+mod qualifications;
+mod relationships;
 
 use axum::middleware;
 use axum::routing::{delete, get, head, patch, post, put, MethodRouter};
@@ -24,6 +31,19 @@ pub const PARTNER_CENTER_ROUTES: &[(&str, &[&str])] = &[
     ("/customers/{id}/profiles/company", &["GET"]),
     ("/customers/{id}/profiles/billing", &["GET", "PUT"]),
     ("/domains/{domain}", &["HEAD"]),
+    // Customer accounts around the customer (docs/api.md, "Customer accounts").
+    ("/agreements", &["GET"]),
+    ("/customers/{id}/agreements", &["GET", "POST"]),
+    ("/countryvalidationrules/{country}", &["GET"]),
+    ("/validations/address", &["POST"]),
+    ("/customers/{id}/qualifications", &["GET", "POST"]),
+    ("/customers/{id}/relationships", &["GET"]),
+    ("/relationships", &["GET"]),
+    ("/customers/{id}/managedservices", &["GET"]),
+    ("/customers/{id}/directSignedMicrosoftCustomerAgreementStatus", &["GET"]),
+    ("/customers/{id}/validationStatus", &["GET"]),
+    ("/customers/{id}/qualification", &["GET", "PUT"]),
+    ("/customers/all/validations", &["GET"]),
 ];
 
 /// The handler of one entry of [`PARTNER_CENTER_ROUTES`].
@@ -39,6 +59,21 @@ fn handler(path: &str, method: &str) -> MethodRouter<AppState> {
         ("/customers/{id}/profiles/billing", "GET") => get(customer::billing_profile),
         ("/customers/{id}/profiles/billing", "PUT") => put(customer_writes::replace_billing),
         ("/domains/{domain}", "HEAD") => head(misc::domain_exists),
+        ("/agreements", "GET") => get(agreements::metadata),
+        ("/customers/{id}/agreements", "GET") => get(agreements::list),
+        ("/customers/{id}/agreements", "POST") => post(agreements::attest),
+        ("/countryvalidationrules/{country}", "GET") => get(country_rules::rules),
+        ("/validations/address", "POST") => post(country_rules::validate_address),
+        ("/customers/{id}/qualifications", "GET") => get(qualifications::list),
+        ("/customers/{id}/qualifications", "POST") => post(qualifications::add),
+        ("/customers/{id}/relationships", "GET") => get(relationships::customer_relationships),
+        ("/relationships", "GET") => get(relationships::partner_relationships),
+        ("/customers/{id}/managedservices", "GET") => get(relationships::managed),
+        ("/customers/{id}/directSignedMicrosoftCustomerAgreementStatus", "GET") => get(account_status::direct_signed),
+        ("/customers/{id}/validationStatus", "GET") => get(account_status::validation),
+        ("/customers/{id}/qualification", "GET") => get(legacy_qualification::get),
+        ("/customers/{id}/qualification", "PUT") => put(legacy_qualification::put),
+        ("/customers/all/validations", "GET") => get(qualifications::validation_codes),
         _ => unreachable!("{method} {path} is in the route table without a handler"),
     }
 }

@@ -9,6 +9,7 @@ use crate::StoreError;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_customers.sql")),
     (2, include_str!("../../migrations/postgres/0002_settings.sql")),
+    (4, include_str!("../../migrations/postgres/0004_customer_accounts.sql")),
 ];
 
 /// The advisory lock key that serialises migrations: "partnerd" in ASCII.

@@ -4,6 +4,7 @@
 //! SQLite store exactly; see `migrations/postgres` for how the schema keeps the same order.
 
 mod bulk;
+mod items;
 mod list;
 mod migrate;
 mod mutate;
@@ -18,8 +19,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::{
-    Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, Removed, RestoreRows, Restored,
-    SnapshotRow, StoreError, StoredCustomer,
+    AccountItem, Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, Removed, RestoreRows,
+    Restored, SnapshotRow, StoreError, StoredCustomer,
 };
 use pool::{bounded, Pool};
 
@@ -162,5 +163,13 @@ impl Backend for PostgresBackend {
     /// Not bounded by the operation timeout: it lasts as long as the sender takes.
     async fn load(&self, partner: Option<&str>, replace: bool, rows: RestoreRows) -> Result<Restored, StoreError> {
         state::load(&mut self.pool.get().await?, partner, replace, rows).await
+    }
+
+    async fn items(&self, partner: &str, customer_id: &str, kind: &str) -> Result<Vec<AccountItem>, StoreError> {
+        bounded!(self.pool, |client| items::list(&client, partner, customer_id, kind).await)
+    }
+
+    async fn put_item(&self, partner: &str, item: AccountItem) -> Result<(), StoreError> {
+        bounded!(self.pool, |client| items::put(&client, partner, &item).await)
     }
 }

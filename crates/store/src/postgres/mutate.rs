@@ -109,8 +109,14 @@ async fn change(tx: &Transaction<'_>, partner: &str, mutation: &Mutation) -> Res
             .await?,
         ),
         Mutation::Delete { id } => {
+            super::items::forget(tx, partner, id).await?;
             done(tx.execute("DELETE FROM customers WHERE id = $1 AND partner_id = $2", &[id, &partner]).await?)
         }
+        Mutation::AddItem { item } => super::items::add(tx, partner, item).await?,
+        Mutation::AddItemSpending { item, spend } => match super::items::spend(tx, partner, spend).await? {
+            true => super::items::add(tx, partner, item).await?,
+            false => Applied::Stale,
+        },
         Mutation::Replace { record, expected_etag } => replace(tx, partner, record, expected_etag.as_deref()).await?,
     })
 }

@@ -18,6 +18,10 @@ pub async fn reset(client: &mut Client, partner: Option<&str>) -> Result<Removed
             kept_responses: tx.execute("DELETE FROM idempotency", &[]).await?,
         },
     };
+    match partner {
+        Some(p) => tx.execute("DELETE FROM account_items WHERE partner_id = $1", &[&p]).await?,
+        None => tx.execute("DELETE FROM account_items", &[]).await?,
+    };
     tx.commit().await?;
     Ok(removed)
 }
@@ -47,7 +51,8 @@ pub async fn snapshot_page(
                 )
                 .await?,
         };
-    rows.iter()
+    let mut rows = rows
+        .iter()
         .map(|r| {
             let owner: String = r.try_get(1)?;
             Ok(SnapshotRow {
@@ -56,9 +61,12 @@ pub async fn snapshot_page(
                 doc: r.try_get(2)?,
                 etag: r.try_get(3)?,
                 created_at: r.try_get(4)?,
+                items: Vec::new(),
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    super::items::attach(client, &mut rows).await?;
+    Ok(rows)
 }
 
 /// One transaction on one connection for the whole restore; other instances keep reading the
@@ -75,8 +83,14 @@ pub async fn load(
         Some(p) => {
             tx.execute("DELETE FROM customers WHERE partner_id = $1", &[&p]).await?;
             tx.execute("DELETE FROM idempotency WHERE partner_id = $1", &[&p]).await?;
+            tx.execute("DELETE FROM account_items WHERE partner_id = $1 AND customer_id <> ''", &[&p]).await?;
         }
-        None => tx.batch_execute("DELETE FROM customers; DELETE FROM idempotency;").await?,
+        None => {
+            tx.batch_execute(
+                "DELETE FROM customers; DELETE FROM idempotency; DELETE FROM account_items WHERE customer_id <> '';",
+            )
+            .await?
+        }
     }
     let mut customers = 0u64;
     loop {
@@ -86,6 +100,11 @@ pub async fn load(
                 let records: Vec<_> = batch.iter().map(|r| r.record.clone()).collect();
                 if let Some(&first) = insert_batch(&tx, &owners, &records).await?.first() {
                     return Ok(Restored::Conflict { line: batch[first].line });
+                }
+                for row in &batch {
+                    if let Some(owner) = &row.partner {
+                        super::items::restore(&tx, owner, &row.items).await?;
+                    }
                 }
                 customers += batch.len() as u64;
             }

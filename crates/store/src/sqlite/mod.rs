@@ -2,6 +2,7 @@
 //! reader connections and one writer connection, all used from blocking threads.
 
 mod conflict;
+mod items;
 mod list;
 mod migrate;
 mod mutate;
@@ -15,8 +16,8 @@ use async_trait::async_trait;
 use rusqlite::{params, OptionalExtension};
 
 use crate::{
-    Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, Removed, RestoreRows, Restored,
-    SnapshotRow, StoreError, StoredCustomer,
+    AccountItem, Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, Removed, RestoreRows,
+    Restored, SnapshotRow, StoreError, StoredCustomer,
 };
 use pool::Pool;
 
@@ -166,6 +167,16 @@ impl Backend for SqliteBackend {
     async fn load(&self, partner: Option<&str>, replace: bool, rows: RestoreRows) -> Result<Restored, StoreError> {
         let partner = partner.map(str::to_string);
         self.pool.write(move |conn| state::load(conn, partner.as_deref(), replace, rows)).await
+    }
+
+    async fn items(&self, partner: &str, customer_id: &str, kind: &str) -> Result<Vec<AccountItem>, StoreError> {
+        let (partner, customer_id, kind) = (partner.to_string(), customer_id.to_string(), kind.to_string());
+        self.pool.read(move |conn| items::list(conn, &partner, &customer_id, &kind)).await
+    }
+
+    async fn put_item(&self, partner: &str, item: AccountItem) -> Result<(), StoreError> {
+        let partner = partner.to_string();
+        self.pool.write(move |conn| items::put(conn, &partner, &item)).await
     }
 }
 

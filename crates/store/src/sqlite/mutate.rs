@@ -80,8 +80,14 @@ fn change(conn: &Connection, partner: &str, mutation: &Mutation) -> Result<Appli
             params![id, partner, DETACHED],
         )?),
         Mutation::Delete { id } => {
+            super::items::forget(conn, partner, id)?;
             done(conn.execute("DELETE FROM customers WHERE id = ?1 AND partner_id = ?2", params![id, partner])?)
         }
+        Mutation::AddItem { item } => super::items::add(conn, partner, item)?,
+        Mutation::AddItemSpending { item, spend } => match super::items::spend(conn, partner, spend)? {
+            true => super::items::add(conn, partner, item)?,
+            false => Applied::Stale,
+        },
         Mutation::Replace { record, expected_etag } => {
             let current: Option<String> = conn
                 .prepare_cached("SELECT etag FROM customers WHERE id = ?1 AND partner_id = ?2")?

@@ -43,6 +43,10 @@ pub fn reset(conn: &mut Connection, partner: Option<&str>) -> rusqlite::Result<R
             kept_responses: tx.execute("DELETE FROM idempotency", [])? as u64,
         },
     };
+    match partner {
+        Some(p) => tx.execute("DELETE FROM account_items WHERE partner_id = ?1", [p])?,
+        None => tx.execute("DELETE FROM account_items", [])?,
+    };
     tx.commit()?;
     Ok(removed)
 }
@@ -61,24 +65,31 @@ pub fn snapshot_page(
             doc: r.get(2)?,
             etag: r.get(3)?,
             created_at: r.get(4)?,
+            items: Vec::new(),
         })
     };
     let limit = limit as i64;
-    match partner {
+    let mut rows: Vec<SnapshotRow> = match partner {
         Some(p) => conn
             .prepare_cached(
                 "SELECT id, partner_id, doc, etag, created_at FROM customers \
                  WHERE partner_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
             )?
             .query_map(params![p, after, limit], row)?
-            .collect(),
+            .collect::<rusqlite::Result<_>>()?,
         None => conn
             .prepare_cached(
                 "SELECT id, partner_id, doc, etag, created_at FROM customers WHERE id > ?1 ORDER BY id LIMIT ?2",
             )?
             .query_map(params![after, limit], row)?
-            .collect(),
+            .collect::<rusqlite::Result<_>>()?,
+    };
+    for row in &mut rows {
+        if let Some(owner) = &row.partner {
+            row.items.extend(super::items::of_customer(conn, owner, &row.id)?);
+        }
     }
+    Ok(rows)
 }
 
 /// Runs on the writer thread, holding the writer until the sender commits or gives up: the
@@ -112,8 +123,11 @@ fn load_rows(
         Some(p) => {
             tx.execute("DELETE FROM customers WHERE partner_id = ?1", [p])?;
             tx.execute("DELETE FROM idempotency WHERE partner_id = ?1", [p])?;
+            tx.execute("DELETE FROM account_items WHERE partner_id = ?1 AND customer_id <> ''", [p])?;
         }
-        None => tx.execute_batch("DELETE FROM customers; DELETE FROM idempotency;")?,
+        None => tx.execute_batch(
+            "DELETE FROM customers; DELETE FROM idempotency; DELETE FROM account_items WHERE customer_id <> '';",
+        )?,
     }
     let mut customers = 0u64;
     {
@@ -125,6 +139,11 @@ fn load_rows(
                         let owner = row.partner.as_deref().unwrap_or(DETACHED);
                         if super::insert_record(&mut stmt, owner, &row.record)? == 0 {
                             return Ok(Restored::Conflict { line: row.line });
+                        }
+                        if let Some(owner) = &row.partner {
+                            for item in &row.items {
+                                super::items::put(&tx, owner, item)?;
+                            }
                         }
                         customers += 1;
                     }

@@ -1,6 +1,7 @@
 //! `partnerd customers ...`: the Customers API from the command line, through
 //! `partnerd-client`, against a partnerd or Partner Center itself.
 
+mod accounts;
 mod connection;
 mod export;
 pub(super) mod failure;
@@ -38,6 +39,12 @@ enum CustomersCommand {
     RemoveRelationship(single::IdArg),
     /// Write every customer to a file; an interrupted export resumes when rerun.
     Export(export::ExportArgs),
+    /// Show a customer's Microsoft Customer Agreement attestations, or attest one (--attest).
+    Agreement(accounts::AgreementArgs),
+    /// Show a customer's qualifications, or add one (--add).
+    Qualifications(accounts::QualificationsArgs),
+    /// Show a customer's indirect reseller.
+    Relationships(accounts::RelationshipsArgs),
 }
 
 /// Runs the command; failures are printed here as one `error:` line, and the exit status
@@ -52,6 +59,9 @@ pub async fn run(args: CustomersArgs) -> anyhow::Result<ExitCode> {
             CustomersCommand::Delete(a) => single::delete(&client, a).await,
             CustomersCommand::RemoveRelationship(a) => single::remove_relationship(&client, a).await,
             CustomersCommand::Export(a) => export::run(&client, args.connection.base_url(), a).await,
+            CustomersCommand::Agreement(a) => accounts::agreement(&client, a).await,
+            CustomersCommand::Qualifications(a) => accounts::qualifications(&client, a).await,
+            CustomersCommand::Relationships(a) => accounts::relationships(&client, a).await,
         }
     }
     .await;
