@@ -20,6 +20,7 @@ mod openapi;
 pub mod parts;
 pub mod seek;
 pub mod synthetic;
+pub mod user;
 pub mod validate;
 pub mod xml;
 
@@ -32,4 +33,5 @@ pub use links::{Attributes, Header, Link, ResourceLinks};
 pub use new_customer::NewCustomer;
 pub use parts::{CountryCode, EmailAddress, InitialDomain};
 pub use seek::SeekOperation;
+pub use user::{CustomerUser, PasswordProfile, UserProfile, UserState};
 pub use validate::{Invalid, Violations};

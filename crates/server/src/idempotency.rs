@@ -120,6 +120,12 @@ fn settle(state: &AppState, applied: Applied, outcome: Outcome) -> Result<Reply,
             2055,
             "The billing profile was changed since it was read (etag mismatch); read it again.",
         )),
+        Applied::UserNotFound => Err(ApiError::user_not_found()),
+        Applied::UserTaken => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            800002,
+            "Another object with the same value for property userPrincipalName already exists.",
+        )),
         Applied::LimitReached => Err(ApiError::new(
             StatusCode::FORBIDDEN,
             900127,
@@ -137,6 +143,7 @@ fn replay(state: &AppState, kept: KeptResponse) -> Result<Reply, ApiError> {
     let root = match sealed.root.as_str() {
         "Customer" => "Customer",
         "CustomerBillingProfile" => "CustomerBillingProfile",
+        "CustomerUser" => "CustomerUser",
         _ => "Error",
     };
     let status = StatusCode::from_u16(kept.status).map_err(|_| ApiError::internal())?;

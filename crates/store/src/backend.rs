@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use crate::{CustomerRecord, ListQuery, Page, StoreError};
+use crate::{CustomerRecord, ListQuery, Page, StoreError, UserChange, UserLookup, UserQuery};
 
 /// A customer as read back: its full document and current etag.
 #[derive(Clone, Debug)]
@@ -26,6 +26,9 @@ pub enum Mutation {
     /// Replace the stored customer (billing profile update) if its etag still is
     /// `expected_etag` (or unconditionally when that is `None`).
     Replace { record: CustomerRecord, expected_etag: Option<String> },
+    /// A change to the users of one of the partner's customers (see [`UserChange`]); users
+    /// deleted before `purge_before` (Unix seconds) are removed first.
+    Users { customer: String, change: UserChange, purge_before: i64 },
 }
 
 /// The response kept for an `MS-RequestId` (spec §6). `body` is opaque to the store: the
@@ -67,6 +70,11 @@ pub enum Applied {
     Stale,
     /// The partner has reached its customer limit; nothing was changed.
     LimitReached,
+    /// The customer exists but has no such user (or none in the state the change needs);
+    /// nothing was changed.
+    UserNotFound,
+    /// Another user of the customer has this UPN; nothing was changed.
+    UserTaken,
 }
 
 impl Applied {
@@ -137,6 +145,16 @@ pub trait Backend: Send + Sync + 'static {
     /// as it was. With `replace`, the customers (of one partner, or all) and their kept
     /// responses are deleted first, in the same transaction.
     async fn load(&self, partner: Option<&str>, replace: bool, rows: RestoreRows) -> Result<Restored, StoreError>;
+    /// A page of the users of the partner's `customer`; `None` when it has no such customer.
+    async fn list_users(&self, partner: &str, customer: &str, query: &UserQuery) -> Result<Option<Page>, StoreError>;
+    /// One user of the partner's `customer`, unless deleted before `purge_before`.
+    async fn get_user(
+        &self,
+        partner: &str,
+        customer: &str,
+        id: &str,
+        purge_before: i64,
+    ) -> Result<UserLookup, StoreError>;
 }
 
 /// What a reset removed.

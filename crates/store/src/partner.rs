@@ -10,8 +10,8 @@ use crate::{Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, 
 /// Everything one partner may do with its customers, and nothing more.
 #[derive(Clone)]
 pub struct PartnerStore {
-    backend: Arc<dyn Backend>,
-    partner: PartnerId,
+    pub(crate) backend: Arc<dyn Backend>,
+    pub(crate) partner: PartnerId,
 }
 
 impl PartnerStore {

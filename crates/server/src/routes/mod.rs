@@ -5,6 +5,9 @@ mod customer;
 mod customer_writes;
 mod list;
 mod misc;
+mod user_query;
+mod user_writes;
+mod users;
 
 use axum::middleware;
 use axum::routing::{delete, get, head, patch, post, put, MethodRouter};
@@ -25,6 +28,9 @@ pub const PARTNER_CENTER_ROUTES: &[(&str, &[&str])] = &[
     ("/customers/{id}/profiles/company", &["GET"]),
     ("/customers/{id}/profiles/billing", &["GET", "PUT"]),
     ("/domains/{domain}", &["HEAD"]),
+    ("/customers/{id}/users", &["GET", "POST"]),
+    ("/customers/{id}/users/{user_id}", &["GET", "PATCH", "DELETE"]),
+    ("/customers/{id}/users/{user_id}/resetpassword", &["PATCH"]),
 ];
 
 /// The handler of one entry of [`PARTNER_CENTER_ROUTES`].
@@ -40,6 +46,12 @@ fn handler(path: &str, method: &str) -> MethodRouter<AppState> {
         ("/customers/{id}/profiles/billing", "GET") => get(customer::billing_profile),
         ("/customers/{id}/profiles/billing", "PUT") => put(customer_writes::replace_billing),
         ("/domains/{domain}", "HEAD") => head(misc::domain_exists),
+        ("/customers/{id}/users", "GET") => get(users::list_users),
+        ("/customers/{id}/users", "POST") => post(user_writes::create_user),
+        ("/customers/{id}/users/{user_id}", "GET") => get(users::get_user),
+        ("/customers/{id}/users/{user_id}", "PATCH") => patch(user_writes::update_user),
+        ("/customers/{id}/users/{user_id}", "DELETE") => delete(user_writes::delete_user),
+        ("/customers/{id}/users/{user_id}/resetpassword", "PATCH") => patch(user_writes::update_user),
         _ => unreachable!("{method} {path} is in the route table without a handler"),
     }
 }

@@ -9,6 +9,7 @@ mod migrate;
 mod mutate;
 mod pool;
 mod state;
+mod users;
 
 #[cfg(test)]
 mod plan_tests;
@@ -19,7 +20,7 @@ use async_trait::async_trait;
 
 use crate::{
     Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, Removed, RestoreRows, Restored,
-    SnapshotRow, StoreError, StoredCustomer,
+    SnapshotRow, StoreError, StoredCustomer, UserLookup, UserQuery,
 };
 use pool::{bounded, Pool};
 
@@ -162,5 +163,19 @@ impl Backend for PostgresBackend {
     /// Not bounded by the operation timeout: it lasts as long as the sender takes.
     async fn load(&self, partner: Option<&str>, replace: bool, rows: RestoreRows) -> Result<Restored, StoreError> {
         state::load(&mut self.pool.get().await?, partner, replace, rows).await
+    }
+
+    async fn list_users(&self, partner: &str, customer: &str, query: &UserQuery) -> Result<Option<Page>, StoreError> {
+        bounded!(self.pool, |client| users::page(&client, partner, customer, query).await)
+    }
+
+    async fn get_user(
+        &self,
+        partner: &str,
+        customer: &str,
+        id: &str,
+        purge_before: i64,
+    ) -> Result<UserLookup, StoreError> {
+        bounded!(self.pool, |client| users::get(&client, partner, customer, id, purge_before).await)
     }
 }

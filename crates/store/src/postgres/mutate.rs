@@ -112,6 +112,9 @@ async fn change(tx: &Transaction<'_>, partner: &str, mutation: &Mutation) -> Res
             done(tx.execute("DELETE FROM customers WHERE id = $1 AND partner_id = $2", &[id, &partner]).await?)
         }
         Mutation::Replace { record, expected_etag } => replace(tx, partner, record, expected_etag.as_deref()).await?,
+        Mutation::Users { customer, change, purge_before } => {
+            super::users::change(tx, partner, customer, change, *purge_before).await?
+        }
     })
 }
 

@@ -7,6 +7,7 @@ mod migrate;
 mod mutate;
 mod pool;
 mod state;
+mod users;
 mod writer;
 
 use std::path::Path;
@@ -16,7 +17,7 @@ use rusqlite::{params, OptionalExtension};
 
 use crate::{
     Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, Removed, RestoreRows, Restored,
-    SnapshotRow, StoreError, StoredCustomer,
+    SnapshotRow, StoreError, StoredCustomer, UserLookup, UserQuery,
 };
 use pool::Pool;
 
@@ -166,6 +167,22 @@ impl Backend for SqliteBackend {
     async fn load(&self, partner: Option<&str>, replace: bool, rows: RestoreRows) -> Result<Restored, StoreError> {
         let partner = partner.map(str::to_string);
         self.pool.write(move |conn| state::load(conn, partner.as_deref(), replace, rows)).await
+    }
+
+    async fn list_users(&self, partner: &str, customer: &str, query: &UserQuery) -> Result<Option<Page>, StoreError> {
+        let (partner, customer, query) = (partner.to_string(), customer.to_string(), query.clone());
+        self.pool.read(move |conn| users::page(conn, &partner, &customer, &query)).await
+    }
+
+    async fn get_user(
+        &self,
+        partner: &str,
+        customer: &str,
+        id: &str,
+        purge_before: i64,
+    ) -> Result<UserLookup, StoreError> {
+        let (partner, customer, id) = (partner.to_string(), customer.to_string(), id.to_string());
+        self.pool.read(move |conn| users::get(conn, &partner, &customer, &id, purge_before)).await
     }
 }
 

@@ -1,0 +1,26 @@
+-- A customer's users (users-api §5). `doc` is the user's profile as canonical JSON, without
+-- its state, deletion time, links and attributes, which the server adds when serving it;
+-- passwords are never stored (Partner Center only ever answers one in the response that sets
+-- it). `deleted_at` (Unix seconds, server clock) is NULL for an active user.
+CREATE TABLE customer_users (
+    customer_id TEXT NOT NULL,
+    id          TEXT NOT NULL UNIQUE,
+    upn_key     TEXT NOT NULL,
+    name_key    TEXT NOT NULL,
+    deleted_at  INTEGER,
+    doc         TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+
+-- A UPN is unique in its tenant, deleted users included (the directory keeps them); the
+-- database enforces it as well as the write that checks it first.
+CREATE UNIQUE INDEX customer_users_upn ON customer_users (customer_id, upn_key);
+-- Lists: a customer's users in (folded display name, id) order.
+CREATE INDEX customer_users_by_name ON customer_users (customer_id, name_key, id);
+
+-- A customer's users go with it: whichever statement deletes customers (a delete, a reset,
+-- a restore that replaces them), its users follow in the same transaction.
+CREATE TRIGGER customer_users_go_with_customer AFTER DELETE ON customers
+BEGIN
+    DELETE FROM customer_users WHERE customer_id = OLD.id;
+END;
