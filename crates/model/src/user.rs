@@ -61,7 +61,6 @@ pub struct CustomerUser {
 /// `active`, or `inactive` (soft-deleted). Read in any case and as the .NET enum's ordinals
 /// (0, 1), because the .NET SDK may send either.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum UserState {
     Active,
     Inactive,
@@ -83,6 +82,21 @@ impl UserState {
         }
     }
 }
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for UserState {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(["active", "inactive"]))
+            .description(Some("As written; read in any case, and as 0 (active) or 1 (inactive)."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for UserState {}
 
 impl Serialize for UserState {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

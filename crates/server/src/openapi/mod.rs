@@ -10,6 +10,7 @@
 mod build;
 mod operations;
 mod schemas;
+mod user_operations;
 
 use axum::Router;
 use utoipa_swagger_ui::SwaggerUi;

@@ -1,7 +1,7 @@
 //! The document's schema components: the wire types derived from `partnerd-model` (the same
 //! types that serialise the responses), plus the two bodies that are not model types.
 
-use partnerd_model::{Collection, Customer, ErrorBody};
+use partnerd_model::{Collection, Customer, CustomerUser, ErrorBody};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::{Components, ComponentsBuilder, RefOr};
 use utoipa::{PartialSchema, ToSchema};
@@ -10,10 +10,13 @@ use utoipa::{PartialSchema, ToSchema};
 pub fn components() -> Components {
     let mut nested = Vec::new();
     Customer::schemas(&mut nested);
+    CustomerUser::schemas(&mut nested);
     ComponentsBuilder::new()
         .schemas_from_iter(nested)
         .schema(Customer::name(), Customer::schema())
         .schema("CustomerCollection", Collection::<Customer>::schema())
+        .schema(CustomerUser::name(), CustomerUser::schema())
+        .schema("CustomerUserCollection", Collection::<CustomerUser>::schema())
         .schema(ErrorBody::name(), ErrorBody::schema())
         .schema("Throttled", throttled())
         .schema("RelationshipRequest", relationship_request())
