@@ -131,6 +131,10 @@ store_test!(onboarding_create_list_update_delete_find_deleted_restore, |db| {
         .unwrap();
     let xml = xml.text().await.unwrap();
     assert!(xml.contains("<CustomerUser><usageLocation>US</usageLocation>"), "{xml}");
+    let page =
+        app.get(&partner, &format!("/v1/customers/{c}/users")).header("Accept", "text/xml").send().await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(page.contains("<items><CustomerUser>") && !page.contains("<Customer>"), "{page}");
 
     let patched = send(
         &app,
