@@ -8,11 +8,13 @@ pub mod assemble;
 pub mod canonical;
 pub mod collection;
 pub mod customer;
+pub mod directory;
 pub mod error;
 pub mod filter;
 pub mod form;
 pub mod ids;
 pub mod json_limits;
+pub mod license;
 pub mod links;
 pub mod new_customer;
 #[cfg(feature = "openapi")]

@@ -126,6 +126,7 @@ fn settle(state: &AppState, applied: Applied, outcome: Outcome) -> Result<Reply,
             800002,
             "Another object with the same value for property userPrincipalName already exists.",
         )),
+        Applied::Refused(refusal) => Err(crate::directory_errors::refusal(refusal)),
         Applied::LimitReached => Err(ApiError::new(
             StatusCode::FORBIDDEN,
             900127,
@@ -144,6 +145,8 @@ fn replay(state: &AppState, kept: KeptResponse) -> Result<Reply, ApiError> {
         "Customer" => "Customer",
         "CustomerBillingProfile" => "CustomerBillingProfile",
         "CustomerUser" => "CustomerUser",
+        "UserMember" => "UserMember",
+        "LicenseUpdate" => "LicenseUpdate",
         _ => "Error",
     };
     let status = StatusCode::from_u16(kept.status).map_err(|_| ApiError::internal())?;

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use crate::{CustomerRecord, ListQuery, Page, StoreError, UserChange, UserLookup, UserQuery};
+use crate::{CustomerRecord, ListQuery, Page, Refusal, SkuUnits, StoreError, UserChange, UserLookup, UserQuery};
 
 /// A customer as read back: its full document and current etag.
 #[derive(Clone, Debug)]
@@ -75,6 +75,8 @@ pub enum Applied {
     UserNotFound,
     /// Another user of the customer has this UPN; nothing was changed.
     UserTaken,
+    /// A role or license change the directory refuses; nothing was changed.
+    Refused(Refusal),
 }
 
 impl Applied {
@@ -155,6 +157,8 @@ pub trait Backend: Send + Sync + 'static {
         id: &str,
         purge_before: i64,
     ) -> Result<UserLookup, StoreError>;
+    /// The subscribed SKUs of the partner's `customer`; `None` when it has no such customer.
+    async fn customer_skus(&self, partner: &str, customer: &str) -> Result<Option<Vec<SkuUnits>>, StoreError>;
 }
 
 /// What a reset removed.

@@ -30,7 +30,7 @@ pub use page::{prefix_range, ListQuery, Page, Position, Row, Seek, SortField};
 pub use partner::PartnerStore;
 pub use record::{now_secs, CustomerRecord};
 pub use schema::{inspect, SchemaStatus};
-pub use users::{StoredUser, UserChange, UserLookup, UserQuery, UserRecord};
+pub use users::{Refusal, SkuUnits, StoredUser, UserChange, UserLookup, UserQuery, UserRecord};
 
 use partnerd_model::PartnerId;
 

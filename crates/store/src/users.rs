@@ -42,15 +42,51 @@ impl UserRecord {
 /// A change to one customer's users.
 #[derive(Clone, Debug)]
 pub enum UserChange {
-    /// Adds a user; [`Applied::UserTaken`] when its UPN is in use (by an active user or one
+    /// Adds a user, a member of `roles`; [`Applied::UserTaken`] when its UPN is in use (by an active user or one
     /// deleted within the retention). With `if_upn_free`, a taken UPN is no refusal but a
     /// no-op (`Done`): the admin user a customer create makes, made again on a replay.
-    Create { record: UserRecord, if_upn_free: bool },
+    Create { record: UserRecord, if_upn_free: bool, roles: Vec<String> },
     /// Replaces an active user's profile; with `restore`, the user must be deleted (and still
     /// retained) instead, and becomes active again.
     Replace { record: UserRecord, restore: bool },
-    /// Soft-deletes an active user at `at` (Unix seconds).
+    /// Soft-deletes an active user at `at` (Unix seconds); its licenses are freed.
     Delete { id: String, at: i64 },
+    /// Makes an active user a member of a role; [`Refusal::AlreadyMember`] when it is one.
+    AddRole { role: String, user: String },
+    /// Ends a membership; [`Refusal::NotMember`] when there is none.
+    RemoveRole { role: String, user: String },
+    /// Removes, then assigns, an active user's licenses, all or nothing: each removed SKU
+    /// must be assigned, each assigned SKU subscribed, and a new assignment needs an
+    /// available unit (re-assigning only replaces the excluded plans, a JSON array).
+    Licenses { user: String, assign: Vec<(String, String)>, remove: Vec<String> },
+    /// Replaces the customer's subscribed SKUs; assignments of SKUs no longer there go.
+    SetSkus(Vec<SkuUnits>),
+}
+
+/// Why a change to a customer's directory was refused; nothing was changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    AlreadyMember,
+    NotMember,
+    /// The customer does not subscribe to this SKU.
+    UnknownSku(String),
+    /// Every unit of this SKU is assigned.
+    NoUnits {
+        customer: String,
+        sku: String,
+    },
+    /// The user has no license of this SKU to remove.
+    NotAssigned(String),
+}
+
+/// A subscribed SKU's unit counts as set; `consumed` is read back (the number assigned).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkuUnits {
+    pub sku_id: String,
+    pub active: i64,
+    pub suspended: i64,
+    pub warning: i64,
+    pub consumed: i64,
 }
 
 /// One user list request as the store sees it: active or deleted users, in (folded display
@@ -58,17 +94,22 @@ pub enum UserChange {
 #[derive(Clone, Debug)]
 pub struct UserQuery {
     pub deleted: bool,
+    /// Only the active members of this role.
+    pub role: Option<String>,
     pub size: usize,
     pub seek: Seek,
     /// Users deleted before this (Unix seconds) are gone.
     pub purge_before: i64,
 }
 
-/// A user as read back: its profile document and, when deleted, when (Unix seconds).
+/// A user as read back: its profile document, when it was deleted (Unix seconds), its
+/// roles, and its licenses (SKU id and excluded plans as a JSON array).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredUser {
     pub doc: String,
     pub deleted_at: Option<i64>,
+    pub roles: Vec<String>,
+    pub licenses: Vec<(String, String)>,
 }
 
 /// What looking a user up found.
@@ -90,6 +131,11 @@ impl PartnerStore {
     /// One of `customer`'s users (id lowercase), active or deleted within the retention.
     pub async fn get_user(&self, customer: &str, id: &str, purge_before: i64) -> Result<UserLookup, StoreError> {
         self.backend.get_user(self.partner.as_str(), customer, id, purge_before).await
+    }
+
+    /// `customer`'s subscribed SKUs in id order; `None` when it is not this partner's.
+    pub async fn customer_skus(&self, customer: &str) -> Result<Option<Vec<SkuUnits>>, StoreError> {
+        self.backend.customer_skus(self.partner.as_str(), customer).await
     }
 
     /// Applies a change to `customer`'s users (with its idempotency record, as
@@ -134,6 +180,7 @@ pub(crate) fn page_sql(customer: &str, query: &UserQuery, postgres: bool) -> Pag
     let candidates = [
         ("$C", Some(PageParam::Text(customer.to_string()))),
         ("$B", Some(PageParam::Int(query.purge_before))),
+        ("$R", query.role.clone().map(PageParam::Text)),
         ("$K", anchor.as_ref().map(|p| PageParam::Text(p.key.clone()))),
         ("$I", anchor.as_ref().map(|p| PageParam::Text(p.id.clone()))),
         ("$L", Some(PageParam::Int(query.size as i64 + 1))),
@@ -150,11 +197,18 @@ pub(crate) fn page_sql(customer: &str, query: &UserQuery, postgres: bool) -> Pag
     PageSql { sql, params, descending }
 }
 
-/// The page query with named placeholders: `$C` the customer id, `$B` purge_before,
+/// The page query with named placeholders: `$C` the customer id, `$B` purge_before, `$R`
+/// the role,
 /// `$K`/`$I` the anchor position, `$L` the row limit (one more than the page, to see whether
 /// the order goes on).
 fn page_template(query: &UserQuery) -> (String, bool) {
     let state = if query.deleted { "u.deleted_at IS NOT NULL AND u.deleted_at >= $B" } else { "u.deleted_at IS NULL" };
+    let role = if query.role.is_some() {
+        " AND EXISTS (SELECT 1 FROM user_roles r WHERE r.customer_id = u.customer_id \
+          AND r.role_id = $R AND r.user_id = u.id)"
+    } else {
+        ""
+    };
     let (cond, descending) = match &query.seek {
         Seek::First => ("", false),
         Seek::Last => ("", true),
@@ -166,8 +220,31 @@ fn page_template(query: &UserQuery) -> (String, bool) {
     let sql = format!(
         "SELECT u.id, u.name_key, CASE WHEN u.deleted_at IS NULL THEN u.doc \
          ELSE CAST(u.deleted_at AS TEXT) || ' ' || u.doc END FROM customer_users u \
-         WHERE u.customer_id = $C AND {state}{cond} \
+         WHERE u.customer_id = $C AND {state}{role}{cond} \
          ORDER BY u.name_key {order}, u.id {order} LIMIT $L"
     );
     (sql, descending)
+}
+
+impl crate::Store {
+    /// Replaces the SKUs of `partner`'s `customer` and returns them as now stored; `None` when
+    /// the partner has no such customer. For the control plane, which speaks for no partner
+    /// but names the one whose customer it sets up.
+    pub async fn set_customer_skus(
+        &self,
+        partner: &partnerd_model::PartnerId,
+        customer: &str,
+        skus: Vec<SkuUnits>,
+    ) -> Result<Option<Vec<SkuUnits>>, StoreError> {
+        let mutation = Mutation::Users {
+            customer: customer.to_string(),
+            change: UserChange::SetSkus(skus),
+            purge_before: i64::MIN,
+        };
+        match self.backend.apply(partner.as_str(), mutation, None).await? {
+            Applied::Done => self.backend.customer_skus(partner.as_str(), customer).await,
+            Applied::NotFound => Ok(None),
+            other => Err(StoreError::Internal(format!("setting a customer's SKUs gave {other:?}"))),
+        }
+    }
 }

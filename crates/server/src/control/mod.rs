@@ -23,6 +23,7 @@ mod redact;
 mod requests;
 mod reset;
 mod seed;
+mod skus;
 mod snapshot;
 pub(crate) mod stats;
 mod tap;
@@ -36,7 +37,7 @@ pub(crate) use traffic::Traffic;
 
 use axum::http::Method;
 use axum::middleware;
-use axum::routing::{any, delete, get, post};
+use axum::routing::{any, delete, get, post, put};
 use axum::Router;
 
 use crate::{ApiError, AppState, Mode};
@@ -57,6 +58,7 @@ pub(crate) fn router(state: AppState, stats: stats::Recorder) -> Option<Router> 
         .route(&format!("{PREFIX}/clock"), get(clock::show).post(clock::set))
         .route(&format!("{PREFIX}/reset"), post(reset::reset))
         .route(&format!("{PREFIX}/partners/{{partner}}/seed"), post(seed::seed))
+        .route(&format!("{PREFIX}/partners/{{partner}}/customers/{{customer}}/subscribedskus"), put(skus::set))
         .route(&format!("{PREFIX}/snapshot"), get(snapshot::export).put(snapshot::import))
         .route(&format!("{PREFIX}/requests"), get(requests::list).delete(requests::clear))
         .route(&format!("{PREFIX}/requests/stream"), get(requests::stream))

@@ -47,7 +47,7 @@ pub struct Operation {
 }
 
 pub(super) const PARTNER_CENTER: &str = "Partner Center customers";
-const CONTROL: &str = "Control plane";
+pub(super) const CONTROL: &str = "Control plane";
 const REFERENCE: &str = "Reference";
 const OPERATIONS_TAG: &str = "Operations";
 

@@ -115,6 +115,8 @@ fn sort_direction(value: &str) -> Result<(), ApiError> {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct UserCursor {
     pub customer: String,
+    /// The role whose members are listed; `None`: the users list.
+    pub role: Option<String>,
     pub deleted: bool,
     pub size: usize,
     pub next: Option<Position>,
@@ -125,6 +127,7 @@ pub(crate) struct UserCursor {
 struct Sealed {
     p: String,
     c: String,
+    r: Option<String>,
     d: bool,
     s: usize,
     n: Option<(String, String)>,
@@ -136,6 +139,7 @@ pub(crate) fn seal(state: &AppState, partner: &str, cursor: &UserCursor) -> Stri
     let sealed = Sealed {
         p: partner.to_string(),
         c: cursor.customer.clone(),
+        r: cursor.role.clone(),
         d: cursor.deleted,
         s: cursor.size,
         n: cursor.next.as_ref().map(|p| (p.key.clone(), p.id.clone())),
@@ -147,7 +151,13 @@ pub(crate) fn seal(state: &AppState, partner: &str, cursor: &UserCursor) -> Stri
 }
 
 /// Opens a token for this partner and customer; every failure is the same kind of 400.
-pub(crate) fn open(state: &AppState, partner: &str, customer: &str, token: &str) -> Result<UserCursor, ApiError> {
+pub(crate) fn open(
+    state: &AppState,
+    partner: &str,
+    customer: &str,
+    role: Option<&str>,
+    token: &str,
+) -> Result<UserCursor, ApiError> {
     let invalid = |why: &str| ApiError::invalid(format!("The continuation token is not valid: {why}."));
     let sealed: Sealed = (token.len() <= MAX_TOKEN_LEN)
         .then(|| URL_SAFE_NO_PAD.decode(token.trim()).ok())
@@ -155,7 +165,7 @@ pub(crate) fn open(state: &AppState, partner: &str, customer: &str, token: &str)
         .and_then(|bytes| state.vault.open(PURPOSE, &bytes))
         .and_then(|plain| serde_json::from_slice(&plain).ok())
         .ok_or_else(|| invalid("it could not be verified"))?;
-    if sealed.p != partner || sealed.c != customer {
+    if sealed.p != partner || sealed.c != customer || sealed.r.as_deref() != role {
         return Err(invalid("it was issued for another list"));
     }
     if sealed.e < state.clock.unix_seconds() {
@@ -163,6 +173,7 @@ pub(crate) fn open(state: &AppState, partner: &str, customer: &str, token: &str)
     }
     Ok(UserCursor {
         customer: sealed.c,
+        role: sealed.r,
         deleted: sealed.d,
         size: sealed.s,
         next: sealed.n.map(|(key, id)| Position { key, id }),

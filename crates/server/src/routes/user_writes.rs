@@ -64,7 +64,7 @@ pub(crate) async fn create_user(
         etag: None,
     };
     let path = format!("/v1/customers/{customer_id}/users");
-    let change = UserChange::Create { record, if_upn_free: false };
+    let change = UserChange::Create { record, if_upn_free: false, roles: Vec::new() };
     write(&state, &store, &ids, Method::POST, &[&path, &body.fingerprint_text()], &customer_id, change, outcome).await
 }
 
@@ -134,7 +134,7 @@ pub(crate) async fn delete_user(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn write(
+pub(crate) async fn write(
     state: &AppState,
     store: &PartnerStore,
     ids: &RequestIds,
@@ -161,8 +161,11 @@ pub(crate) async fn make_admin(state: &AppState, store: &PartnerStore, customer:
         billing.first_name,
         billing.last_name,
     );
-    let change =
-        UserChange::Create { record: UserRecord::new(&profile, state.clock.unix_seconds()), if_upn_free: true };
+    let change = UserChange::Create {
+        record: UserRecord::new(&profile, state.clock.unix_seconds()),
+        if_upn_free: true,
+        roles: vec![partnerd_model::directory::COMPANY_ADMINISTRATOR.to_string()],
+    };
     match store.apply_users(customer_id, change, purge_before(state), None).await? {
         // A replay's fresh customer was never stored: the first request made its admin.
         Applied::Done | Applied::NotFound => Ok(()),

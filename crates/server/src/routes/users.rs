@@ -3,7 +3,8 @@
 use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName};
-use partnerd_model::{Header, Link, ResourceLinks, SeekOperation};
+use partnerd_model::directory::UserMember;
+use partnerd_model::{Attributes, Header, Link, ResourceLinks, SeekOperation, UserProfile};
 use partnerd_store::{Page, PartnerStore, Seek, StoredUser, UserLookup, UserQuery};
 
 use super::user_query::{self, UserCursor, UserParams};
@@ -103,19 +104,74 @@ pub(crate) async fn list_users(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Reply, ApiError> {
+    let listing = Listing { customer, role: None };
     let raw = raw.unwrap_or_default();
-    let params = UserParams::parse(&raw)?;
-    let token = match headers.get(MS_CONTINUATION_TOKEN) {
-        None => None,
-        Some(v) => {
-            let t = v.to_str().map_err(|_| ApiError::invalid("The continuation token is not valid."))?.trim();
-            (!t.is_empty()).then_some(t)
+    Ok(Reply::ok_json("Collection", listing.page(&state, &partner, &raw, &headers).await?))
+}
+
+/// One customer's users list, or (with `role`) the active members of one of its roles.
+pub(crate) struct Listing {
+    pub customer: String,
+    pub role: Option<String>,
+}
+
+impl Listing {
+    /// The collection JSON of the page the request asks for.
+    pub async fn page(
+        &self,
+        state: &AppState,
+        partner: &VerifiedPartner,
+        raw: &str,
+        headers: &HeaderMap,
+    ) -> Result<String, ApiError> {
+        let params = UserParams::parse(raw)?;
+        if self.role.is_some() && params.deleted == Some(true) {
+            return Err(ApiError::invalid("A role lists its active members only.").with_data("filter"));
         }
-    };
-    let query = plan(&state, &partner, &customer, &params, token)?;
-    let page =
-        partner.store(&state.store).list_users(&customer, &query).await?.ok_or_else(ApiError::customer_not_found)?;
-    Ok(Reply::ok_json("Collection", render(&state, &partner, &customer, &query, &page, &raw)))
+        let token = match headers.get(MS_CONTINUATION_TOKEN) {
+            None => None,
+            Some(v) => {
+                let t = v.to_str().map_err(|_| ApiError::invalid("The continuation token is not valid."))?.trim();
+                (!t.is_empty()).then_some(t)
+            }
+        };
+        let query = plan(state, partner, self, &params, token)?;
+        let page = partner
+            .store(&state.store)
+            .list_users(&self.customer, &query)
+            .await?
+            .ok_or_else(ApiError::customer_not_found)?;
+        Ok(render(state, partner, self, &query, &page, raw))
+    }
+
+    fn base(&self) -> String {
+        match &self.role {
+            None => format!("/v1/customers/{}/users", self.customer),
+            Some(role) => format!("/v1/customers/{}/directoryroles/{role}/usermembers", self.customer),
+        }
+    }
+
+    /// One item: the user as served, or as a member of the role.
+    fn item(&self, id: &str, doc: &str, deleted_at: Option<i64>) -> String {
+        match &self.role {
+            None => served(&self.customer, id, doc, deleted_at),
+            Some(role) => match UserProfile::from_doc(doc) {
+                Some(profile) => serde_json::to_string(&member(&profile, role)).expect("members serialise"),
+                None => String::from("null"),
+            },
+        }
+    }
+}
+
+/// A user as a member of `role` (users-api §3.4).
+pub(crate) fn member(profile: &UserProfile, role: &str) -> UserMember {
+    UserMember {
+        display_name: Some(profile.display_name().to_string()),
+        user_principal_name: Some(profile.user_principal_name().to_string()),
+        role_id: Some(role.to_string()),
+        id: Some(profile.id().to_string()),
+        attributes: Some(Attributes::object("UserMember")),
+    }
 }
 
 /// The page to read: a fresh query starts at the first page; a seek takes its query from the
@@ -123,13 +179,13 @@ pub(crate) async fn list_users(
 fn plan(
     state: &AppState,
     partner: &VerifiedPartner,
-    customer: &str,
+    listing: &Listing,
     params: &UserParams,
     token: Option<&str>,
 ) -> Result<UserQuery, ApiError> {
     let purge_before = purge_before(state);
     let open = |t: &str| -> Result<UserCursor, ApiError> {
-        let cursor = user_query::open(state, partner.id().as_str(), customer, t)?;
+        let cursor = user_query::open(state, partner.id().as_str(), &listing.customer, listing.role.as_deref(), t)?;
         if params.size.is_some_and(|s| s != cursor.size) {
             return Err(ApiError::invalid("size does not match the continuation token's query.").with_data("size"));
         }
@@ -140,11 +196,12 @@ fn plan(
     };
     let fresh = |seek| UserQuery {
         deleted: params.deleted.unwrap_or(false),
+        role: listing.role.clone(),
         size: params.size.unwrap_or(MAX_PAGE_SIZE),
         seek,
         purge_before,
     };
-    let from = |c: UserCursor, seek| UserQuery { deleted: c.deleted, size: c.size, seek, purge_before };
+    let from = |c: UserCursor, seek| UserQuery { deleted: c.deleted, role: c.role, size: c.size, seek, purge_before };
     match params.seek {
         None => Ok(fresh(Seek::First)),
         Some(SeekOperation::PageIndex) => Err(ApiError::invalid("seekOperation PageIndex is not supported.")),
@@ -181,7 +238,7 @@ fn plan(
 fn render(
     state: &AppState,
     partner: &VerifiedPartner,
-    customer: &str,
+    listing: &Listing,
     query: &UserQuery,
     page: &Page,
     raw_query: &str,
@@ -198,7 +255,8 @@ fn render(
     };
     let token = (next.is_some() || previous.is_some()).then(|| {
         let cursor = UserCursor {
-            customer: customer.to_string(),
+            customer: listing.customer.clone(),
+            role: listing.role.clone(),
             deleted: query.deleted,
             size: query.size,
             next: next.clone(),
@@ -206,7 +264,7 @@ fn render(
         };
         user_query::seal(state, partner.id().as_str(), &cursor)
     });
-    let base = format!("/v1/customers/{customer}/users");
+    let base = listing.base();
     let seek_link = |op: &str| {
         let mut uri = format!("{base}?size={}&seekOperation={op}", query.size);
         if query.deleted {
@@ -246,7 +304,7 @@ fn render(
             Some((at, doc)) if !row.list_json.starts_with('{') => (at.parse().ok(), doc),
             _ => (None, row.list_json),
         };
-        out.push_str(&served(customer, row.id, doc, deleted_at));
+        out.push_str(&listing.item(row.id, doc, deleted_at));
     }
     out.push_str("],\"links\":");
     out.push_str(&serde_json::to_string(&links).expect("links serialise"));

@@ -20,3 +20,33 @@ CREATE TABLE customer_users (
 CREATE UNIQUE INDEX customer_users_upn ON customer_users (customer_id, upn_key);
 -- Lists: a customer's users in (folded display name, id) order.
 CREATE INDEX customer_users_by_name ON customer_users (customer_id, name_key, id);
+
+-- Directory role memberships (users-api §7); the roles themselves are a fixed catalogue.
+CREATE TABLE user_roles (
+    customer_id TEXT COLLATE "C" NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+    role_id     TEXT COLLATE "C" NOT NULL,
+    user_id     TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (customer_id, role_id, user_id)
+);
+CREATE INDEX user_roles_by_user ON user_roles (customer_id, user_id);
+
+-- The SKUs a customer subscribes to (set through the control plane, from the built-in
+-- catalogue) and their unit counts; consumed units are the count of assignments.
+CREATE TABLE customer_skus (
+    customer_id     TEXT COLLATE "C" NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+    sku_id          TEXT COLLATE "C" NOT NULL,
+    active_units    BIGINT NOT NULL,
+    suspended_units BIGINT NOT NULL,
+    warning_units   BIGINT NOT NULL,
+    PRIMARY KEY (customer_id, sku_id)
+);
+
+-- Licenses assigned to users; `excluded_plans` is a JSON array of plan ids.
+CREATE TABLE license_assignments (
+    customer_id    TEXT COLLATE "C" NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+    user_id        TEXT COLLATE "C" NOT NULL,
+    sku_id         TEXT COLLATE "C" NOT NULL,
+    excluded_plans TEXT NOT NULL,
+    PRIMARY KEY (customer_id, user_id, sku_id)
+);
+CREATE INDEX license_assignments_by_sku ON license_assignments (customer_id, sku_id);

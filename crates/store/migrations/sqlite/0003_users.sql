@@ -24,3 +24,40 @@ CREATE TRIGGER customer_users_go_with_customer AFTER DELETE ON customers
 BEGIN
     DELETE FROM customer_users WHERE customer_id = OLD.id;
 END;
+
+-- Directory role memberships (users-api §7); the roles themselves are a fixed catalogue.
+CREATE TABLE user_roles (
+    customer_id TEXT NOT NULL,
+    role_id     TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    PRIMARY KEY (customer_id, role_id, user_id)
+);
+CREATE INDEX user_roles_by_user ON user_roles (customer_id, user_id);
+
+-- The SKUs a customer subscribes to (set through the control plane, from the built-in
+-- catalogue) and their unit counts; consumed units are the count of assignments.
+CREATE TABLE customer_skus (
+    customer_id     TEXT NOT NULL,
+    sku_id          TEXT NOT NULL,
+    active_units    INTEGER NOT NULL,
+    suspended_units INTEGER NOT NULL,
+    warning_units   INTEGER NOT NULL,
+    PRIMARY KEY (customer_id, sku_id)
+);
+
+-- Licenses assigned to users; `excluded_plans` is a JSON array of plan ids.
+CREATE TABLE license_assignments (
+    customer_id    TEXT NOT NULL,
+    user_id        TEXT NOT NULL,
+    sku_id         TEXT NOT NULL,
+    excluded_plans TEXT NOT NULL,
+    PRIMARY KEY (customer_id, user_id, sku_id)
+);
+CREATE INDEX license_assignments_by_sku ON license_assignments (customer_id, sku_id);
+
+CREATE TRIGGER customer_directory_goes_with_customer AFTER DELETE ON customers
+BEGIN
+    DELETE FROM user_roles WHERE customer_id = OLD.id;
+    DELETE FROM customer_skus WHERE customer_id = OLD.id;
+    DELETE FROM license_assignments WHERE customer_id = OLD.id;
+END;

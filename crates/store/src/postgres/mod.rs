@@ -19,7 +19,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::{
-    Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, Removed, RestoreRows, Restored,
+    Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, Removed, RestoreRows, Restored, SkuUnits,
     SnapshotRow, StoreError, StoredCustomer, UserLookup, UserQuery,
 };
 use pool::{bounded, Pool};
@@ -177,5 +177,9 @@ impl Backend for PostgresBackend {
         purge_before: i64,
     ) -> Result<UserLookup, StoreError> {
         bounded!(self.pool, |client| users::get(&client, partner, customer, id, purge_before).await)
+    }
+
+    async fn customer_skus(&self, partner: &str, customer: &str) -> Result<Option<Vec<SkuUnits>>, StoreError> {
+        bounded!(self.pool, |client| users::skus(&client, partner, customer).await)
     }
 }

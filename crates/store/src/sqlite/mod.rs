@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use rusqlite::{params, OptionalExtension};
 
 use crate::{
-    Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, Removed, RestoreRows, Restored,
+    Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, Removed, RestoreRows, Restored, SkuUnits,
     SnapshotRow, StoreError, StoredCustomer, UserLookup, UserQuery,
 };
 use pool::Pool;
@@ -183,6 +183,11 @@ impl Backend for SqliteBackend {
     ) -> Result<UserLookup, StoreError> {
         let (partner, customer, id) = (partner.to_string(), customer.to_string(), id.to_string());
         self.pool.read(move |conn| users::get(conn, &partner, &customer, &id, purge_before)).await
+    }
+
+    async fn customer_skus(&self, partner: &str, customer: &str) -> Result<Option<Vec<SkuUnits>>, StoreError> {
+        let (partner, customer) = (partner.to_string(), customer.to_string());
+        self.pool.read(move |conn| users::skus(conn, &partner, &customer)).await
     }
 }
 
