@@ -177,6 +177,9 @@ pub struct SnapshotRow {
     pub doc: String,
     pub etag: String,
     pub created_at: i64,
+    /// The customer's users, roles, SKUs and licenses as a snapshot's `directory` member
+    /// (JSON); `None` when it has none.
+    pub directory: Option<String>,
 }
 
 /// A customer to restore; `line` names it in a refusal.
@@ -185,6 +188,8 @@ pub struct RestoreRow {
     pub line: u64,
     pub partner: Option<String>,
     pub record: CustomerRecord,
+    /// The customer's users, roles, SKUs and licenses, checked.
+    pub directory: Option<crate::directory_snapshot::CustomerDirectory>,
 }
 
 /// What a restore is sent: batches of rows, then `Commit` once the input is known to be good.

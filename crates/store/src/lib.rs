@@ -7,6 +7,7 @@
 //! stable while customers are created and deleted.
 
 mod backend;
+pub mod directory_snapshot;
 mod error;
 mod list_sql;
 mod page;

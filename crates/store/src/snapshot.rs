@@ -21,13 +21,21 @@ struct Line {
     partner: Option<String>,
     created_at: String,
     customer: Customer,
+    #[serde(default)]
+    directory: Option<crate::directory_snapshot::Directory>,
 }
 
 /// One line (without its newline).
 pub fn encode(row: &SnapshotRow) -> String {
     let partner = row.partner.as_deref().map_or("null".to_string(), |p| format!("\"{p}\""));
     let created = humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(row.created_at.max(0) as u64));
-    format!("{{\"partner\":{partner},\"createdAt\":\"{created}\",\"customer\":{}}}", row.doc)
+    match &row.directory {
+        None => format!("{{\"partner\":{partner},\"createdAt\":\"{created}\",\"customer\":{}}}", row.doc),
+        Some(directory) => format!(
+            "{{\"partner\":{partner},\"createdAt\":\"{created}\",\"customer\":{},\"directory\":{directory}}}",
+            row.doc
+        ),
+    }
 }
 
 /// The customer on line `line`, or why it cannot be restored. With `scope`, every line must
@@ -49,7 +57,13 @@ pub fn decode(text: &str, line: u64, scope: Option<&PartnerId>) -> Result<Restor
     let (record, _) =
         CustomerRecord::of_customer(&parsed.customer).map_err(|e| format!("the customer is not valid: {e}"))?;
     let record = record.with_created_at(created_at.as_secs() as i64);
-    Ok(RestoreRow { line, partner: partner.map(|p| p.as_str().to_string()), record })
+    let directory = parsed
+        .directory
+        .as_ref()
+        .map(|d| d.check())
+        .transpose()
+        .map_err(|e| format!("the directory is not valid: {e}"))?;
+    Ok(RestoreRow { line, partner: partner.map(|p| p.as_str().to_string()), record, directory })
 }
 
 fn owner(partner: Option<&PartnerId>) -> String {

@@ -75,6 +75,7 @@ fn generate(partner: &PartnerId, seed: u64, count: u64, created_at: i64, tx: tok
                     let (new, ids) = generator.next_new();
                     CustomerRecord::new(new, ids).0.with_created_at(created_at)
                 },
+                directory: None,
             })
             .collect();
         if tx.blocking_send(Restore::Rows(batch)).is_err() {

@@ -28,6 +28,22 @@ pub async fn snapshot_page(
     after: &str,
     limit: usize,
 ) -> Result<Vec<SnapshotRow>, StoreError> {
+    let mut rows = customer_rows(client, partner, after, limit).await?;
+    if let Some(last) = rows.last().map(|r| r.id.clone()) {
+        let mut directories = super::users::directory_rows(client, after, &last).await?.into_json();
+        for row in &mut rows {
+            row.directory = directories.remove(&row.id);
+        }
+    }
+    Ok(rows)
+}
+
+async fn customer_rows(
+    client: &Client,
+    partner: Option<&str>,
+    after: &str,
+    limit: usize,
+) -> Result<Vec<SnapshotRow>, StoreError> {
     let limit = limit as i64;
     let rows =
         match partner {
@@ -56,9 +72,10 @@ pub async fn snapshot_page(
                 doc: r.try_get(2)?,
                 etag: r.try_get(3)?,
                 created_at: r.try_get(4)?,
+                directory: None,
             })
         })
-        .collect()
+        .collect::<Result<Vec<SnapshotRow>, StoreError>>()
 }
 
 /// One transaction on one connection for the whole restore; other instances keep reading the
@@ -86,6 +103,13 @@ pub async fn load(
                 let records: Vec<_> = batch.iter().map(|r| r.record.clone()).collect();
                 if let Some(&first) = insert_batch(&tx, &owners, &records).await?.first() {
                     return Ok(Restored::Conflict { line: batch[first].line });
+                }
+                for row in &batch {
+                    if let Some(dir) = &row.directory {
+                        if !super::users::insert_directory(&tx, &row.record.id, dir).await? {
+                            return Ok(Restored::Conflict { line: row.line });
+                        }
+                    }
                 }
                 customers += batch.len() as u64;
             }

@@ -319,3 +319,114 @@ async fn upn_taken(tx: &Transaction<'_>, customer: &str, record: &UserRecord) ->
         .await?;
     Ok(row.is_some())
 }
+
+/// The directory rows of every customer with an id in `(after, last]`, for a snapshot page.
+pub async fn directory_rows(
+    client: &Client,
+    after: &str,
+    last: &str,
+) -> Result<crate::directory_snapshot::DirectoryRows, StoreError> {
+    let mut rows = crate::directory_snapshot::DirectoryRows::default();
+    for r in client
+        .query(
+            "SELECT customer_id, id, upn_key, name_key, deleted_at, doc, created_at FROM customer_users \
+             WHERE customer_id > $1 AND customer_id <= $2 ORDER BY customer_id, name_key, id",
+            &[&after, &last],
+        )
+        .await?
+    {
+        rows.users.push((
+            r.try_get(0)?,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+            r.try_get(5)?,
+            r.try_get(6)?,
+        ));
+    }
+    for r in client
+        .query(
+            "SELECT customer_id, role_id, user_id FROM user_roles WHERE customer_id > $1 AND customer_id <= $2 \
+             ORDER BY customer_id, role_id, user_id",
+            &[&after, &last],
+        )
+        .await?
+    {
+        rows.roles.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+    }
+    for r in client
+        .query(
+            "SELECT customer_id, sku_id, active_units, suspended_units, warning_units FROM customer_skus \
+             WHERE customer_id > $1 AND customer_id <= $2 ORDER BY customer_id, sku_id",
+            &[&after, &last],
+        )
+        .await?
+    {
+        rows.skus.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?));
+    }
+    for r in client
+        .query(
+            "SELECT customer_id, user_id, sku_id, excluded_plans FROM license_assignments \
+             WHERE customer_id > $1 AND customer_id <= $2 ORDER BY customer_id, user_id, sku_id",
+            &[&after, &last],
+        )
+        .await?
+    {
+        rows.licenses.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
+    }
+    Ok(rows)
+}
+
+/// Inserts a restored customer's directory; false (the restore rolls back) when a user id is
+/// taken.
+pub async fn insert_directory(
+    tx: &Transaction<'_>,
+    customer: &str,
+    dir: &crate::directory_snapshot::CustomerDirectory,
+) -> Result<bool, StoreError> {
+    for (sku, active, suspended, warning) in &dir.skus {
+        tx.execute(
+            "INSERT INTO customer_skus (customer_id, sku_id, active_units, suspended_units, warning_units) \
+             VALUES ($1, $2, $3, $4, $5)",
+            &[&customer, sku, active, suspended, warning],
+        )
+        .await?;
+    }
+    for (record, deleted_at) in &dir.users {
+        let inserted = tx
+            .execute(
+                "INSERT INTO customer_users (customer_id, id, upn_key, name_key, deleted_at, doc, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                &[
+                    &customer,
+                    &record.id,
+                    &record.upn_key,
+                    &record.name_key,
+                    deleted_at,
+                    &record.doc,
+                    &record.created_at,
+                ],
+            )
+            .await?;
+        if inserted == 0 {
+            return Ok(false);
+        }
+    }
+    for (role, user) in &dir.roles {
+        tx.execute(
+            "INSERT INTO user_roles (customer_id, role_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[&customer, role, user],
+        )
+        .await?;
+    }
+    for (user, sku, excluded) in &dir.licenses {
+        tx.execute(
+            "INSERT INTO license_assignments (customer_id, user_id, sku_id, excluded_plans) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
+            &[&customer, user, sku, excluded],
+        )
+        .await?;
+    }
+    Ok(true)
+}

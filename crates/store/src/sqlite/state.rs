@@ -61,24 +61,32 @@ pub fn snapshot_page(
             doc: r.get(2)?,
             etag: r.get(3)?,
             created_at: r.get(4)?,
+            directory: None,
         })
     };
     let limit = limit as i64;
-    match partner {
+    let mut rows: Vec<SnapshotRow> = match partner {
         Some(p) => conn
             .prepare_cached(
                 "SELECT id, partner_id, doc, etag, created_at FROM customers \
                  WHERE partner_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
             )?
             .query_map(params![p, after, limit], row)?
-            .collect(),
+            .collect::<rusqlite::Result<_>>()?,
         None => conn
             .prepare_cached(
                 "SELECT id, partner_id, doc, etag, created_at FROM customers WHERE id > ?1 ORDER BY id LIMIT ?2",
             )?
             .query_map(params![after, limit], row)?
-            .collect(),
+            .collect::<rusqlite::Result<_>>()?,
+    };
+    if let Some(last) = rows.last().map(|r| r.id.clone()) {
+        let mut directories = super::users::directory_rows(conn, after, &last)?.into_json();
+        for row in &mut rows {
+            row.directory = directories.remove(&row.id);
+        }
     }
+    Ok(rows)
 }
 
 /// Runs on the writer thread, holding the writer until the sender commits or gives up: the
@@ -108,6 +116,11 @@ pub fn load(
                         let owner = row.partner.as_deref().unwrap_or(DETACHED);
                         if super::insert_record(&mut stmt, owner, &row.record)? == 0 {
                             return Ok(Restored::Conflict { line: row.line });
+                        }
+                        if let Some(dir) = &row.directory {
+                            if !super::users::insert_directory(&tx, &row.record.id, dir)? {
+                                return Ok(Restored::Conflict { line: row.line });
+                            }
                         }
                         customers += 1;
                     }

@@ -280,3 +280,91 @@ fn upn_taken(conn: &Connection, customer: &str, record: &UserRecord) -> rusqlite
         &record.id,
     ])
 }
+
+/// The directory rows of every customer with an id in `(after, last]`, for a snapshot page.
+pub fn directory_rows(
+    conn: &Connection,
+    after: &str,
+    last: &str,
+) -> rusqlite::Result<crate::directory_snapshot::DirectoryRows> {
+    let users = conn
+        .prepare_cached(
+            "SELECT customer_id, id, upn_key, name_key, deleted_at, doc, created_at FROM customer_users \
+             WHERE customer_id > ?1 AND customer_id <= ?2 ORDER BY customer_id, name_key, id",
+        )?
+        .query_map([after, last], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let roles = conn
+        .prepare_cached(
+            "SELECT customer_id, role_id, user_id FROM user_roles WHERE customer_id > ?1 AND customer_id <= ?2 \
+             ORDER BY customer_id, role_id, user_id",
+        )?
+        .query_map([after, last], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let skus = conn
+        .prepare_cached(
+            "SELECT customer_id, sku_id, active_units, suspended_units, warning_units FROM customer_skus \
+             WHERE customer_id > ?1 AND customer_id <= ?2 ORDER BY customer_id, sku_id",
+        )?
+        .query_map([after, last], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let licenses = conn
+        .prepare_cached(
+            "SELECT customer_id, user_id, sku_id, excluded_plans FROM license_assignments \
+             WHERE customer_id > ?1 AND customer_id <= ?2 ORDER BY customer_id, user_id, sku_id",
+        )?
+        .query_map([after, last], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(crate::directory_snapshot::DirectoryRows { users, roles, skus, licenses })
+}
+
+/// Inserts a restored customer's directory; false (nothing inserted is kept: the restore
+/// rolls back) when a user id is taken.
+pub fn insert_directory(
+    conn: &Connection,
+    customer: &str,
+    dir: &crate::directory_snapshot::CustomerDirectory,
+) -> rusqlite::Result<bool> {
+    for (sku, active, suspended, warning) in &dir.skus {
+        conn.prepare_cached(
+            "INSERT INTO customer_skus (customer_id, sku_id, active_units, suspended_units, warning_units) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![customer, sku, active, suspended, warning])?;
+    }
+    for (record, deleted_at) in &dir.users {
+        let inserted = conn
+            .prepare_cached(
+                "INSERT INTO customer_users (customer_id, id, upn_key, name_key, deleted_at, doc, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![
+                customer,
+                record.id,
+                record.upn_key,
+                record.name_key,
+                deleted_at,
+                record.doc,
+                record.created_at
+            ])?;
+        if inserted == 0 {
+            return Ok(false);
+        }
+    }
+    for (role, user) in &dir.roles {
+        conn.prepare_cached(
+            "INSERT INTO user_roles (customer_id, role_id, user_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        )?
+        .execute([customer, role, user])?;
+    }
+    for (user, sku, excluded) in &dir.licenses {
+        conn.prepare_cached(
+            "INSERT INTO license_assignments (customer_id, user_id, sku_id, excluded_plans) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute([customer, user, sku, excluded])?;
+    }
+    Ok(true)
+}
