@@ -102,7 +102,7 @@ impl Client {
     /// The URL of a customer (or below it). Customer ids are GUIDs; anything else is refused
     /// before a request is sent, so an id such as `..` or `relationshiprequests` can never
     /// turn into another resource's path.
-    fn customer_url(&self, id: &str, below: &[&str]) -> Result<Url, Error> {
+    pub(crate) fn customer_url(&self, id: &str, below: &[&str]) -> Result<Url, Error> {
         let id =
             partnerd_model::parse_guid(id).ok_or_else(|| Error::Url(format!("customer id '{id}' is not a GUID")))?;
         let segments: Vec<&str> = ["customers", id.as_str()].into_iter().chain(below.iter().copied()).collect();
