@@ -16,6 +16,7 @@ mod state;
 mod token;
 mod traffic;
 mod transport;
+mod users;
 
 use std::process::ExitCode;
 
@@ -50,6 +51,8 @@ enum Command {
     Customers(customers::CustomersArgs),
     /// Drive a running partnerd's control plane: reset, seed, snapshots, requests, faults, clock.
     Admin(admin::AdminArgs),
+    /// A customer's users and their licenses: list, get, create, delete, restore, licenses.
+    Users(users::UsersArgs),
 }
 
 impl Cli {
@@ -78,6 +81,7 @@ impl Cli {
             Command::Migrate(args) => migrate::run(args).await,
             Command::Customers(args) => customers::run(args).await,
             Command::Admin(args) => admin::run(args).await,
+            Command::Users(args) => users::run(args).await,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `partnerd customers ...`: the Customers API from the command line, through
 //! `partnerd-client`, against a partnerd or Partner Center itself.
 
-mod connection;
+pub(super) mod connection;
 mod export;
 pub(super) mod failure;
 mod filter;
