@@ -124,3 +124,55 @@ async fn a_sqlite_snapshot_restores_into_postgresql_with_its_directory() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(observe(&to, &partner, &c).await, observe(&from, &partner, &c).await);
 }
+
+/// `"users": N` seeds each customer with its admin, N users and the example SKUs, the same
+/// for the same partner and seed on any store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_seed_gives_its_customers_the_same_users_and_skus_on_any_store() {
+    let partner = new_partner();
+    let mut snapshots = Vec::new();
+    for kind in [Kind::Sqlite, Kind::Postgres] {
+        let Some(db) = TestDb::new(kind).await else { continue };
+        let app = TestApp::start(&db).await;
+        let res = app
+            .http
+            .post(app.url(&format!("/_partnerd/partners/{partner}/seed")))
+            .json(&json!({"count": 3, "seed": 7, "users": 2}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let (_, customers) = send(&app, &partner, Method::GET, "/v1/customers", None).await;
+        let c = customers["items"][0]["id"].as_str().unwrap().to_string();
+        let (_, users) = send(&app, &partner, Method::GET, &format!("/v1/customers/{c}/users"), None).await;
+        assert_eq!(users["totalCount"], 3, "admin and two users: {users}");
+        let (_, skus) = send(&app, &partner, Method::GET, &format!("/v1/customers/{c}/subscribedskus"), None).await;
+        assert_eq!(skus["totalCount"], 5, "the group 1 example SKUs");
+        assert_eq!(skus["items"][0]["activeUnits"], 25);
+        let too_many = app
+            .http
+            .post(app.url(&format!("/_partnerd/partners/{}/seed", new_partner())))
+            .json(&json!({"count": 1, "seed": 1, "users": 101}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(too_many.status(), 400);
+        // Creation times are the server clock's now: compare the rest.
+        let text = export(&app).await;
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| {
+                let mut v: Value = serde_json::from_str(l).unwrap();
+                v.as_object_mut().unwrap().remove("createdAt");
+                for u in v["directory"]["users"].as_array_mut().unwrap() {
+                    u.as_object_mut().unwrap().remove("createdAt");
+                }
+                v
+            })
+            .collect();
+        snapshots.push(lines);
+    }
+    if let [sqlite, postgres] = snapshots.as_slice() {
+        assert_eq!(sqlite, postgres);
+    }
+}

@@ -23,6 +23,7 @@ mod redact;
 mod requests;
 mod reset;
 mod seed;
+mod seed_directory;
 mod skus;
 mod snapshot;
 pub(crate) mod stats;

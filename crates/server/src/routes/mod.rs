@@ -43,6 +43,7 @@ pub const PARTNER_CENTER_ROUTES: &[(&str, &[&str])] = &[
 ];
 
 pub(crate) use licenses::subscribed as subscribed_sku;
+pub(crate) use users::rfc3339;
 
 /// The handler of one entry of [`PARTNER_CENTER_ROUTES`].
 fn handler(path: &str, method: &str) -> MethodRouter<AppState> {
