@@ -31,7 +31,7 @@ enum UsersCommand {
     List {
         #[arg(value_parser = guid)]
         customer: String,
-        #[arg(long)]
+        #[arg(long, env = "PARTNERD_DELETED")]
         deleted: bool,
     },
     /// Show one active user as JSON.
@@ -40,7 +40,7 @@ enum UsersCommand {
     Create {
         #[arg(value_parser = guid)]
         customer: String,
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, env = "PARTNERD_FILE", value_name = "FILE")]
         file: PathBuf,
     },
     /// Delete a user (restorable for 30 days).
@@ -51,9 +51,9 @@ enum UsersCommand {
     Licenses {
         #[command(flatten)]
         user: UserRef,
-        #[arg(long, value_parser = guid, value_name = "SKU")]
+        #[arg(long, env = "PARTNERD_ASSIGN", value_delimiter = ',', value_parser = guid, value_name = "SKU")]
         assign: Vec<String>,
-        #[arg(long, value_parser = guid, value_name = "SKU")]
+        #[arg(long, env = "PARTNERD_REMOVE", value_delimiter = ',', value_parser = guid, value_name = "SKU")]
         remove: Vec<String>,
     },
 }
