@@ -49,6 +49,12 @@ pub(crate) fn purge_before(state: &AppState) -> i64 {
 /// attributes, appended to the stored JSON without re-serialising it.
 pub(crate) fn served(customer: &str, id: &str, doc: &str, deleted_at: Option<i64>) -> String {
     let mut out = String::with_capacity(doc.len() + 192);
+    write_served(&mut out, customer, id, doc, deleted_at);
+    out
+}
+
+/// [`served`], written at the end of `out` (a page writes its items into one buffer).
+fn write_served(out: &mut String, customer: &str, id: &str, doc: &str, deleted_at: Option<i64>) {
     out.push_str(doc.strip_suffix('}').unwrap_or(doc));
     match deleted_at {
         None => out.push_str(",\"state\":\"active\""),
@@ -63,7 +69,6 @@ pub(crate) fn served(customer: &str, id: &str, doc: &str, deleted_at: Option<i64
     out.push_str("/users/");
     out.push_str(id);
     out.push_str("\",\"method\":\"GET\",\"headers\":[]}},\"attributes\":{\"objectType\":\"CustomerUser\"}}");
-    out
 }
 
 pub(crate) fn rfc3339(unix_seconds: i64) -> String {
@@ -151,13 +156,15 @@ impl Listing {
         }
     }
 
-    /// One item: the user as served, or as a member of the role.
-    fn item(&self, id: &str, doc: &str, deleted_at: Option<i64>) -> String {
+    /// Writes one item at the end of `out`: the user as served, or as a member of the role.
+    fn write_item(&self, out: &mut String, id: &str, doc: &str, deleted_at: Option<i64>) {
         match &self.role {
-            None => served(&self.customer, id, doc, deleted_at),
+            None => write_served(out, &self.customer, id, doc, deleted_at),
             Some(role) => match UserProfile::from_doc(doc) {
-                Some(profile) => serde_json::to_string(&member(&profile, role)).expect("members serialise"),
-                None => String::from("null"),
+                Some(profile) => {
+                    out.push_str(&serde_json::to_string(&member(&profile, role)).expect("members serialise"))
+                }
+                None => out.push_str("null"),
             },
         }
     }
@@ -304,7 +311,7 @@ fn render(
             Some((at, doc)) if !row.list_json.starts_with('{') => (at.parse().ok(), doc),
             _ => (None, row.list_json),
         };
-        out.push_str(&listing.item(row.id, doc, deleted_at));
+        listing.write_item(&mut out, row.id, doc, deleted_at);
     }
     out.push_str("],\"links\":");
     out.push_str(&serde_json::to_string(&links).expect("links serialise"));
