@@ -35,6 +35,7 @@ mod listing;
 mod retry;
 mod token;
 mod transport;
+mod users;
 
 pub use builder::{ClientBuilder, DEFAULT_BASE_URL};
 pub use client::{Client, RelationshipRequest};
@@ -42,3 +43,4 @@ pub use error::{ApiError, Error};
 pub use listing::{CustomerStream, ListQuery, Page, PageStream};
 pub use retry::RetryPolicy;
 pub use token::{BoxError, TokenProvider};
+pub use users::UserStream;

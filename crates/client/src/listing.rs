@@ -209,7 +209,7 @@ impl Client {
     /// method is refused, and of its headers only the continuation token is sent, so a
     /// response (or an edited saved link) cannot make the client write, or send anything
     /// else with its credentials.
-    async fn follow(&self, link: &Link) -> Result<Page, Error> {
+    pub(crate) async fn follow<T: serde::de::DeserializeOwned>(&self, link: &Link) -> Result<T, Error> {
         if !(link.method.is_empty() || link.method.eq_ignore_ascii_case("GET")) {
             return Err(Error::Url(format!("a paging link must be a GET, not '{}'", link.method)));
         }

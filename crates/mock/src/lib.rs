@@ -39,6 +39,7 @@
 #![warn(missing_docs)]
 
 mod control;
+mod directory;
 mod fault;
 mod journal;
 mod server;

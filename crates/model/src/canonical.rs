@@ -74,13 +74,32 @@ const MEMBERS: &[&str] = &[
     "educationSegment",
     "website",
     "validationCode",
+    // Customer users (users-api §3.1).
+    "userPrincipalName",
+    "displayName",
+    "usageLocation",
+    "immutableId",
+    "passwordProfile",
+    "forceChangePassword",
+    "lastDirectorySyncTime",
+    "userDomainType",
+    "softDeletionTime",
+    // Directory roles and licenses (users-api §3.3–3.7).
+    "name",
+    "roleId",
+    "licensesToAssign",
+    "licensesToRemove",
+    "licenseWarnings",
+    "skuId",
+    "excludedPlans",
 ];
 
 /// Members whose value is a list; XML and form bodies need this to rebuild arrays.
-pub const ARRAY_MEMBERS: &[&str] = &["customDomains", "headers", "items", "data"];
+pub const ARRAY_MEMBERS: &[&str] =
+    &["customDomains", "headers", "items", "data", "licensesToAssign", "licensesToRemove", "excludedPlans"];
 
 /// Members whose value is a boolean; XML and form bodies carry them as text.
-const BOOL_MEMBERS: &[&str] = &["allowDelegatedAccess"];
+const BOOL_MEMBERS: &[&str] = &["allowDelegatedAccess", "forceChangePassword"];
 
 /// The canonical spelling of a member name given in any case, if the contract knows it.
 pub fn canonical_member(key: &str) -> Option<&'static str> {

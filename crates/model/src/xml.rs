@@ -31,6 +31,19 @@ fn item_element(member: &str) -> &'static str {
     }
 }
 
+/// Resource types a collection's items may name themselves as (`attributes.objectType`).
+const ITEM_TYPES: &[&str] = &["Customer", "CustomerUser"];
+
+/// The element of one item of an array member: a collection item is named by its own object
+/// type (a users page holds `CustomerUser` elements), anything else by its member.
+fn item_of(member: &str, item: &Value) -> &'static str {
+    let own = item.get("attributes").and_then(|a| a.get("objectType")).and_then(Value::as_str);
+    match own.and_then(|t| ITEM_TYPES.iter().find(|known| **known == t)) {
+        Some(known) if member == "items" => known,
+        _ => item_element(member),
+    }
+}
+
 /// Writes `value` as an XML document whose root element is `root`. A root written
 /// `Root:Item` names the items of a collection (its `items`) or of a bare array that are not
 /// customers, e.g. `Collection:Agreement`.
@@ -86,9 +99,8 @@ fn write_element(out: &mut String, name: &str, value: &Value) {
         }
         Value::Array(items) => {
             open(out, name);
-            let item = item_element(name);
             for v in items {
-                write_element(out, item, v);
+                write_element(out, item_of(name, v), v);
             }
         }
         Value::String(s) => {

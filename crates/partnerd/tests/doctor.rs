@@ -40,7 +40,7 @@ store_test!(reports_a_new_then_a_migrated_database_without_changing_it, |db| {
     let database = line(&fresh.stdout, "database");
     match db.kind {
         Kind::Sqlite => assert!(database.contains("does not exist yet"), "{database}"),
-        Kind::Postgres => assert!(database.contains("applies migrations [1, 2, 4]"), "{database}"),
+        Kind::Postgres => assert!(database.contains("applies migrations [1, 2, 3, 4]"), "{database}"),
     }
     assert!(fresh.stdout.contains("create the demo partner"), "{}", fresh.stdout);
     if let Location::SqliteFile(path) = &db.location {

@@ -100,3 +100,39 @@ async fn accounts_on_both_stores(python: &Path) {
         assert!(stdout.contains("attested "), "{stdout}");
     }
 }
+
+/// The users onboarding of docs/users.md through the generated client (`python_users.py`),
+/// on SQLite and on PostgreSQL, with one virtual environment for both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_generated_python_client_onboards_a_customers_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let python = match venv_with_client(dir.path()).await {
+        Ok(python) => python,
+        Err(why) => {
+            if std::env::var("PARTNERD_REQUIRE_PYTHON").is_ok_and(|v| v == "1") {
+                panic!("PARTNERD_REQUIRE_PYTHON=1 but: {why}");
+            }
+            eprintln!("SKIPPED the_generated_python_client_onboards_a_customers_users: {why}");
+            return;
+        }
+    };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("python_users.py");
+    for kind in [Kind::Sqlite, Kind::Postgres] {
+        let Some(db) = TestDb::new(kind).await else { continue };
+        let app = TestApp::start(&db).await;
+        let partner = new_partner();
+        let out = run(
+            Command::new(&python)
+                .arg(&script)
+                .env("PARTNERD_BASE_URL", app.url(""))
+                .env("PARTNERD_TOKEN", token(&partner))
+                .env("PARTNERD_PARTNER", partner.as_str()),
+            Duration::from_secs(120),
+        )
+        .await
+        .expect("the python client ran");
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "python client failed on {kind:?}:\n{stdout}\n{stderr}");
+        assert!(stdout.contains("onboarded user"), "{stdout}");
+    }
+}

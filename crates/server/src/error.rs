@@ -66,6 +66,11 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, 1000, "The customer was not found.")
     }
 
+    /// Unknown, purged or deleted user of a customer (users-api §8).
+    pub fn user_not_found() -> ApiError {
+        Self::new(StatusCode::NOT_FOUND, 60002, "User object Id is not found")
+    }
+
     pub fn route_not_found() -> ApiError {
         Self::new(StatusCode::NOT_FOUND, 1000, "No resource exists at this path.")
     }

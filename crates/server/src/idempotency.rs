@@ -138,6 +138,13 @@ fn settle(state: &AppState, applied: Applied, outcome: Outcome) -> Result<Reply,
             2055,
             "The billing profile was changed since it was read (etag mismatch); read it again.",
         )),
+        Applied::UserNotFound => Err(ApiError::user_not_found()),
+        Applied::UserTaken => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            800002,
+            "Another object with the same value for property userPrincipalName already exists.",
+        )),
+        Applied::Refused(refusal) => Err(crate::directory_errors::refusal(refusal)),
         Applied::LimitReached => Err(ApiError::new(
             StatusCode::FORBIDDEN,
             900127,
@@ -158,6 +165,9 @@ fn replay(state: &AppState, kept: KeptResponse) -> Result<Reply, ApiError> {
         "CustomerBillingProfile" => "CustomerBillingProfile",
         "Agreement" => "Agreement",
         "CustomerQualification" => "CustomerQualification",
+        "CustomerUser" => "CustomerUser",
+        "UserMember" => "UserMember",
+        "LicenseUpdate" => "LicenseUpdate",
         _ => "Error",
     };
     let status = StatusCode::from_u16(kept.status).map_err(|_| ApiError::internal())?;

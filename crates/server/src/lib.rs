@@ -12,6 +12,7 @@ mod config;
 mod continuation;
 mod control;
 mod credentials;
+mod directory_errors;
 mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use crate::{AccountItem, CustomerRecord, ListQuery, Page, StoreError};
+use crate::{AccountItem, CustomerRecord, ListQuery, Page, Refusal, SkuUnits, StoreError, UserChange, UserLookup, UserQuery};
 
 /// A customer as read back: its full document and current etag.
 #[derive(Clone, Debug)]
@@ -33,6 +33,9 @@ pub enum Mutation {
     /// As `AddItem`, also replacing a partner-level item if it is unchanged since it was read:
     /// [`Applied::Stale`] when it changed meanwhile (nothing is changed).
     AddItemSpending { item: AccountItem, spend: crate::Spend },
+    /// A change to the users of one of the partner's customers (see [`UserChange`]); users
+    /// deleted before `purge_before` (Unix seconds) are removed first.
+    Users { customer: String, change: UserChange, purge_before: i64 },
 }
 
 /// The response kept for an `MS-RequestId` (spec §6). `body` is opaque to the store: the
@@ -76,6 +79,13 @@ pub enum Applied {
     LimitReached,
     /// An item of this kind and key exists already; nothing was changed.
     Exists,
+    /// The customer exists but has no such user (or none in the state the change needs);
+    /// nothing was changed.
+    UserNotFound,
+    /// Another user of the customer has this UPN; nothing was changed.
+    UserTaken,
+    /// A role or license change the directory refuses; nothing was changed.
+    Refused(Refusal),
 }
 
 impl Applied {
@@ -151,6 +161,18 @@ pub trait Backend: Send + Sync + 'static {
     async fn items(&self, partner: &str, customer_id: &str, kind: &str) -> Result<Vec<AccountItem>, StoreError>;
     /// Stores an item, replacing the one of the same kind and key (the control plane's edits).
     async fn put_item(&self, partner: &str, item: AccountItem) -> Result<(), StoreError>;
+    /// A page of the users of the partner's `customer`; `None` when it has no such customer.
+    async fn list_users(&self, partner: &str, customer: &str, query: &UserQuery) -> Result<Option<Page>, StoreError>;
+    /// One user of the partner's `customer`, unless deleted before `purge_before`.
+    async fn get_user(
+        &self,
+        partner: &str,
+        customer: &str,
+        id: &str,
+        purge_before: i64,
+    ) -> Result<UserLookup, StoreError>;
+    /// The subscribed SKUs of the partner's `customer`; `None` when it has no such customer.
+    async fn customer_skus(&self, partner: &str, customer: &str) -> Result<Option<Vec<SkuUnits>>, StoreError>;
 }
 
 /// What a reset removed.
@@ -172,6 +194,9 @@ pub struct SnapshotRow {
     /// Its account items (attestations, qualifications), oldest first; none once it left
     /// its partner.
     pub items: Vec<AccountItem>,
+    /// The customer's users, roles, SKUs and licenses as a snapshot's `directory` member
+    /// (JSON); `None` when it has none.
+    pub directory: Option<String>,
 }
 
 /// A customer to restore; `line` names it in a refusal.
@@ -182,6 +207,8 @@ pub struct RestoreRow {
     pub record: CustomerRecord,
     /// Its account items, restored with it (dropped for a customer without a partner).
     pub items: Vec<AccountItem>,
+    /// The customer's users, roles, SKUs and licenses, checked.
+    pub directory: Option<crate::directory_snapshot::CustomerDirectory>,
 }
 
 /// What a restore is sent: batches of rows, then `Commit` once the input is known to be good.

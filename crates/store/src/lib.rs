@@ -8,6 +8,7 @@
 
 mod account;
 mod backend;
+pub mod directory_snapshot;
 mod error;
 mod list_sql;
 mod page;
@@ -19,6 +20,7 @@ pub mod snapshot;
 pub mod sqlite;
 mod timing;
 mod wire_record;
+mod users;
 
 use std::sync::Arc;
 
@@ -33,6 +35,7 @@ pub use partner::PartnerStore;
 pub use record::{now_secs, CustomerRecord};
 pub use schema::{inspect, SchemaStatus};
 pub use wire_record::record_from_wire;
+pub use users::{Refusal, SkuUnits, StoredUser, UserChange, UserLookup, UserQuery, UserRecord};
 
 use partnerd_model::PartnerId;
 

@@ -12,8 +12,8 @@ use crate::{
 /// Everything one partner may do with its customers, and nothing more.
 #[derive(Clone)]
 pub struct PartnerStore {
-    backend: Arc<dyn Backend>,
-    partner: PartnerId,
+    pub(crate) backend: Arc<dyn Backend>,
+    pub(crate) partner: PartnerId,
 }
 
 impl PartnerStore {

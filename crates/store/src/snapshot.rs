@@ -25,6 +25,8 @@ struct Line {
     customer: Customer,
     #[serde(default)]
     account_items: Vec<ItemLine>,
+    #[serde(default)]
+    directory: Option<crate::directory_snapshot::Directory>,
 }
 
 /// One account item of the customer (see `account.rs`): `{"kind", "key", "createdAt", "item"}`,
@@ -57,6 +59,10 @@ pub fn encode(row: &SnapshotRow) -> String {
             .collect();
         line.push_str(",\"accountItems\":");
         line.push_str(&serde_json::to_string(&items).expect("items serialise"));
+    }
+    if let Some(directory) = &row.directory {
+        line.push_str(",\"directory\":");
+        line.push_str(directory);
     }
     line.push('}');
     line
@@ -100,7 +106,13 @@ pub fn decode(text: &str, line: u64, scope: Option<&PartnerId>) -> Result<Restor
         CustomerRecord::of_customer(&parsed.customer).map_err(|e| format!("the customer is not valid: {e}"))?;
     let record = record.with_created_at(created_at.as_secs() as i64);
     let items = items_of(record.id(), parsed.account_items)?;
-    Ok(RestoreRow { line, partner: partner.map(|p| p.as_str().to_string()), record, items })
+    let directory = parsed
+        .directory
+        .as_ref()
+        .map(|d| d.check())
+        .transpose()
+        .map_err(|e| format!("the directory is not valid: {e}"))?;
+    Ok(RestoreRow { line, partner: partner.map(|p| p.as_str().to_string()), record, items, directory })
 }
 
 fn owner(partner: Option<&PartnerId>) -> String {

@@ -18,6 +18,7 @@ mod traffic;
 mod transport;
 mod upstream;
 mod verify;
+mod users;
 
 use std::process::ExitCode;
 
@@ -54,6 +55,8 @@ enum Command {
     Admin(admin::AdminArgs),
     /// Compare a Partner Center (or any upstream) with partnerd, read-only, and report every difference.
     Verify(Box<verify::VerifyArgs>),
+    /// A customer's users and their licenses: list, get, create, delete, restore, licenses.
+    Users(users::UsersArgs),
 }
 
 impl Cli {
@@ -92,6 +95,7 @@ impl Cli {
             Command::Customers(args) => customers::run(args).await,
             Command::Admin(args) => admin::run(args).await,
             Command::Verify(args) => verify::run(*args).await,
+            Command::Users(args) => users::run(args).await,
         }
     }
 }

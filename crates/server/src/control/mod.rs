@@ -25,6 +25,8 @@ pub(crate) mod redact;
 mod requests;
 mod reset;
 mod seed;
+mod seed_directory;
+mod skus;
 mod snapshot;
 pub(crate) mod stats;
 mod tap;
@@ -41,7 +43,7 @@ use axum::extract::Request;
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, delete, get, post};
+use axum::routing::{any, delete, get, post, put};
 use axum::Router;
 
 use crate::{ApiError, AppState, ControlPlane};
@@ -70,6 +72,7 @@ pub(crate) fn router(state: AppState) -> Option<Router> {
             post(accounts::review),
         )
         .route(&format!("{PREFIX}/partners/{{partner}}/customers/{{id}}/status"), post(accounts::set_status))
+        .route(&format!("{PREFIX}/partners/{{partner}}/customers/{{customer}}/subscribedskus"), put(skus::set))
         .route(&format!("{PREFIX}/snapshot"), get(snapshot::export).put(snapshot::import))
         .route(&format!("{PREFIX}/requests"), get(requests::list).delete(requests::clear))
         .route(&format!("{PREFIX}/requests/stream"), get(requests::stream))

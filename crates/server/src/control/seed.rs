@@ -30,6 +30,9 @@ struct Seed {
     /// replaces one).
     #[serde(default)]
     resellers: Vec<partnerd_model::partner_relationship::Reseller>,
+    /// Users each customer gets besides its admin; with any, also the example SKUs.
+    #[serde(default)]
+    users: Option<u32>,
 }
 
 pub(super) async fn seed(
@@ -38,7 +41,11 @@ pub(super) async fn seed(
     body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let partner = parse_partner(&partner)?;
-    let Seed { count, seed, resellers } = json_command(body).await?;
+    let Seed { count, seed, resellers, users } = json_command(body).await?;
+    if users.is_some_and(|n| n > super::seed_directory::MAX_USERS) {
+        return Err(ApiError::invalid(format!("users must be at most {}.", super::seed_directory::MAX_USERS))
+            .with_data("users"));
+    }
     if !(1..=MAX_COUNT).contains(&count) {
         return Err(ApiError::invalid(format!("count must be between 1 and {MAX_COUNT}.")).with_data(count.to_string()));
     }
@@ -46,7 +53,7 @@ pub(super) async fn seed(
     let (tx, rx) = tokio::sync::mpsc::channel(2);
     let created_at = state.clock.unix_seconds();
     let owner = partner.clone();
-    let producer = tokio::task::spawn_blocking(move || generate(&owner, seed, count, created_at, tx));
+    let producer = tokio::task::spawn_blocking(move || generate(&owner, seed, count, users, created_at, tx));
     let outcome = state.store.add_all(rx).await?;
     let _ = producer.await;
     match outcome {
@@ -70,20 +77,32 @@ pub(super) async fn seed(
 }
 
 /// Sends the generated customers in batches, then `Commit`; stops when the store stops.
-fn generate(partner: &PartnerId, seed: u64, count: u64, created_at: i64, tx: tokio::sync::mpsc::Sender<Restore>) {
+fn generate(
+    partner: &PartnerId,
+    seed: u64,
+    count: u64,
+    users: Option<u32>,
+    created_at: i64,
+    tx: tokio::sync::mpsc::Sender<Restore>,
+) {
     let mut generator = Generator::deterministic(seed, partner);
     let mut made = 0;
     while made < count {
         let n = BATCH.min(count - made);
         let batch = (made + 1..=made + n)
-            .map(|line| RestoreRow {
-                line,
-                partner: Some(partner.as_str().to_string()),
-                record: {
-                    let (new, ids) = generator.next_new();
-                    CustomerRecord::new(new, ids).0.with_created_at(created_at)
-                },
-                items: Vec::new(),
+            .map(|line| {
+                let (new, ids) = generator.next_new();
+                let (record, customer) = CustomerRecord::new(new, ids);
+                // A generated directory always checks: its roles and SKUs are partnerd's own.
+                let directory =
+                    users.and_then(|n| super::seed_directory::directory(seed, &customer, n, created_at).ok());
+                RestoreRow {
+                    line,
+                    partner: Some(partner.as_str().to_string()),
+                    record: record.with_created_at(created_at),
+                    items: Vec::new(),
+                    directory,
+                }
             })
             .collect();
         if tx.blocking_send(Restore::Rows(batch)).is_err() {

@@ -10,6 +10,7 @@ use utoipa::openapi::{
 };
 
 use super::operations::{Answer, At, Auth, Operation, OPERATIONS, REFERENCE_OPERATIONS};
+use super::user_operations::USER_OPERATIONS;
 
 /// A GUID in any case, as partnerd reads ids.
 const GUID_PATTERN: &str = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
@@ -22,7 +23,12 @@ const V1_0: &str = "Partner Center customers, API version 1.0 (the same operatio
 /// The whole document.
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
-    for op in OPERATIONS.iter().chain(REFERENCE_OPERATIONS).chain(super::account_operations::ACCOUNT_OPERATIONS) {
+    for op in OPERATIONS
+        .iter()
+        .chain(USER_OPERATIONS)
+        .chain(REFERENCE_OPERATIONS)
+        .chain(super::account_operations::ACCOUNT_OPERATIONS)
+    {
         paths = paths.path(op.path, PathItem::new(method(op.method), operation(op, op.tag, "")));
         // API version 1.0 routes exactly as v1 (the generated Python client may use it).
         if let Some(rest) = op.path.strip_prefix("/v1/") {

@@ -11,6 +11,7 @@ mod account_operations;
 mod build;
 mod operations;
 mod schemas;
+mod user_operations;
 
 use axum::Router;
 use utoipa_swagger_ui::SwaggerUi;

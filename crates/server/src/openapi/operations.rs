@@ -49,8 +49,8 @@ pub struct Operation {
     pub answers: &'static [Answer],
 }
 
-const PARTNER_CENTER: &str = "Partner Center customers";
-const CONTROL: &str = "Control plane";
+pub(super) const PARTNER_CENTER: &str = "Partner Center customers";
+pub(super) const CONTROL: &str = "Control plane";
 const REFERENCE: &str = "Reference";
 const OPERATIONS_TAG: &str = "Operations";
 
@@ -68,7 +68,7 @@ pub(super) const fn answer(status: u16, description: &'static str, schema: Optio
 }
 
 pub(super) const ID: Param = guid("id", At::Path, true, "The customer's id: its tenant GUID (case-insensitive).");
-const REQUEST_ID: Param = param(
+pub(super) const REQUEST_ID: Param = param(
     "MS-RequestId",
     At::Header,
     false,
@@ -76,9 +76,9 @@ const REQUEST_ID: Param = param(
 );
 const IF_NONE_MATCH: Param =
     param("If-None-Match", At::Header, false, "The etag last seen: 304 when the resource is unchanged.");
-const ERROR: Option<&str> = Some("ErrorBody");
-const NOT_FOUND: Answer = answer(404, "No such customer for this partner (code 1000).", ERROR);
-const BAD_ID: Answer = answer(400, "Invalid input, e.g. an id that is not a GUID (code 900118).", ERROR);
+pub(super) const ERROR: Option<&str> = Some("ErrorBody");
+pub(super) const NOT_FOUND: Answer = answer(404, "No such customer for this partner (code 1000).", ERROR);
+pub(super) const BAD_ID: Answer = answer(400, "Invalid input, e.g. an id that is not a GUID (code 900118).", ERROR);
 const NOT_MODIFIED: Answer = answer(304, "Unchanged since the etag in If-None-Match.", None);
 
 /// Every served operation. Keep in step with the router: the openapi test compares them.

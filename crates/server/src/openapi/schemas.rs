@@ -1,7 +1,9 @@
 //! The document's schema components: the wire types derived from `partnerd-model` (the same
 //! types that serialise the responses), plus the two bodies that are not model types.
 
-use partnerd_model::{Collection, Customer, ErrorBody};
+use partnerd_model::directory::UserMember;
+use partnerd_model::license::LicenseUpdate;
+use partnerd_model::{Collection, Customer, CustomerUser, ErrorBody};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::{Components, ComponentsBuilder, RefOr};
 use utoipa::{PartialSchema, ToSchema};
@@ -10,11 +12,17 @@ use utoipa::{PartialSchema, ToSchema};
 pub fn components() -> Components {
     let mut nested = Vec::new();
     Customer::schemas(&mut nested);
+    CustomerUser::schemas(&mut nested);
+    LicenseUpdate::schemas(&mut nested);
     let builder = super::account_operations::components(ComponentsBuilder::new());
     builder
         .schemas_from_iter(nested)
         .schema(Customer::name(), Customer::schema())
         .schema("CustomerCollection", Collection::<Customer>::schema())
+        .schema(CustomerUser::name(), CustomerUser::schema())
+        .schema("CustomerUserCollection", Collection::<CustomerUser>::schema())
+        .schema(UserMember::name(), UserMember::schema())
+        .schema(LicenseUpdate::name(), LicenseUpdate::schema())
         .schema(ErrorBody::name(), ErrorBody::schema())
         .schema("Throttled", throttled())
         .schema("RelationshipRequest", relationship_request())

@@ -44,14 +44,10 @@ pub(crate) async fn create(
         Mode::Production => None,
     };
     let identity = ["/v1/customers", &body.fingerprint_text()];
-    idempotency::apply(
-        &state,
-        &partner.store(&state.store),
-        &ids,
-        Method::POST,
-        &identity,
-        Mutation::Create { record, limit },
-        outcome,
-    )
-    .await
+    let store = partner.store(&state.store);
+    let reply =
+        idempotency::apply(&state, &store, &ids, Method::POST, &identity, Mutation::Create { record, limit }, outcome)
+            .await?;
+    super::user_writes::make_admin(&state, &store, &customer).await?;
+    Ok(reply)
 }

@@ -7,11 +7,16 @@ mod country_rules;
 mod create;
 mod customer;
 mod customer_writes;
+mod directory_roles;
 mod legacy_qualification;
+mod licenses;
 mod list;
 mod misc;
 mod qualifications;
 mod relationships;
+mod user_query;
+mod user_writes;
+mod users;
 
 use axum::middleware;
 use axum::routing::{delete, get, head, patch, post, put, MethodRouter};
@@ -44,7 +49,20 @@ pub const PARTNER_CENTER_ROUTES: &[(&str, &[&str])] = &[
     ("/customers/{id}/validationStatus", &["GET"]),
     ("/customers/{id}/qualification", &["GET", "PUT"]),
     ("/customers/all/validations", &["GET"]),
+    ("/customers/{id}/users", &["GET", "POST"]),
+    ("/customers/{id}/users/{user_id}", &["GET", "PATCH", "DELETE"]),
+    ("/customers/{id}/users/{user_id}/resetpassword", &["PATCH"]),
+    ("/customers/{id}/users/{user_id}/directoryroles", &["GET"]),
+    ("/customers/{id}/users/{user_id}/licenses", &["GET"]),
+    ("/customers/{id}/users/{user_id}/licenseupdates", &["POST"]),
+    ("/customers/{id}/directoryroles", &["GET"]),
+    ("/customers/{id}/directoryroles/{role_id}/usermembers", &["GET", "POST"]),
+    ("/customers/{id}/directoryroles/{role_id}/usermembers/{user_id}", &["DELETE"]),
+    ("/customers/{id}/subscribedskus", &["GET"]),
 ];
+
+pub(crate) use licenses::subscribed as subscribed_sku;
+pub(crate) use users::rfc3339;
 
 /// The handler of one entry of [`PARTNER_CENTER_ROUTES`].
 fn handler(path: &str, method: &str) -> MethodRouter<AppState> {
@@ -74,6 +92,22 @@ fn handler(path: &str, method: &str) -> MethodRouter<AppState> {
         ("/customers/{id}/qualification", "GET") => get(legacy_qualification::get),
         ("/customers/{id}/qualification", "PUT") => put(legacy_qualification::put),
         ("/customers/all/validations", "GET") => get(qualifications::validation_codes),
+        ("/customers/{id}/users", "GET") => get(users::list_users),
+        ("/customers/{id}/users", "POST") => post(user_writes::create_user),
+        ("/customers/{id}/users/{user_id}", "GET") => get(users::get_user),
+        ("/customers/{id}/users/{user_id}", "PATCH") => patch(user_writes::update_user),
+        ("/customers/{id}/users/{user_id}", "DELETE") => delete(user_writes::delete_user),
+        ("/customers/{id}/users/{user_id}/resetpassword", "PATCH") => patch(user_writes::update_user),
+        ("/customers/{id}/users/{user_id}/directoryroles", "GET") => get(directory_roles::user_roles),
+        ("/customers/{id}/users/{user_id}/licenses", "GET") => get(licenses::user_licenses),
+        ("/customers/{id}/users/{user_id}/licenseupdates", "POST") => post(licenses::license_updates),
+        ("/customers/{id}/directoryroles", "GET") => get(directory_roles::list_roles),
+        ("/customers/{id}/directoryroles/{role_id}/usermembers", "GET") => get(directory_roles::members),
+        ("/customers/{id}/directoryroles/{role_id}/usermembers", "POST") => post(directory_roles::add_member),
+        ("/customers/{id}/directoryroles/{role_id}/usermembers/{user_id}", "DELETE") => {
+            delete(directory_roles::remove_member)
+        }
+        ("/customers/{id}/subscribedskus", "GET") => get(licenses::subscribed_skus),
         _ => unreachable!("{method} {path} is in the route table without a handler"),
     }
 }

@@ -9,6 +9,7 @@ use crate::StoreError;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_customers.sql")),
     (2, include_str!("../../migrations/postgres/0002_settings.sql")),
+    (3, include_str!("../../migrations/postgres/0003_users.sql")),
     (4, include_str!("../../migrations/postgres/0004_customer_accounts.sql")),
 ];
 

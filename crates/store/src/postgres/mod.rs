@@ -10,6 +10,7 @@ mod migrate;
 mod mutate;
 mod pool;
 mod state;
+mod users;
 
 #[cfg(test)]
 mod plan_tests;
@@ -20,7 +21,7 @@ use async_trait::async_trait;
 
 use crate::{
     AccountItem, Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, Removed, RestoreRows,
-    Restored, SnapshotRow, StoreError, StoredCustomer,
+    Restored, SkuUnits, SnapshotRow, StoreError, StoredCustomer, UserLookup, UserQuery,
 };
 use pool::{bounded, Pool};
 
@@ -171,5 +172,23 @@ impl Backend for PostgresBackend {
 
     async fn put_item(&self, partner: &str, item: AccountItem) -> Result<(), StoreError> {
         bounded!(self.pool, |client| items::put(&client, partner, &item).await)
+    }
+
+    async fn list_users(&self, partner: &str, customer: &str, query: &UserQuery) -> Result<Option<Page>, StoreError> {
+        bounded!(self.pool, |client| users::page(&client, partner, customer, query).await)
+    }
+
+    async fn get_user(
+        &self,
+        partner: &str,
+        customer: &str,
+        id: &str,
+        purge_before: i64,
+    ) -> Result<UserLookup, StoreError> {
+        bounded!(self.pool, |client| users::get(&client, partner, customer, id, purge_before).await)
+    }
+
+    async fn customer_skus(&self, partner: &str, customer: &str) -> Result<Option<Vec<SkuUnits>>, StoreError> {
+        bounded!(self.pool, |client| users::skus(&client, partner, customer).await)
     }
 }

@@ -118,6 +118,9 @@ async fn change(tx: &Transaction<'_>, partner: &str, mutation: &Mutation) -> Res
             false => Applied::Stale,
         },
         Mutation::Replace { record, expected_etag } => replace(tx, partner, record, expected_etag.as_deref()).await?,
+        Mutation::Users { customer, change, purge_before } => {
+            super::users::change(tx, partner, customer, change, *purge_before).await?
+        }
     })
 }
 

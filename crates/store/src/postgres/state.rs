@@ -32,6 +32,22 @@ pub async fn snapshot_page(
     after: &str,
     limit: usize,
 ) -> Result<Vec<SnapshotRow>, StoreError> {
+    let mut rows = customer_rows(client, partner, after, limit).await?;
+    if let Some(last) = rows.last().map(|r| r.id.clone()) {
+        let mut directories = super::users::directory_rows(client, after, &last).await?.into_json();
+        for row in &mut rows {
+            row.directory = directories.remove(&row.id);
+        }
+    }
+    Ok(rows)
+}
+
+async fn customer_rows(
+    client: &Client,
+    partner: Option<&str>,
+    after: &str,
+    limit: usize,
+) -> Result<Vec<SnapshotRow>, StoreError> {
     let limit = limit as i64;
     let rows =
         match partner {
@@ -62,6 +78,7 @@ pub async fn snapshot_page(
                 etag: r.try_get(3)?,
                 created_at: r.try_get(4)?,
                 items: Vec::new(),
+                directory: None,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -104,6 +121,11 @@ pub async fn load(
                 for row in &batch {
                     if let Some(owner) = &row.partner {
                         super::items::restore(&tx, owner, &row.items).await?;
+                    }
+                    if let Some(dir) = &row.directory {
+                        if !super::users::insert_directory(&tx, &row.record.id, dir).await? {
+                            return Ok(Restored::Conflict { line: row.line });
+                        }
                     }
                 }
                 customers += batch.len() as u64;

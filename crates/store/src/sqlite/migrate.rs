@@ -5,6 +5,7 @@ use rusqlite::Connection;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_customers.sql")),
     (2, include_str!("../../migrations/sqlite/0002_settings.sql")),
+    (3, include_str!("../../migrations/sqlite/0003_users.sql")),
     (4, include_str!("../../migrations/sqlite/0004_customer_accounts.sql")),
 ];
 

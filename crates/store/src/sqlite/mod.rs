@@ -8,6 +8,7 @@ mod migrate;
 mod mutate;
 mod pool;
 mod state;
+mod users;
 mod writer;
 
 use std::path::Path;
@@ -17,7 +18,7 @@ use rusqlite::{params, OptionalExtension};
 
 use crate::{
     AccountItem, Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, Removed, RestoreRows,
-    Restored, SnapshotRow, StoreError, StoredCustomer,
+    Restored, SkuUnits, SnapshotRow, StoreError, StoredCustomer, UserLookup, UserQuery,
 };
 use pool::Pool;
 
@@ -177,6 +178,27 @@ impl Backend for SqliteBackend {
     async fn put_item(&self, partner: &str, item: AccountItem) -> Result<(), StoreError> {
         let partner = partner.to_string();
         self.pool.write(move |conn| items::put(conn, &partner, &item)).await
+    }
+
+    async fn list_users(&self, partner: &str, customer: &str, query: &UserQuery) -> Result<Option<Page>, StoreError> {
+        let (partner, customer, query) = (partner.to_string(), customer.to_string(), query.clone());
+        self.pool.read(move |conn| users::page(conn, &partner, &customer, &query)).await
+    }
+
+    async fn get_user(
+        &self,
+        partner: &str,
+        customer: &str,
+        id: &str,
+        purge_before: i64,
+    ) -> Result<UserLookup, StoreError> {
+        let (partner, customer, id) = (partner.to_string(), customer.to_string(), id.to_string());
+        self.pool.read(move |conn| users::get(conn, &partner, &customer, &id, purge_before)).await
+    }
+
+    async fn customer_skus(&self, partner: &str, customer: &str) -> Result<Option<Vec<SkuUnits>>, StoreError> {
+        let (partner, customer) = (partner.to_string(), customer.to_string());
+        self.pool.read(move |conn| users::skus(conn, &partner, &customer)).await
     }
 }
 

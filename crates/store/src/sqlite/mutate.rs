@@ -88,6 +88,9 @@ fn change(conn: &Connection, partner: &str, mutation: &Mutation) -> Result<Appli
             true => super::items::add(conn, partner, item)?,
             false => Applied::Stale,
         },
+        Mutation::Users { customer, change, purge_before } => {
+            super::users::change(conn, partner, customer, change, *purge_before)?
+        }
         Mutation::Replace { record, expected_etag } => {
             let current: Option<String> = conn
                 .prepare_cached("SELECT etag FROM customers WHERE id = ?1 AND partner_id = ?2")?

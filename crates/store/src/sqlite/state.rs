@@ -66,6 +66,7 @@ pub fn snapshot_page(
             etag: r.get(3)?,
             created_at: r.get(4)?,
             items: Vec::new(),
+            directory: None,
         })
     };
     let limit = limit as i64;
@@ -87,6 +88,12 @@ pub fn snapshot_page(
     for row in &mut rows {
         if let Some(owner) = &row.partner {
             row.items.extend(super::items::of_customer(conn, owner, &row.id)?);
+        }
+    }
+    if let Some(last) = rows.last().map(|r| r.id.clone()) {
+        let mut directories = super::users::directory_rows(conn, after, &last)?.into_json();
+        for row in &mut rows {
+            row.directory = directories.remove(&row.id);
         }
     }
     Ok(rows)
@@ -143,6 +150,11 @@ fn load_rows(
                         if let Some(owner) = &row.partner {
                             for item in &row.items {
                                 super::items::put(&tx, owner, item)?;
+                            }
+                        }
+                        if let Some(dir) = &row.directory {
+                            if !super::users::insert_directory(&tx, &row.record.id, dir)? {
+                                return Ok(Restored::Conflict { line: row.line });
                             }
                         }
                         customers += 1;

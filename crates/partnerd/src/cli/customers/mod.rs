@@ -2,7 +2,7 @@
 //! `partnerd-client`, against a partnerd or Partner Center itself.
 
 mod accounts;
-mod connection;
+pub(super) mod connection;
 mod export;
 pub(super) mod failure;
 mod filter;
