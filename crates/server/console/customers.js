@@ -4,6 +4,7 @@
 import { partnerCall } from './api.js';
 import { $, h, fill, toast, confirmAction, guid } from './dom.js';
 import { knownPartners } from './traffic.js';
+import { accountSections, loadAccounts } from './accounts.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 let partner = null;
@@ -127,6 +128,7 @@ async function openCustomer(id) {
     return;
   }
   fill(side, customerDetail(res.json));
+  loadAccounts(side, partner, id);
   side.focus();
 }
 
@@ -163,6 +165,7 @@ function customerDetail(c, credentials) {
       ['Address', [address.addressLine1, address.addressLine2, address.city, address.state, address.postalCode, address.country].filter(Boolean).join(', ')],
       ['Phone', address.phoneNumber],
     ]),
+    accountSections(),
     h('div', { class: 'row' }, h('button', { type: 'button', class: 'danger', onclick: () => deleteCustomer(c.id, company.companyName || c.id) }, 'Delete customer')),
     h('details', {}, h('summary', {}, 'JSON as served'), h('pre', { class: 'body' }, JSON.stringify(c, null, 2))),
   ];

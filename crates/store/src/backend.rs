@@ -3,7 +3,9 @@
 
 use async_trait::async_trait;
 
-use crate::{AccountItem, CustomerRecord, ListQuery, Page, Refusal, SkuUnits, StoreError, UserChange, UserLookup, UserQuery};
+use crate::{
+    AccountItem, CustomerRecord, ListQuery, Page, Refusal, SkuUnits, StoreError, UserChange, UserLookup, UserQuery,
+};
 
 /// A customer as read back: its full document and current etag.
 #[derive(Clone, Debug)]

@@ -19,8 +19,8 @@ mod schema;
 pub mod snapshot;
 pub mod sqlite;
 mod timing;
-mod wire_record;
 mod users;
+mod wire_record;
 
 use std::sync::Arc;
 
@@ -34,8 +34,8 @@ pub use page::{prefix_range, ListQuery, Page, Position, Row, Seek, SortField};
 pub use partner::PartnerStore;
 pub use record::{now_secs, CustomerRecord};
 pub use schema::{inspect, SchemaStatus};
-pub use wire_record::record_from_wire;
 pub use users::{Refusal, SkuUnits, StoredUser, UserChange, UserLookup, UserQuery, UserRecord};
+pub use wire_record::record_from_wire;
 
 use partnerd_model::PartnerId;
 

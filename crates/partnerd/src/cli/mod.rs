@@ -17,8 +17,8 @@ mod token;
 mod traffic;
 mod transport;
 mod upstream;
-mod verify;
 mod users;
+mod verify;
 
 use std::process::ExitCode;
 

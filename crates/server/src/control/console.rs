@@ -41,6 +41,7 @@ const ASSETS: &[Asset] = &[
     script("traffic.js", include_str!("../../console/traffic.js")),
     script("chain.js", include_str!("../../console/chain.js")),
     script("customers.js", include_str!("../../console/customers.js")),
+    script("accounts.js", include_str!("../../console/accounts.js")),
     script("controls.js", include_str!("../../console/controls.js")),
     script("health.js", include_str!("../../console/health.js")),
     Asset { name: "favicon.svg", content_type: "image/svg+xml", body: include_str!("../../console/favicon.svg") },

@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 pub(crate) const REDACTED: &str = "[redacted]";
 
 /// Headers whose values the journal keeps as sent: the protocol's own and Partner Center's
-/// tracking headers. Every other value is redacted, so a credential in a header partnerd does
+/// tracking and paging headers (a continuation token is sealed to its partner and query, and
+/// the console links a walk's pages by it). Every other value is redacted, so a credential in a header partnerd does
 /// not know (`Cookie`, `Ocp-Apim-Subscription-Key`, `X-Api-Key`, a gateway's own) is never
 /// kept: an allow-list, because a deny-list misses the next one.
 const KEPT_HEADERS: &[&str] = &[
@@ -38,9 +39,12 @@ const KEPT_HEADERS: &[&str] = &[
     "if-unmodified-since",
     "last-modified",
     "location",
+    "ms-continuationtoken",
     "ms-contract-version",
     "ms-correlationid",
     "ms-cv",
+    "ms-partnercenter-application",
+    "ms-partnercenter-client",
     "ms-requestid",
     "ms-serverid",
     "origin",
