@@ -19,7 +19,9 @@ pub struct StoredCustomer {
 pub enum Mutation {
     /// Insert a new customer; refused with [`Applied::LimitReached`] when the partner already
     /// has `limit` customers.
-    Create { record: CustomerRecord, limit: Option<u64> },
+    /// A new customer, with its admin user (and its roles) in the same transaction, so a
+    /// customer the API acknowledged never lacks the admin its answer named.
+    Create { record: CustomerRecord, limit: Option<u64>, admin: Option<UserChange> },
     /// The customer leaves this partner: it disappears from every read of this partner, and its
     /// domain stays taken.
     RemoveRelationship { id: String },

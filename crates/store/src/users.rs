@@ -248,3 +248,13 @@ impl crate::Store {
         }
     }
 }
+
+/// The outcome of making a new customer's admin user in its create's transaction: anything
+/// but `Done` (a customer just inserted has no users, so no UPN can be taken) is a bug, and
+/// the whole create is rolled back.
+pub(crate) fn admin_made(applied: Applied) -> Result<Applied, StoreError> {
+    match applied {
+        Applied::Done => Ok(Applied::Done),
+        other => Err(StoreError::Internal(format!("the admin user of a new customer could not be made: {other:?}"))),
+    }
+}

@@ -7,7 +7,7 @@ use partnerd_testkit::fixtures::{new_customer, unique_domain};
 use partnerd_testkit::{new_partner, store_test};
 
 fn create(domain: &str, ids: NewIds) -> Mutation {
-    Mutation::Create { record: CustomerRecord::new(new_customer(domain), ids).0, limit: None }
+    Mutation::Create { record: CustomerRecord::new(new_customer(domain), ids).0, limit: None, admin: None }
 }
 
 store_test!(taken_domains_and_ids_are_told_apart, |db| {

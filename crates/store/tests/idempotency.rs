@@ -16,7 +16,11 @@ fn idem(request_id: &str, fingerprint: &[u8]) -> Idempotency {
 }
 
 fn create() -> Mutation {
-    Mutation::Create { record: CustomerRecord::of_customer(&customer("Kept", None)).unwrap().0, limit: None }
+    Mutation::Create {
+        record: CustomerRecord::of_customer(&customer("Kept", None)).unwrap().0,
+        limit: None,
+        admin: None,
+    }
 }
 
 store_test!(replay_mismatch_scope_and_purge, |db| {

@@ -45,9 +45,15 @@ pub(crate) async fn create(
     };
     let identity = ["/v1/customers", &body.fingerprint_text()];
     let store = partner.store(&state.store);
-    let reply =
-        idempotency::apply(&state, &store, &ids, Method::POST, &identity, Mutation::Create { record, limit }, outcome)
-            .await?;
-    super::user_writes::make_admin(&state, &store, &customer).await?;
-    Ok(reply)
+    let admin = super::user_writes::admin_change(&state, &customer);
+    idempotency::apply(
+        &state,
+        &store,
+        &ids,
+        Method::POST,
+        &identity,
+        Mutation::Create { record, limit, admin },
+        outcome,
+    )
+    .await
 }

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use partnerd_model::user::{admin_user, check_new_user, check_update};
 use partnerd_model::{Attributes, Customer, CustomerUser, ResourceLinks, UserProfile, UserState};
-use partnerd_store::{Applied, PartnerStore, UserChange, UserLookup, UserRecord};
+use partnerd_store::{PartnerStore, UserChange, UserLookup, UserRecord};
 
 use super::customer::{fetch, parse_doc};
 use super::users::{purge_before, UserPath};
@@ -149,10 +149,10 @@ pub(crate) async fn write(
     idempotency::apply(state, store, ids, method, identity, mutation, outcome).await
 }
 
-/// Makes the admin user of a customer just created (users-api §5.4), unless its UPN is
-/// already there: a replayed create makes nothing twice.
-pub(crate) async fn make_admin(state: &AppState, store: &PartnerStore, customer: &Customer) -> Result<(), ApiError> {
-    let Some(customer_id) = customer.id.as_deref() else { return Ok(()) };
+/// The admin user a new customer is created with (its credentials' `admin@domain`, Company
+/// Administrator), stored in the create's own transaction.
+pub(crate) fn admin_change(state: &AppState, customer: &Customer) -> Option<UserChange> {
+    customer.id.as_ref()?;
     let billing = customer.billing_profile.clone().unwrap_or_default();
     let profile = admin_user(
         uuid::Uuid::new_v4().to_string(),
@@ -161,17 +161,9 @@ pub(crate) async fn make_admin(state: &AppState, store: &PartnerStore, customer:
         billing.first_name,
         billing.last_name,
     );
-    let change = UserChange::Create {
+    Some(UserChange::Create {
         record: UserRecord::new(&profile, state.clock.unix_seconds()),
         if_upn_free: true,
         roles: vec![partnerd_model::directory::COMPANY_ADMINISTRATOR.to_string()],
-    };
-    match store.apply_users(customer_id, change, purge_before(state), None).await? {
-        // A replay's fresh customer was never stored: the first request made its admin.
-        Applied::Done | Applied::NotFound => Ok(()),
-        other => {
-            tracing::error!(?other, "the admin user of a new customer could not be made");
-            Err(ApiError::internal())
-        }
-    }
+    })
 }

@@ -88,7 +88,7 @@ async fn kept(client: &Client, partner: &str, idem: &Idempotency) -> Result<Appl
 async fn change(tx: &Transaction<'_>, partner: &str, mutation: &Mutation) -> Result<Applied, StoreError> {
     let done = Applied::by_rows_changed;
     Ok(match mutation {
-        Mutation::Create { record, limit } => {
+        Mutation::Create { record, limit, admin } => {
             if let Some(limit) = limit {
                 let count: i64 = tx
                     .query_one("SELECT count(*) FROM customers WHERE partner_id = $1", &[&partner])
@@ -99,7 +99,12 @@ async fn change(tx: &Transaction<'_>, partner: &str, mutation: &Mutation) -> Res
                 }
             }
             insert(tx, partner, record).await?;
-            Applied::Done
+            match admin {
+                Some(admin) => {
+                    crate::users::admin_made(super::users::change(tx, partner, record.id(), admin, i64::MIN).await?)?
+                }
+                None => Applied::Done,
+            }
         }
         Mutation::RemoveRelationship { id } => done(
             tx.execute(

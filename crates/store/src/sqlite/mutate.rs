@@ -62,7 +62,7 @@ fn kept(conn: &Connection, partner: &str, idem: &Idempotency) -> rusqlite::Resul
 fn change(conn: &Connection, partner: &str, mutation: &Mutation) -> Result<Applied, StoreError> {
     let done = |changed: usize| Applied::by_rows_changed(changed as u64);
     Ok(match mutation {
-        Mutation::Create { record, limit } => {
+        Mutation::Create { record, limit, admin } => {
             if let Some(limit) = limit {
                 let count: u64 = conn
                     .prepare_cached("SELECT count(*) FROM customers WHERE partner_id = ?1")?
@@ -73,7 +73,12 @@ fn change(conn: &Connection, partner: &str, mutation: &Mutation) -> Result<Appli
             }
             let mut stmt = conn.prepare_cached(super::INSERT_CUSTOMER)?;
             super::insert_record(&mut stmt, partner, record)?;
-            Applied::Done
+            match admin {
+                Some(admin) => {
+                    crate::users::admin_made(super::users::change(conn, partner, record.id(), admin, i64::MIN)?)?
+                }
+                None => Applied::Done,
+            }
         }
         Mutation::RemoveRelationship { id } => done(conn.execute(
             "UPDATE customers SET partner_id = ?3 WHERE id = ?1 AND partner_id = ?2",
