@@ -1,5 +1,5 @@
-// A customer's accounts beside its profiles: its users, licenses (subscribed SKUs), agreements
-// and qualifications, each read through the real Partner Center API as the open partner, so
+// A customer's accounts beside its profiles: its users, directory roles with their members,
+// licenses (subscribed SKUs), agreements and qualifications, each read through the real Partner Center API as the open partner, so
 // the view shows what a client would get. Each section fills on its own; one that fails says
 // why and leaves the others.
 
@@ -18,12 +18,14 @@ export function loadAccounts(side, partner, id) {
   for (const { key, title, path, rows } of SECTIONS) {
     const section = side.querySelector(`[data-account="${key}"]`);
     if (!section) continue;
-    partnerCall(partner, 'GET', `/v1/customers/${encodeURIComponent(id)}/${path}`).then((res) => {
+    const base = `/v1/customers/${encodeURIComponent(id)}`;
+    partnerCall(partner, 'GET', `${base}/${path}`).then(async (res) => {
       if (!res.ok) {
         fill(section, h('h3', {}, title), h('p', { class: 'error' }, `HTTP ${res.status}: ${(res.json || {}).description || res.text}`));
         return;
       }
-      const items = itemsOf(res.json);
+      let items = itemsOf(res.json);
+      if (key === 'roles') items = await withMembers(partner, base, items);
       fill(
         section,
         h('h3', {}, `${title} (${items.length})`),
@@ -33,12 +35,30 @@ export function loadAccounts(side, partner, id) {
   }
 }
 
+/** Each directory role with the user principal names of its members (one call per role; a
+ * customer has six). */
+async function withMembers(partner, base, roles) {
+  return Promise.all(
+    roles.map(async (role) => {
+      const res = await partnerCall(partner, 'GET', `${base}/directoryroles/${encodeURIComponent(role.id)}/usermembers`);
+      const members = res.ok ? itemsOf(res.json).map((m) => m.userPrincipalName) : [`HTTP ${res.status}`];
+      return { ...role, members };
+    }),
+  );
+}
+
 const SECTIONS = [
   {
     key: 'users',
     title: 'Users',
     path: 'users',
     rows: (u) => [h('dt', {}, u.displayName || u.id), h('dd', { class: 'mono' }, `${u.userPrincipalName || ''} · ${u.state || ''}`)],
+  },
+  {
+    key: 'roles',
+    title: 'Directory roles',
+    path: 'directoryroles',
+    rows: (r) => [h('dt', {}, r.name || r.id), h('dd', { class: 'mono' }, r.members.length ? r.members.join(', ') : 'no members')],
   },
   {
     key: 'licenses',

@@ -126,7 +126,7 @@ async fn with_production_keys_the_customers_view_says_why_it_cannot_list() {
 }
 
 /// A customer's page shows its accounts as the API gives them: its users (the admin that
-/// creation made, and one more), its licenses with the units used, its attested agreement and
+/// creation made, and one more), its directory roles with their members, its licenses with the units used, its attested agreement and
 /// its qualifications.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_page_shows_its_users_licenses_agreements_and_qualifications() {
@@ -176,11 +176,18 @@ async fn a_customer_page_shows_its_users_licenses_agreements_and_qualifications(
             t.iter().all(|s| s.contains('('))
         })
         .await;
-        assert_eq!(titles, ["USERS (2)", "LICENSES (1)", "AGREEMENTS (1)", "QUALIFICATIONS (0)"]);
+        assert_eq!(
+            titles,
+            ["USERS (2)", "DIRECTORY ROLES (6)", "LICENSES (1)", "AGREEMENTS (1)", "QUALIFICATIONS (0)"]
+        );
         let facts = texts(&client, "#customer-side section[data-account] dd").await.unwrap();
         assert!(facts.iter().any(|f| f.starts_with(&format!("admin@{domain}"))), "{facts:?}");
         assert!(facts.iter().any(|f| f.starts_with(&format!("grace@{domain}"))), "{facts:?}");
         assert!(facts.iter().any(|f| f.starts_with("1 of 10 units used")), "{facts:?}");
+        let roles = texts(&client, "#customer-side section[data-account=roles] dt").await.unwrap();
+        let admins = roles.iter().position(|r| r == "Company Administrator").expect("the admin role");
+        let members = texts(&client, "#customer-side section[data-account=roles] dd").await.unwrap();
+        assert_eq!(members[admins], format!("admin@{domain}"), "{members:?}");
         assert!(facts.iter().any(|f| f.contains("ada@contoso.com")), "{facts:?}");
         screenshot(&client, "customer-accounts").await;
     })
