@@ -11,7 +11,9 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 
 const TEST: &str = "the_image_serves_the_demo_keeps_a_volume_and_stops_on_sigterm";
-const MAX_IMAGE_BYTES: u64 = 40_000_000;
+/// The image is the binary alone: 35 MB with the customers API, 41 MB once customer users,
+/// customer accounts and the upstream tools joined it (bench/README.md, "Binary and image sizes").
+const MAX_IMAGE_BYTES: u64 = 48_000_000;
 
 /// What the test made, removed when it ends, passed or not.
 struct Made {
