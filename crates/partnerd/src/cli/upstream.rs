@@ -9,7 +9,7 @@ use partnerd_server::UpstreamConfig;
 #[derive(Args)]
 pub struct UpstreamArgs {
     /// Forward requests for routes partnerd does not serve to this base URL (Partner Center's is
-    /// https://api.partnercenter.microsoft.com), with the caller's headers. Nothing is forwarded without it.
+    /// `https://api.partnercenter.microsoft.com`), with the caller's headers. Nothing is forwarded without it.
     #[arg(long, env = "PARTNERD_UPSTREAM", value_name = "URL")]
     upstream: Option<String>,
     /// Forward every Partner Center request, the routes partnerd serves too.

@@ -20,7 +20,7 @@ use side::Side;
 
 #[derive(Args)]
 pub struct VerifyArgs {
-    /// The service to check partnerd against (Partner Center: https://api.partnercenter.microsoft.com).
+    /// The service to check partnerd against (Partner Center: `https://api.partnercenter.microsoft.com`).
     #[arg(long, env = "PARTNERD_UPSTREAM", value_name = "URL")]
     upstream: String,
     /// The bearer token for --upstream (for Partner Center, an app+user token of the sandbox).
