@@ -115,6 +115,23 @@ impl Page {
     pub fn last(&self) -> Option<Row<'_>> {
         self.rows().next_back()
     }
+
+    /// Where the next and the previous page start, for the continuation token of this page
+    /// read with `seek`: the next after its last row; the previous before its first row, or, for
+    /// an empty page past the end, up to the anchor it was asked after (`true`: inclusive).
+    pub fn neighbours(&self, seek: &Seek) -> (Option<Position>, Option<(Position, bool)>) {
+        let next = self.has_next.then(|| self.last().map(|r| r.position())).flatten();
+        let previous = if self.has_prev {
+            match (self.first(), seek) {
+                (Some(first), _) => Some((first.position(), false)),
+                (None, Seek::After(anchor)) => Some((anchor.clone(), true)),
+                (None, _) => None,
+            }
+        } else {
+            None
+        };
+        (next, previous)
+    }
 }
 
 /// Collects the rows of a page as the database returns them (in travel order, the page size

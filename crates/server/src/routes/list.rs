@@ -95,16 +95,7 @@ fn agree(params: &ListParams, cursor: &Cursor) -> Result<(), ApiError> {
 
 /// The collection JSON, assembled around the stored item JSON without re-serialising it.
 fn render(state: &AppState, partner: &VerifiedPartner, query: &ListQuery, page: &Page, raw_query: &str) -> String {
-    let next = page.has_next.then(|| page.last().map(|r| r.position())).flatten();
-    let previous = if page.has_prev {
-        match (page.first(), &query.seek) {
-            (Some(first), _) => Some((first.position(), false)),
-            (None, Seek::After(anchor)) => Some((anchor.clone(), true)),
-            (None, _) => None,
-        }
-    } else {
-        None
-    };
+    let (next, previous) = page.neighbours(&query.seek);
     let token = (next.is_some() || previous.is_some()).then(|| {
         state.sealer.seal(&Cursor {
             partner: partner.id().to_string(),

@@ -250,16 +250,7 @@ fn render(
     page: &Page,
     raw_query: &str,
 ) -> String {
-    let next = page.has_next.then(|| page.last().map(|r| r.position())).flatten();
-    let previous = if page.has_prev {
-        match (page.first(), &query.seek) {
-            (Some(first), _) => Some((first.position(), false)),
-            (None, Seek::After(anchor)) => Some((anchor.clone(), true)),
-            (None, _) => None,
-        }
-    } else {
-        None
-    };
+    let (next, previous) = page.neighbours(&query.seek);
     let token = (next.is_some() || previous.is_some()).then(|| {
         let cursor = UserCursor {
             customer: listing.customer.clone(),
