@@ -52,7 +52,9 @@ impl ListParams {
 
 /// `0` (or empty) means the default; above the cap is lowered to it; negative or
 /// non-numeric is refused.
-fn parse_size(s: &str) -> Result<usize, ApiError> {
+/// A page `size`: 0, empty or above the cap is the cap; anything but digits is a 400. Every
+/// paged list (customers, users, role members) reads it the same.
+pub(crate) fn parse_size(s: &str) -> Result<usize, ApiError> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(MAX_PAGE_SIZE);

@@ -11,7 +11,6 @@ use partnerd_model::SeekOperation;
 use partnerd_store::Position;
 use serde::{Deserialize, Serialize};
 
-use crate::list_query::MAX_PAGE_SIZE;
 use crate::{ApiError, AppState};
 
 const PURPOSE: &[u8] = b"partnerd user continuation token v1";
@@ -32,7 +31,7 @@ impl UserParams {
         let mut params = UserParams::default();
         for (name, value) in form_urlencoded::parse(raw_query.as_bytes()) {
             match name.to_ascii_lowercase().as_str() {
-                "size" => params.size = Some(size(&value)?),
+                "size" => params.size = Some(crate::list_query::parse_size(&value)?),
                 "filter" => params.deleted = Some(state_filter(&value)?),
                 "seekoperation" => {
                     params.seek = Some(SeekOperation::parse(&value).ok_or_else(|| {
@@ -48,19 +47,6 @@ impl UserParams {
         }
         Ok(params)
     }
-}
-
-/// As the customers list: absent, empty or 0 is the largest page; above it is lowered to it.
-fn size(s: &str) -> Result<usize, ApiError> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(MAX_PAGE_SIZE);
-    }
-    if !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::invalid(format!("size '{s}' is not a non-negative integer.")).with_data("size"));
-    }
-    let n = s.parse::<u64>().unwrap_or(u64::MAX);
-    Ok(if n == 0 || n > MAX_PAGE_SIZE as u64 { MAX_PAGE_SIZE } else { n as usize })
 }
 
 /// The documented filter, `{"Field":"UserState","Value":"Inactive","Operator":"equals"}`
