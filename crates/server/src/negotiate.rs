@@ -74,13 +74,18 @@ pub(crate) fn acceptable(headers: &HeaderMap) -> bool {
 /// the stack below it), then renders the payload. A request the upstream may answer is never
 /// refused: it may accept what only the upstream writes; partnerd's own answers to it are JSON.
 pub(crate) async fn negotiate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    negotiated(&state, req, next).await
+}
+
+/// What [`negotiate`] does, for the journal's layer to call in place of a layer of its own.
+pub(crate) async fn negotiated(state: &AppState, req: Request, next: Next) -> Response {
     let divertible = req.extensions().get::<crate::upstream::Divertible>().is_some();
     let Some(format) = choose(req.headers()).or(divertible.then_some(Format::Json)) else {
         let mut res = ApiError::not_acceptable().into_response();
         render(&mut res, Format::Json);
         return res;
     };
-    let mut res = crate::control::inject(&state, req, next).await;
+    let mut res = crate::control::inject(state, req, next).await;
     render(&mut res, format);
     res
 }

@@ -1,10 +1,7 @@
 //! MS-RequestId, MS-CorrelationId and MS-CV (spec §5): read or generated for every request,
 //! and written on every response, errors included.
 
-use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
 
 pub(crate) const MS_REQUEST_ID: HeaderName = HeaderName::from_static("ms-requestid");
 pub(crate) const MS_CORRELATION_ID: HeaderName = HeaderName::from_static("ms-correlationid");
@@ -24,7 +21,8 @@ pub(crate) struct RequestIds {
 }
 
 impl RequestIds {
-    fn from_headers(headers: &HeaderMap) -> RequestIds {
+    /// The ids of a request with these headers: the client's where it sent usable ones.
+    pub(crate) fn from_headers(headers: &HeaderMap) -> RequestIds {
         let client_request_id = header_text(headers, &MS_REQUEST_ID);
         RequestIds {
             request_id: client_request_id.clone().unwrap_or_else(new_id),
@@ -54,21 +52,6 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestIds {
     async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(parts.extensions.get::<RequestIds>().cloned().unwrap_or_else(|| RequestIds::from_headers(&parts.headers)))
     }
-}
-
-/// Middleware, at the edge of every request: puts [`RequestIds`] in the request and echoes
-/// them on the response, unless an inner layer already did (the journal echoes them itself,
-/// so that its entry shows the answer as the client gets it).
-pub(crate) async fn request_ids(mut req: Request, next: Next) -> Response {
-    let ids = RequestIds::from_headers(req.headers());
-    req.extensions_mut().insert(ids.clone());
-    let mut res = next.run(req).await;
-    // A forwarded answer keeps the upstream's ids, as it came.
-    let proxied = res.extensions().get::<crate::upstream::Proxied>().is_some();
-    if !proxied && !res.headers().contains_key(MS_REQUEST_ID) {
-        echo(&ids, res.headers_mut());
-    }
-    res
 }
 
 /// Writes the ids on an answer's headers.

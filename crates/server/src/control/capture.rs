@@ -17,6 +17,7 @@ use super::guidance::Exchange;
 use super::inject::Applied;
 use super::journal::Entry;
 use super::tap::{self, Captured};
+use crate::negotiate::negotiated;
 use crate::request_ids::{RequestIds, MS_CORRELATION_ID, MS_REQUEST_ID};
 use crate::AppState;
 
@@ -69,7 +70,9 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
         body: captured,
     };
     let ids = parts.extensions.get::<RequestIds>().cloned();
-    let mut res = next.run(Request::from_parts(parts, body)).await;
+    let req = Request::from_parts(parts, body);
+    // Negotiation is a layer of its own only where the upstream's layers come in between.
+    let mut res = if state.upstream.is_some() { next.run(req).await } else { negotiated(&state, req, next).await };
     // The ids the edge chose, on the answer before it is journaled (the edge then leaves them);
     // a forwarded answer keeps the upstream's, as it came.
     let proxied = res.extensions().get::<crate::upstream::Proxied>().is_some();

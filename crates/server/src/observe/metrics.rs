@@ -4,16 +4,11 @@
 
 use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use axum::extract::{MatchedPath, Request};
 use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::Response;
 use metrics::{Counter, Histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-
-use super::trace::UNMATCHED;
 
 /// Latency buckets in seconds: 0.5 ms to 10 s.
 const BUCKETS: &[f64] = &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
@@ -46,17 +41,12 @@ pub(crate) async fn upkeep(handle: &'static PrometheusHandle) {
     }
 }
 
-/// Middleware: counts each request and its latency by method, route template and status.
-pub(crate) async fn track(req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let method = method_label(req.method());
-    let route = req.extensions().get::<MatchedPath>().cloned();
-    let res = next.run(req).await;
-    let (duration, count) =
-        series(method, route.as_ref().map_or(UNMATCHED, MatchedPath::as_str), res.status().as_u16());
-    duration.record(start.elapsed().as_secs_f64());
+/// Counts one request and its latency by method, route template and status (the edge
+/// middleware calls it once the response is ready).
+pub(crate) fn count(method: &'static str, route: &str, status: u16, latency: Duration) {
+    let (duration, count) = series(method, route, status);
+    duration.record(latency.as_secs_f64());
     count.increment(1);
-    res
 }
 
 /// The request series, by route template, then method and status.
@@ -84,7 +74,7 @@ fn series(method: &'static str, route: &str, status: u16) -> (Histogram, Counter
 
 /// The method as a label from a closed set: a client may send any extension method, and each
 /// would otherwise be a new series kept for the life of the process.
-fn method_label(method: &Method) -> &'static str {
+pub(crate) fn method_label(method: &Method) -> &'static str {
     match *method {
         Method::GET => "GET",
         Method::HEAD => "HEAD",

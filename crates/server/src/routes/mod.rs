@@ -138,9 +138,12 @@ pub(crate) fn router(state: AppState) -> Router {
     } else {
         partner_center
     };
-    let partner_center = partner_center.layer(middleware::from_fn_with_state(state.clone(), negotiate));
+    // Without an upstream the journal's layer negotiates itself (one layer less on every
+    // request); with one, the upstream's layers must sit between the two.
     let partner_center = if upstream {
-        partner_center.layer(middleware::from_fn_with_state(st.clone(), crate::upstream::mark))
+        partner_center
+            .layer(middleware::from_fn_with_state(state.clone(), negotiate))
+            .layer(middleware::from_fn_with_state(st.clone(), crate::upstream::mark))
     } else {
         partner_center
     };
