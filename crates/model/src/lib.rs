@@ -7,6 +7,7 @@
 pub mod account_status;
 pub mod address_check;
 pub mod agreement;
+pub mod agreement_document;
 pub mod assemble;
 pub mod canonical;
 pub mod collection;

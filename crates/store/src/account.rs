@@ -59,6 +59,18 @@ impl AccountItem {
     }
 }
 
+/// Partner-level rows `(partner, item)`, ordered by partner, grouped a partner each.
+pub(crate) fn by_partner(rows: Vec<(String, AccountItem)>) -> Vec<crate::PartnerItems> {
+    let mut grouped: Vec<crate::PartnerItems> = Vec::new();
+    for (partner, item) in rows {
+        match grouped.last_mut() {
+            Some(last) if last.partner == partner => last.items.push(item),
+            _ => grouped.push(crate::PartnerItems { line: 0, partner, items: vec![item] }),
+        }
+    }
+    grouped
+}
+
 /// The kind named by a stored string (rows carry the text).
 pub(crate) fn kind_of(text: &str) -> &'static str {
     [ItemKind::Agreement, ItemKind::Qualification, ItemKind::Reseller, ItemKind::Status, ItemKind::ValidationCode]

@@ -35,7 +35,8 @@ pub(crate) async fn validate_address(
     body: Body,
 ) -> Result<Reply, ApiError> {
     let (address, unreadable) = body.read_partly::<Address>()?;
-    match address_check::check_request(&address) {
+    let rules = address.country.as_deref().and_then(|c| countries::rules(c.trim()));
+    match address_check::check_request(&address, rules) {
         Ok(()) if unreadable.is_empty() => {}
         checked => return Err(ApiError::refused(unreadable, checked.err())),
     }
