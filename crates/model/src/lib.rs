@@ -6,6 +6,7 @@
 
 pub mod account_status;
 pub mod address_check;
+pub mod address_fixture;
 pub mod agreement;
 pub mod agreement_document;
 pub mod assemble;

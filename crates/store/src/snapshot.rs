@@ -6,7 +6,7 @@
 //! `partner` is null for a customer that ended its relationship (its domain stays taken).
 //! The partner's own state (its indirect resellers and GCC validation codes) is one line a
 //! partner, before its customers: `{"partner":"<GUID>","partnerItems":[{"kind", "key",
-//! "createdAt", "item"}]}`, kinds `reseller` and `validation_code`.
+//! "createdAt", "item"}]}`, kinds `reseller`, `validation_code` and `address_fixture`.
 //! A customer with attestations or qualifications also has `"accountItems": [{"kind", "key",
 //! "createdAt", "item"}]`, oldest first.
 //! The customer carries everything stored: ids, commerce id, both profiles, the billing etag,
@@ -108,13 +108,20 @@ fn items_of(customer_id: &str, lines: Vec<ItemLine>, kinds: &[ItemKind]) -> Resu
 }
 
 /// Whether a partner item is what the control plane would have stored under its key: a
-/// reseller keyed by its tenant GUID, a validation code keyed by its id and of its partner.
+/// reseller keyed by its tenant GUID, a validation code keyed by its id and of its partner, an
+/// address fixture valid and keyed by its address.
 fn check_partner_item(partner: &PartnerId, item: &AccountItem) -> Result<(), String> {
+    use partnerd_model::address_fixture::AddressFixture;
     use partnerd_model::partner_relationship::Reseller;
     use partnerd_model::validation_code::ValidationCode;
     let fits = if item.kind == ItemKind::Reseller.as_str() {
         let r: Reseller = serde_json::from_str(&item.doc).map_err(|e| format!("reseller {}: {e}", item.key))?;
         partnerd_model::parse_guid(&r.id).is_some_and(|id| id == r.id && id == item.key) && !r.name.trim().is_empty()
+    } else if item.kind == ItemKind::AddressFixture.as_str() {
+        let f: AddressFixture =
+            serde_json::from_str(&item.doc).map_err(|e| format!("address_fixture {}: {e}", item.key))?;
+        let checked = f.checked().map_err(|(member, why)| format!("address_fixture {}: {member}: {why}", item.key))?;
+        checked.key() == item.key
     } else {
         let c: ValidationCode =
             serde_json::from_str(&item.doc).map_err(|e| format!("validation_code {}: {e}", item.key))?;
@@ -145,7 +152,7 @@ pub fn decode_line(text: &str, line: u64, scope: Option<&PartnerId>) -> Result<D
             partner_items: Some(items), created_at: None, customer: None, directory: None, account_items, ..
         } if account_items.is_empty() => {
             let partner = partner.ok_or("a partnerItems line needs its partner")?;
-            let items = items_of("", items, &[ItemKind::Reseller, ItemKind::ValidationCode])?;
+            let items = items_of("", items, &[ItemKind::Reseller, ItemKind::ValidationCode, ItemKind::AddressFixture])?;
             items.iter().try_for_each(|i| check_partner_item(&partner, i))?;
             Ok(Decoded::Partner(PartnerItems { line, partner: partner.as_str().to_string(), items }))
         }

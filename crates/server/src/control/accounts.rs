@@ -7,11 +7,15 @@
 //!   409 unless it is `InReview`.
 //! - `POST /_partnerd/partners/{partner}/resellers` with `{"id", "name", "mpnId"?, "location"?}`:
 //!   201; the same id again replaces the reseller.
+//! - `POST /_partnerd/partners/{partner}/addressfixtures` with `{"address", "status",
+//!   "suggestedAddresses"?, "validationMessage"?}`: 201; what address validation answers the
+//!   partner for that address from then on (the same address again replaces it).
 
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use partnerd_model::address_fixture::AddressFixture;
 use partnerd_model::partner_relationship::Reseller;
 use partnerd_model::qualification::{CustomerQualification, APPROVED, DENIED, IN_REVIEW};
 use partnerd_model::validation_code::ValidationCode;
@@ -188,6 +192,21 @@ pub(super) fn checked(mut reseller: Reseller) -> Result<Reseller, ApiError> {
         return Err(ApiError::invalid("name is required.").with_data("name"));
     }
     Ok(reseller)
+}
+
+/// Sets what `POST /v1/validations/address` answers the partner for one address.
+pub(super) async fn add_address_fixture(
+    State(state): State<AppState>,
+    Path(partner): Path<String>,
+    body: Body,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let partner = parse_partner(&partner)?;
+    let fixture: AddressFixture = json_command(body).await?;
+    let fixture = fixture.checked().map_err(|(member, why)| ApiError::invalid(format!("{why}.")).with_data(member))?;
+    let doc = serde_json::to_string(&fixture).expect("fixtures serialise");
+    let item = AccountItem::new("", ItemKind::AddressFixture, fixture.key(), doc, state.clock.unix_seconds());
+    state.store.put_account_item(&partner, item).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::to_value(fixture).expect("fixtures serialise"))))
 }
 
 /// A checked reseller as the partner-level item the store keeps.

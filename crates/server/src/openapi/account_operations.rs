@@ -265,6 +265,19 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
     },
     Operation {
         method: "POST",
+        path: "/_partnerd/partners/{partner}/addressfixtures",
+        tag: CONTROL,
+        summary: "Set what address validation answers for one address: {\"address\", \"status\", \"suggestedAddresses\"?, \"validationMessage\"?}",
+        auth: Auth::Admin,
+        params: &[guid("partner", At::Path, true, "The partner (a GUID).")],
+        body: Some("Object"),
+        answers: &[
+            answer(201, "The fixture, its status in the documented spelling.", Some("Object")),
+            answer(400, "Bad partner, status, suggestion count or address country.", ERROR),
+        ],
+    },
+    Operation {
+        method: "POST",
         path: "/_partnerd/partners/{partner}/resellers",
         tag: CONTROL,
         summary: "Add (or replace) one of the partner's indirect resellers: {\"id\", \"name\", \"mpnId\"?, \"location\"?}",
