@@ -2,8 +2,10 @@
 //! relationships and managed services (docs/api.md §12).
 
 use partnerd_model::agreement::{Agreement, AgreementMetaData};
+use partnerd_model::agreement_document::AgreementDocument;
 use partnerd_model::partner_relationship::{ManagedService, PartnerRelationship};
 use partnerd_model::qualification::CustomerQualification;
+use partnerd_model::validation_code::CustomerValidation;
 use partnerd_model::{Address, Collection};
 use reqwest::{Method, Url};
 use serde_json::{json, Value};
@@ -41,6 +43,25 @@ impl Client {
     pub async fn agreements(&self, id: &str, agreement_type: Option<&str>) -> Result<Collection<Agreement>, Error> {
         let url = with_query(self.customer_url(id, &["agreements"])?, "agreementType", agreement_type);
         self.fetch(&Call::new(Method::GET, url)).await
+    }
+
+    /// Links to view and download the agreement template `template_id` (the Microsoft Customer
+    /// Agreement's) for `country` (the service's default: US) in `language` (default en-US).
+    pub async fn agreement_document(
+        &self,
+        template_id: &str,
+        country: Option<&str>,
+        language: Option<&str>,
+    ) -> Result<AgreementDocument, Error> {
+        let url = self.url(&["agreementtemplates", template_id, "document"]);
+        let url = with_query(with_query(url, "country", country), "language", language);
+        self.fetch(&Call::new(Method::GET, url)).await
+    }
+
+    /// The GCC validation the customer's GovernmentCommunityCloud qualification used (none
+    /// without one).
+    pub async fn customer_validations(&self, id: &str) -> Result<Vec<CustomerValidation>, Error> {
+        self.fetch(&Call::new(Method::GET, self.customer_url(id, &["validations"])?)).await
     }
 
     /// A country's validation rules (ISO code, any case), as the service answered them.

@@ -1,6 +1,7 @@
-//! The onboarding through partnerd-client against a real server: the country's rules, the
-//! address, the customer, the current Microsoft Customer Agreement template, the attestation
-//! and its read-back; qualifications, relationships and managed services; a typed refusal.
+//! The onboarding through partnerd-client against a real server, on SQLite and PostgreSQL: the
+//! country's rules, the address, the customer, the current Microsoft Customer Agreement template
+//! and its document, the attestation and its read-back; qualifications, the customer's GCC
+//! validation, relationships and managed services; typed refusals naming what to fix.
 
 mod support;
 
@@ -8,12 +9,23 @@ use partnerd_client::Error;
 use partnerd_model::agreement::{Agreement, Contact, CUSTOMER_AGREEMENT};
 use partnerd_model::{Address, Customer};
 use partnerd_testkit::fixtures::{create_body, unique_domain};
-use partnerd_testkit::new_partner;
+use partnerd_testkit::{new_partner, Kind, TestApp, TestDb};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_onboarding_through_the_client() {
-    let server = support::server().await;
-    let client = support::client(&server.app.url(""), &new_partner());
+async fn the_onboarding_through_the_client_on_sqlite() {
+    onboarding(TestDb::new(Kind::Sqlite).await.expect("sqlite")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_onboarding_through_the_client_on_postgres() {
+    let Some(db) = TestDb::new(Kind::Postgres).await else { return };
+    onboarding(db).await;
+}
+
+async fn onboarding(db: TestDb) {
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let client = support::client(&app.url(""), &partner);
 
     let rules = client.country_rules("us").await.unwrap();
     assert_eq!(rules["iso2Code"], "US");
@@ -31,6 +43,13 @@ async fn the_onboarding_through_the_client() {
     let id = client.create(&input).await.unwrap().id.unwrap();
     let templates = client.agreement_metadata(Some(CUSTOMER_AGREEMENT)).await.unwrap();
     let template = templates.items[0].template_id.clone();
+    let document = client.agreement_document(&template, Some("US"), Some("es-US")).await.unwrap();
+    assert_eq!((document.country.as_str(), document.language.as_str()), ("US", "es-US"));
+    assert!(document.download_uri.starts_with("https://"), "{}", document.download_uri);
+    match client.agreement_document(&template, Some("us"), None).await {
+        Err(Error::Api(e)) => assert_eq!((e.status, e.code, e.data), (400, 800002, vec!["country".to_string()])),
+        other => panic!("expected a refusal naming country, got {other:?}"),
+    }
     let agreement = Agreement {
         primary_contact: Some(Contact {
             first_name: Some("Ada".into()),
@@ -49,7 +68,13 @@ async fn the_onboarding_through_the_client() {
     assert_eq!(read.items, vec![attested]);
     assert_eq!(client.agreements(&id, None).await.unwrap().total_count, 0, "Cloud Agreement only by default");
 
-    // The same contact again: Partner Center's 600061, typed.
+    // A future dateAgreed is refused, naming it; the same contact again is Partner Center's
+    // 600061, typed.
+    let future = Agreement { date_agreed: Some("2999-01-01T00:00:00Z".into()), ..agreement.clone() };
+    match client.attest_agreement(&id, &future).await {
+        Err(Error::Api(e)) => assert_eq!((e.status, e.data), (400, vec!["dateAgreed".to_string()])),
+        other => panic!("expected a refusal naming dateAgreed, got {other:?}"),
+    }
     match client.attest_agreement(&id, &agreement).await {
         Err(Error::Api(e)) => assert_eq!((e.status, e.code), (409, 600061)),
         other => panic!("expected 600061, got {other:?}"),
@@ -57,6 +82,7 @@ async fn the_onboarding_through_the_client() {
 
     let added = client.add_qualification(&id, "StateOwnedEntity", None).await.unwrap();
     assert_eq!(client.qualifications(&id).await.unwrap(), vec![added]);
+    assert_eq!(client.customer_validations(&id).await.unwrap(), vec![], "no GCC qualification, no validation");
     assert_eq!(client.customer_relationships(&id).await.unwrap().total_count, 0);
     assert_eq!(client.indirect_resellers().await.unwrap().total_count, 0);
     assert_eq!(client.managed_services(&id).await.unwrap().items[0].id, "Exchange");

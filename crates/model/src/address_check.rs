@@ -29,15 +29,20 @@ impl AddressValidationResponse {
     }
 }
 
-/// Checks the members Partner Center requires of the request (a 400 when any is missing); the
-/// country must then be looked up in the table by the caller.
-pub fn check_request(a: &Address) -> Result<(), Violations> {
+/// Checks the members Partner Center requires of the request (a 400 when any is missing): the
+/// postal code only where the country's rules (`rules`, when the table has the country)
+/// require one. An unknown country is the caller's to refuse, after this.
+pub fn check_request(a: &Address, rules: Option<&CountryRules>) -> Result<(), Violations> {
     let mut report = Report::default();
     report.take("addressLine1", required(&a.address_line1).and_then(|v| text(v, 1, 200)));
     report.take("addressLine2", optional_text(&a.address_line2, 0, 200));
     report.take("city", required(&a.city).and_then(|v| text(v, 1, 200)));
     report.take("state", optional_text(&a.state, 0, 200));
-    report.take("postalCode", required(&a.postal_code).and_then(|v| text(v, 1, 50)));
+    if rules.is_none_or(|r| r.postal_code_required) {
+        report.take("postalCode", required(&a.postal_code).and_then(|v| text(v, 1, 50)));
+    } else {
+        report.take("postalCode", optional_text(&a.postal_code, 0, 50));
+    }
     report.take(
         "country",
         required(&a.country).and_then(|c| {
@@ -101,7 +106,7 @@ fn tidied(a: &Address, rules: &CountryRules) -> Address {
         address_line2: clean(&a.address_line2).filter(|s| !s.is_empty()),
         city: clean(&a.city),
         state: clean(&a.state).map(|s| s.to_uppercase()).filter(|s| !s.is_empty()),
-        postal_code: Some(postal),
+        postal_code: Some(postal).filter(|p| !p.is_empty()),
         country: Some(rules.iso2.to_string()),
         ..a.clone()
     }
@@ -144,7 +149,12 @@ mod tests {
 
     #[test]
     fn the_request_needs_what_partner_center_requires() {
-        let names = check_request(&Address { country: Some("USA".into()), ..Default::default() }).unwrap_err();
+        let names = check_request(&Address { country: Some("USA".into()), ..Default::default() }, None).unwrap_err();
         assert_eq!(names.members().collect::<Vec<_>>(), ["addressLine1", "city", "postalCode", "country"]);
+        let qatar = Address { postal_code: None, ..address("1 Corniche St", "Doha", None, "", "QA") };
+        check_request(&qatar, rules("QA")).unwrap();
+        assert_eq!(validate(qatar, rules("QA").unwrap()).status, "Verified");
+        let sg = Address { postal_code: None, ..address("1 Raffles Pl", "Singapore", None, "", "SG") };
+        assert!(check_request(&sg, rules("SG")).is_err());
     }
 }

@@ -6,7 +6,9 @@
 
 pub mod account_status;
 pub mod address_check;
+pub mod address_fixture;
 pub mod agreement;
+pub mod agreement_document;
 pub mod assemble;
 pub mod canonical;
 pub mod collection;

@@ -24,6 +24,36 @@ impl ValidationCode {
     }
 }
 
+/// The validation a customer's GovernmentCommunityCloud qualification used, as
+/// `GET /v1/customers/{id}/validations` lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerValidation {
+    pub partner_id: String,
+    pub customer_id: String,
+    pub validation_id: String,
+    pub organization_name: String,
+    pub e_tag: String,
+}
+
+impl ValidationCode {
+    /// This code as the validation of `customer_id`.
+    pub fn of_customer(&self, customer_id: &str) -> CustomerValidation {
+        CustomerValidation {
+            partner_id: self.partner_id.clone(),
+            customer_id: customer_id.to_string(),
+            validation_id: self.validation_id.clone(),
+            organization_name: self.organization_name.clone(),
+            e_tag: self.e_tag.clone(),
+        }
+    }
+}
+
+/// The member a GovernmentCommunityCloud qualification's stored document keeps the id of the
+/// code it used in (not part of the qualification Partner Center answers).
+pub const USED_CODE_MEMBER: &str = "validationId";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 token in PARTNERD_TOKEN: the country's rules, the partner's resellers, a customer's relationships
 and managed services through the generated client `partnercenterservices` (which has those
 operations), and address validation, the customer, the agreement template, the attestation and
-its read-back through `requests` (which the generated client lacks). Exits non-zero, with the
+its read-back (with the template's document) through `requests` (which the generated client lacks). Exits non-zero, with the
 reason, when anything is not as expected. Run by crates/partnerd/tests/python_client.rs."""
 
 import datetime
@@ -37,6 +37,10 @@ def main():
             "companyName": "Python Onboarding", "defaultAddress": address,
         },
     }
+    no_postal = dict(body, billingProfile=dict(body["billingProfile"], defaultAddress=dict(address, postalCode="")))
+    refused = requests.post(f"{BASE}/v1/customers", json=no_postal, headers=HEADERS, timeout=30)
+    named = refused.json().get("data") if refused.status_code == 400 else None
+    check(named == ["billingProfile.defaultAddress.postalCode"], f"a refusal naming the postal code, got {refused.text}")
     created = requests.post(f"{BASE}/v1/customers", json=body, headers=HEADERS, timeout=30)
     check(created.status_code == 201, f"a created customer, got {created.status_code} {created.text}")
     customer = created.json()["id"]
@@ -45,6 +49,10 @@ def main():
         f"{BASE}/v1/agreements", params={"agreementType": "MicrosoftCustomerAgreement"}, headers=HEADERS, timeout=30
     ).json()
     template = templates["items"][0]["templateId"]
+    document = requests.get(
+        f"{BASE}/v1/agreementtemplates/{template}/document", params={"country": "US"}, headers=HEADERS, timeout=30
+    ).json()
+    check(document["language"] == "en-US" and document["downloadUri"].startswith("https://"), f"the document, got {document}")
     now = datetime.datetime.now(datetime.timezone.utc).isoformat()
     attestation = {
         "primaryContact": {"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com"},

@@ -1,8 +1,9 @@
 //! `partnerd state export|import`: the snapshot format offline, SQLite → file → PostgreSQL,
-//! and a bad file changes nothing.
+//! the partners' own items (resellers, GCC codes) included, and a bad file changes nothing.
 
 use std::process::Command;
 
+use partnerd_store::{AccountItem, ItemKind};
 use partnerd_testkit::fixtures::insert_many;
 use partnerd_testkit::{new_partner, Kind, TestDb};
 
@@ -28,19 +29,29 @@ async fn export_then_import_round_trips_from_sqlite_into_postgres() {
     let (a, b) = (new_partner(), new_partner());
     insert_many(&sqlite.open().await, &a, 12).await;
     insert_many(&sqlite.open().await, &b, 8).await;
+    let reseller = serde_json::json!({"id": uuid::Uuid::new_v4().to_string(), "name": "Tailspin"});
+    let code = serde_json::json!({"partnerId": a.as_str(), "organizationName": "Contoso Gov", "validationId": "9",
+                                  "maxCreates": 2, "remainingCreates": 1, "eTag": "e1"});
+    let store = sqlite.open().await;
+    for (kind, key, doc) in
+        [(ItemKind::Reseller, reseller["id"].as_str().unwrap(), &reseller), (ItemKind::ValidationCode, "9", &code)]
+    {
+        store.put_account_item(&a, AccountItem::new("", kind, key, doc.to_string(), 1_700_000_000)).await.unwrap();
+    }
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("state.jsonl");
     let file = file.to_str().unwrap();
     let (ok, err) = partnerd(&args(&["state", "export"], &sqlite, &["--output", file]));
     assert!(ok, "{err}");
     let saved = std::fs::read_to_string(file).unwrap();
-    assert_eq!(saved.lines().count(), 20);
+    assert_eq!(saved.lines().count(), 21, "partner a's own line and 20 customers");
+    assert!(saved.lines().next().unwrap().contains("\"partnerItems\""), "{saved}");
     let (ok, err) = partnerd(&args(&["state", "import"], &target, &[file]));
     assert!(ok, "{err}");
     let again = dir.path().join("again.jsonl");
     let (ok, err) = partnerd(&args(&["state", "export"], &target, &["--output", again.to_str().unwrap()]));
     assert!(ok, "{err}");
-    assert_eq!(std::fs::read_to_string(&again).unwrap(), saved, "the same customers, byte for byte");
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), saved, "the same state, byte for byte");
     // One partner's export imports for that partner only; another's lines are refused.
     let only_a = dir.path().join("a.jsonl");
     let partner_a = a.to_string();
@@ -53,7 +64,7 @@ async fn export_then_import_round_trips_from_sqlite_into_postgres() {
     let broken = dir.path().join("broken.jsonl");
     std::fs::write(&broken, format!("{}{{oops\n", saved)).unwrap();
     let (ok, err) = partnerd(&args(&["state", "import"], &target, &[broken.to_str().unwrap()]));
-    assert!(!ok && err.contains("line 21"), "{err}");
+    assert!(!ok && err.contains("line 22"), "{err}");
     let after = dir.path().join("after.jsonl");
     partnerd(&args(&["state", "export"], &target, &["--output", after.to_str().unwrap()]));
     assert_eq!(std::fs::read_to_string(&after).unwrap(), saved);

@@ -1,5 +1,5 @@
 //! Items kept beside a customer's document (agreement attestations, qualifications) or beside
-//! the partner (its indirect resellers): opaque JSON documents to the store, found by partner,
+//! the partner (its indirect resellers, GCC codes, address fixtures): opaque JSON documents to the store, found by partner,
 //! customer and kind, unique by key within them.
 
 /// What an item is; the store keeps each kind apart.
@@ -16,6 +16,9 @@ pub enum ItemKind {
     Status,
     /// One of the partner's GCC validation codes (a partner-level item), keyed by its id.
     ValidationCode,
+    /// What address validation answers the partner for one address (a partner-level item set
+    /// by the control plane), keyed by the normalised address.
+    AddressFixture,
 }
 
 impl ItemKind {
@@ -26,6 +29,7 @@ impl ItemKind {
             ItemKind::Reseller => "reseller",
             ItemKind::Status => "status",
             ItemKind::ValidationCode => "validation_code",
+            ItemKind::AddressFixture => "address_fixture",
         }
     }
 }
@@ -59,13 +63,32 @@ impl AccountItem {
     }
 }
 
+/// Partner-level rows `(partner, item)`, ordered by partner, grouped a partner each.
+pub(crate) fn by_partner(rows: Vec<(String, AccountItem)>) -> Vec<crate::PartnerItems> {
+    let mut grouped: Vec<crate::PartnerItems> = Vec::new();
+    for (partner, item) in rows {
+        match grouped.last_mut() {
+            Some(last) if last.partner == partner => last.items.push(item),
+            _ => grouped.push(crate::PartnerItems { line: 0, partner, items: vec![item] }),
+        }
+    }
+    grouped
+}
+
 /// The kind named by a stored string (rows carry the text).
 pub(crate) fn kind_of(text: &str) -> &'static str {
-    [ItemKind::Agreement, ItemKind::Qualification, ItemKind::Reseller, ItemKind::Status, ItemKind::ValidationCode]
-        .into_iter()
-        .map(ItemKind::as_str)
-        .find(|k| *k == text)
-        .unwrap_or("unknown")
+    [
+        ItemKind::Agreement,
+        ItemKind::Qualification,
+        ItemKind::Reseller,
+        ItemKind::Status,
+        ItemKind::ValidationCode,
+        ItemKind::AddressFixture,
+    ]
+    .into_iter()
+    .map(ItemKind::as_str)
+    .find(|k| *k == text)
+    .unwrap_or("unknown")
 }
 
 /// The control plane's access to account items: it acts for every partner (reviewing

@@ -157,9 +157,11 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<Vec<SnapshotRow>, StoreError>;
     /// Inserts the rows received in one transaction that commits only on [`Restore::Commit`]:
     /// anything else (the sender dropped, a taken id or domain, a failure) leaves the database
-    /// as it was. With `replace`, the customers (of one partner, or all) and their kept
-    /// responses are deleted first, in the same transaction.
+    /// as it was. With `replace`, the customers (of one partner, or all), their kept
+    /// responses and the partners' own items are deleted first, in the same transaction.
     async fn load(&self, partner: Option<&str>, replace: bool, rows: RestoreRows) -> Result<Restored, StoreError>;
+    /// Every partner's own items (of one partner, or of all), by partner, oldest first.
+    async fn partner_items(&self, partner: Option<&str>) -> Result<Vec<PartnerItems>, StoreError>;
     /// The items of one kind of a customer (or, with an empty `customer_id`, of the partner),
     /// oldest first.
     async fn items(&self, partner: &str, customer_id: &str, kind: &str) -> Result<Vec<AccountItem>, StoreError>;
@@ -215,10 +217,22 @@ pub struct RestoreRow {
     pub directory: Option<crate::directory_snapshot::CustomerDirectory>,
 }
 
-/// What a restore is sent: batches of rows, then `Commit` once the input is known to be good.
+/// A partner's own items (its indirect resellers and GCC validation codes), as a snapshot's
+/// partner line carries them.
+#[derive(Clone, Debug)]
+pub struct PartnerItems {
+    /// The line it was read from (0 when exported).
+    pub line: u64,
+    pub partner: String,
+    pub items: Vec<AccountItem>,
+}
+
+/// What a restore is sent: batches of rows and partners' items, then `Commit` once the input
+/// is known to be good.
 #[derive(Debug)]
 pub enum Restore {
     Rows(Vec<RestoreRow>),
+    Partner(PartnerItems),
     Commit,
 }
 

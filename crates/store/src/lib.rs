@@ -26,8 +26,8 @@ use std::sync::Arc;
 
 pub use account::{AccountItem, ItemKind, Spend};
 pub use backend::{
-    Applied, Backend, Idempotency, KeptResponse, Mutation, Removed, Restore, RestoreRow, RestoreRows, Restored,
-    SnapshotRow, StoredCustomer,
+    Applied, Backend, Idempotency, KeptResponse, Mutation, PartnerItems, Removed, Restore, RestoreRow, RestoreRows,
+    Restored, SnapshotRow, StoredCustomer,
 };
 pub use error::{Conflict, StoreError};
 pub use page::{prefix_range, ListQuery, Page, Position, Row, Seek, SortField};
@@ -134,6 +134,11 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<SnapshotRow>, StoreError> {
         self.backend.snapshot_page(partner.map(PartnerId::as_str), after, limit).await
+    }
+
+    /// The partners' own items (of `partner`, or of all), what a snapshot writes first.
+    pub async fn partner_items(&self, partner: Option<&PartnerId>) -> Result<Vec<PartnerItems>, StoreError> {
+        self.backend.partner_items(partner.map(PartnerId::as_str)).await
     }
 
     /// Replaces the customers of `partner` (or all) with the rows received; see [`Backend::load`].

@@ -7,7 +7,9 @@
 //!   profile to keep, so the customer gets an empty one (its id and etag only);
 //! - a snapshot line (`{"partner","createdAt","customer"}`, from `admin snapshot save`,
 //!   `GET /_partnerd/snapshot` or `state export`): the customer exactly as stored, creation
-//!   time included, when the line is the importing partner's.
+//!   time included, when the line is the importing partner's. A snapshot's partner line (its
+//!   resellers, GCC codes and address fixtures) is no customer: it is refused, pointing to
+//!   `partnerd state import`, which restores it.
 
 use partnerd_model::PartnerId;
 use partnerd_store::{snapshot, CustomerRecord};
@@ -15,6 +17,11 @@ use serde_json::Value;
 
 /// The record as the store keeps it, or every reason it is refused.
 pub fn build(value: Value, partner: &PartnerId) -> Result<CustomerRecord, String> {
+    if value.get("partnerItems").is_some() {
+        return Err("a snapshot's partner line (resellers, GCC codes, address fixtures), not a customer: \
+                    `partnerd state import` restores it"
+            .into());
+    }
     if is_snapshot_line(&value) {
         let row = snapshot::decode(&value.to_string(), 0, Some(partner)).map_err(|why| {
             format!("{why} (import takes one partner's lines; `partnerd state import` restores every partner)")
@@ -58,5 +65,7 @@ mod tests {
         assert!(build(value.clone(), &partner()).is_ok());
         let other = PartnerId::parse("5eed0000-0000-4000-8000-000000000001").unwrap();
         assert!(build(value, &other).unwrap_err().contains("state import"));
+        let own = json!({"partner": "c0ffee00-0000-4000-8000-000000000001", "partnerItems": []});
+        assert!(build(own, &partner()).unwrap_err().contains("partner line"));
     }
 }

@@ -69,6 +69,9 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         Box::new(File::create(&args.output).with_context(|| format!("creating {}", args.output.display()))?)
     };
     let mut out = BufWriter::new(out);
+    for own in store.partner_items(args.partner.as_ref()).await? {
+        writeln!(out, "{}", snapshot::encode_partner(&own))?;
+    }
     let (mut after, mut count) = (String::new(), 0u64);
     loop {
         let rows = store.snapshot_page(args.partner.as_ref(), Some(&after), BATCH).await?;
@@ -124,9 +127,16 @@ fn read_lines(
         if line.trim().is_empty() {
             continue;
         }
-        let row = snapshot::decode(line.trim(), number, scope)
+        let decoded = snapshot::decode_line(line.trim(), number, scope)
             .map_err(|why| anyhow::anyhow!("line {number}: {why}; nothing was changed"))?;
-        batch.push(row);
+        match decoded {
+            snapshot::Decoded::Customer(row) => batch.push(*row),
+            snapshot::Decoded::Partner(own) => {
+                if tx.blocking_send(Restore::Partner(own)).is_err() {
+                    return Ok(());
+                }
+            }
+        }
         if batch.len() >= BATCH && tx.blocking_send(Restore::Rows(std::mem::take(&mut batch))).is_err() {
             return Ok(());
         }

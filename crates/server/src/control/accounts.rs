@@ -7,14 +7,19 @@
 //!   409 unless it is `InReview`.
 //! - `POST /_partnerd/partners/{partner}/resellers` with `{"id", "name", "mpnId"?, "location"?}`:
 //!   201; the same id again replaces the reseller.
+//! - `POST /_partnerd/partners/{partner}/addressfixtures` with `{"address", "status",
+//!   "suggestedAddresses"?, "validationMessage"?}`: 201; what address validation answers the
+//!   partner for that address from then on (the same address again replaces it).
 
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use partnerd_model::parse_guid;
+use partnerd_model::address_fixture::AddressFixture;
 use partnerd_model::partner_relationship::Reseller;
 use partnerd_model::qualification::{CustomerQualification, APPROVED, DENIED, IN_REVIEW};
+use partnerd_model::validation_code::ValidationCode;
+use partnerd_model::{parse_guid, PartnerId};
 use partnerd_store::{AccountItem, ItemKind};
 use serde::Deserialize;
 use serde_json::Value;
@@ -120,9 +125,10 @@ pub(super) async fn set_status(
     Ok(Json(Value::Object(answer)))
 }
 
+/// A GCC validation code as the control plane and the seed are given it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct NewCode {
+pub(super) struct NewCode {
     validation_id: String,
     organization_name: String,
     max_creates: u64,
@@ -135,7 +141,13 @@ pub(super) async fn add_validation_code(
     body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let partner = parse_partner(&partner)?;
-    let new: NewCode = json_command(body).await?;
+    let code = new_code(&partner, json_command(body).await?)?;
+    state.store.put_account_item(&partner, code_item(&code, state.clock.unix_seconds())).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::to_value(code).expect("codes serialise"))))
+}
+
+/// The partner's new code with all its creates left, or the 400 naming what is wrong.
+pub(super) fn new_code(partner: &PartnerId, new: NewCode) -> Result<ValidationCode, ApiError> {
     let id = new.validation_id.trim();
     if id.is_empty() || id.len() > 64 || id.chars().any(char::is_control) {
         return Err(ApiError::invalid("validationId must be 1 to 64 printable characters.").with_data("validationId"));
@@ -143,18 +155,20 @@ pub(super) async fn add_validation_code(
     if new.organization_name.trim().is_empty() {
         return Err(ApiError::invalid("organizationName is required.").with_data("organizationName"));
     }
-    let code = partnerd_model::validation_code::ValidationCode {
+    Ok(ValidationCode {
         partner_id: partner.as_str().to_string(),
         organization_name: new.organization_name.trim().to_string(),
         validation_id: id.to_string(),
         max_creates: new.max_creates,
         remaining_creates: new.max_creates,
         e_tag: partnerd_model::assemble::new_etag(),
-    };
-    let doc = serde_json::to_string(&code).expect("codes serialise");
-    let item = AccountItem::new("", ItemKind::ValidationCode, id, doc, state.clock.unix_seconds());
-    state.store.put_account_item(&partner, item).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::to_value(code).expect("codes serialise"))))
+    })
+}
+
+/// A code as the partner-level item the store keeps.
+pub(super) fn code_item(code: &ValidationCode, now: i64) -> AccountItem {
+    let doc = serde_json::to_string(code).expect("codes serialise");
+    AccountItem::new("", ItemKind::ValidationCode, code.validation_id.clone(), doc, now)
 }
 
 /// Adds (or replaces) one of the partner's indirect resellers.
@@ -178,6 +192,21 @@ pub(super) fn checked(mut reseller: Reseller) -> Result<Reseller, ApiError> {
         return Err(ApiError::invalid("name is required.").with_data("name"));
     }
     Ok(reseller)
+}
+
+/// Sets what `POST /v1/validations/address` answers the partner for one address.
+pub(super) async fn add_address_fixture(
+    State(state): State<AppState>,
+    Path(partner): Path<String>,
+    body: Body,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let partner = parse_partner(&partner)?;
+    let fixture: AddressFixture = json_command(body).await?;
+    let fixture = fixture.checked().map_err(|(member, why)| ApiError::invalid(format!("{why}.")).with_data(member))?;
+    let doc = serde_json::to_string(&fixture).expect("fixtures serialise");
+    let item = AccountItem::new("", ItemKind::AddressFixture, fixture.key(), doc, state.clock.unix_seconds());
+    state.store.put_account_item(&partner, item).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::to_value(fixture).expect("fixtures serialise"))))
 }
 
 /// A checked reseller as the partner-level item the store keeps.

@@ -67,6 +67,7 @@ pub(crate) fn router(state: AppState) -> Option<Router> {
         .route(&format!("{PREFIX}/partners/{{partner}}/seed"), post(seed::seed))
         .route(&format!("{PREFIX}/partners/{{partner}}/resellers"), post(accounts::add_reseller))
         .route(&format!("{PREFIX}/partners/{{partner}}/validationcodes"), post(accounts::add_validation_code))
+        .route(&format!("{PREFIX}/partners/{{partner}}/addressfixtures"), post(accounts::add_address_fixture))
         .route(
             &format!("{PREFIX}/partners/{{partner}}/customers/{{id}}/qualifications/{{qualification}}"),
             post(accounts::review),

@@ -22,7 +22,7 @@ const MAX_COUNT: u64 = 1_000_000;
 const BATCH: u64 = 5_000;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Seed {
     count: u64,
     seed: u64,
@@ -30,6 +30,10 @@ struct Seed {
     /// replaces one).
     #[serde(default)]
     resellers: Vec<partnerd_model::partner_relationship::Reseller>,
+    /// The partner's GCC validation codes (`{"validationId", "organizationName",
+    /// "maxCreates"}`), added with the customers (the same id again replaces one).
+    #[serde(default)]
+    validation_codes: Vec<super::accounts::NewCode>,
     /// Users each customer gets besides its admin; with any, also the example SKUs.
     #[serde(default)]
     users: Option<u32>,
@@ -41,7 +45,7 @@ pub(super) async fn seed(
     body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let partner = parse_partner(&partner)?;
-    let Seed { count, seed, resellers, users } = json_command(body).await?;
+    let Seed { count, seed, resellers, validation_codes, users } = json_command(body).await?;
     if users.is_some_and(|n| n > super::seed_directory::MAX_USERS) {
         return Err(ApiError::invalid(format!("users must be at most {}.", super::seed_directory::MAX_USERS))
             .with_data("users"));
@@ -50,6 +54,8 @@ pub(super) async fn seed(
         return Err(ApiError::invalid(format!("count must be between 1 and {MAX_COUNT}.")).with_data(count.to_string()));
     }
     let resellers = resellers.into_iter().map(super::accounts::checked).collect::<Result<Vec<_>, _>>()?;
+    let codes =
+        validation_codes.into_iter().map(|c| super::accounts::new_code(&partner, c)).collect::<Result<Vec<_>, _>>()?;
     let (tx, rx) = tokio::sync::mpsc::channel(2);
     let created_at = state.clock.unix_seconds();
     let owner = partner.clone();
@@ -60,6 +66,9 @@ pub(super) async fn seed(
         Restored::Done { customers } => {
             for reseller in &resellers {
                 state.store.put_account_item(&partner, super::accounts::reseller_item(reseller, created_at)).await?;
+            }
+            for code in &codes {
+                state.store.put_account_item(&partner, super::accounts::code_item(code, created_at)).await?;
             }
             tracing::info!(partner = %partner, seed, customers, "seeded");
             Ok((StatusCode::CREATED, Json(json!({"partner": partner.as_str(), "seed": seed, "customers": customers}))))

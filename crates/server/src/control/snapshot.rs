@@ -1,5 +1,6 @@
 //! `GET|PUT /_partnerd/snapshot[?partner=GUID]`: every stored customer as JSON lines (the
-//! format of `partnerd_store::snapshot`), and the state replaced by such a file.
+//! format of `partnerd_store::snapshot`: the partners' own items first, then the customers),
+//! and the state replaced by such a file.
 //!
 //! Export streams page by page (1,000 customers a query) while writes go on, so under
 //! concurrent writes it is not a point-in-time copy. Import streams too, into one
@@ -13,7 +14,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::StreamExt;
 use partnerd_model::PartnerId;
-use partnerd_store::{snapshot, Restore, RestoreRow, Restored, Store, StoreError};
+use partnerd_store::snapshot::{self, Decoded};
+use partnerd_store::{Restore, Restored, Store, StoreError};
 use serde_json::{json, Value};
 use tokio::sync::mpsc::Sender;
 
@@ -32,12 +34,15 @@ const MAX_LINE_BYTES: usize = 1 << 20;
 pub(super) async fn export(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let partner = Params::parse(query.as_deref(), &["partner"])?.partner()?;
     let store = state.store.clone();
+    let own: String =
+        store.partner_items(partner.as_ref()).await?.iter().map(|p| snapshot::encode_partner(p) + "\n").collect();
     // The state is the id to continue after; `None` once the last page was sent.
     let pages = futures::stream::try_unfold(Some(String::new()), move |after| {
         let (store, partner) = (store.clone(), partner.clone());
         async move { next_page(&store, partner.as_ref(), after).await }
     });
-    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], Body::from_stream(pages)).into_response())
+    let lines = futures::stream::once(async move { Ok::<_, StoreError>(Bytes::from(own)) }).chain(pages);
+    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], Body::from_stream(lines)).into_response())
 }
 
 async fn next_page(
@@ -112,8 +117,17 @@ async fn feed(body: Body, scope: Option<&PartnerId>, tx: &Sender<Restore>) -> Re
         while let Some(at) = pending.iter().position(|b| *b == b'\n') {
             let line: Vec<u8> = pending.drain(..=at).collect();
             number += 1;
-            if let Some(row) = parse(&line, number, scope)? {
-                batch.push(row);
+            // A partner's line goes to the store at once; false when the store stopped taking.
+            let taken = match parse(&line, number, scope)? {
+                Some(Decoded::Customer(row)) => {
+                    batch.push(*row);
+                    true
+                }
+                Some(Decoded::Partner(own)) => tx.send(Restore::Partner(own)).await.is_ok(),
+                None => true,
+            };
+            if !taken {
+                return Ok(());
             }
         }
         if pending.len() > MAX_LINE_BYTES {
@@ -126,12 +140,12 @@ async fn feed(body: Body, scope: Option<&PartnerId>, tx: &Sender<Restore>) -> Re
     }
 }
 
-fn parse(line: &[u8], number: u64, scope: Option<&PartnerId>) -> Result<Option<RestoreRow>, ApiError> {
+fn parse(line: &[u8], number: u64, scope: Option<&PartnerId>) -> Result<Option<Decoded>, ApiError> {
     let text = std::str::from_utf8(line).map_err(|_| bad_line(number, "not UTF-8"))?.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    snapshot::decode(text, number, scope).map(Some).map_err(|why| bad_line(number, &why))
+    snapshot::decode_line(text, number, scope).map(Some).map_err(|why| bad_line(number, &why))
 }
 
 fn bad_line(number: u64, why: &str) -> ApiError {

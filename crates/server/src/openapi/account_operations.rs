@@ -63,6 +63,24 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
     },
     Operation {
         method: "GET",
+        path: "/v1/agreementtemplates/{template_id}/document",
+        tag: PARTNER_CENTER,
+        summary: "Links to view and download the Microsoft Customer Agreement for a country, in a language",
+        auth: Auth::Partner,
+        params: &[
+            param("template_id", At::Path, true, "The Microsoft Customer Agreement's templateId (case-sensitive)."),
+            param("country", At::Query, false, "Upper-case ISO code of a market; default US."),
+            param("language", At::Query, false, "One of the country's cultures; default (and otherwise) en-US."),
+        ],
+        body: None,
+        answers: &[
+            answer(200, "The links (the download link new each call, good for 5 minutes).", Some("AgreementDocument")),
+            answer(400, "The country is not a market's upper-case code (code 800002).", ERROR),
+            answer(404, "Not the current Microsoft Customer Agreement template (code 1000).", ERROR),
+        ],
+    },
+    Operation {
+        method: "GET",
         path: "/v1/countryvalidationrules/{country}",
         tag: PARTNER_CENTER,
         summary: "A country's address, culture, phone and tax id rules",
@@ -147,6 +165,16 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
         params: &[],
         body: None,
         answers: &[answer(200, "The codes with their remaining creates.", Some("ValidationCodes"))],
+    },
+    Operation {
+        method: "GET",
+        path: "/v1/customers/{id}/validations",
+        tag: PARTNER_CENTER,
+        summary: "The GCC validation the customer's qualification used (a bare array, [] without one)",
+        auth: Auth::Partner,
+        params: &[ID],
+        body: None,
+        answers: &[answer(200, "The customer's validations.", Some("CustomerValidations")), BAD_ID, NOT_FOUND],
     },
     Operation {
         method: "GET",
@@ -237,6 +265,19 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
     },
     Operation {
         method: "POST",
+        path: "/_partnerd/partners/{partner}/addressfixtures",
+        tag: CONTROL,
+        summary: "Set what address validation answers for one address: {\"address\", \"status\", \"suggestedAddresses\"?, \"validationMessage\"?}",
+        auth: Auth::Admin,
+        params: &[guid("partner", At::Path, true, "The partner (a GUID).")],
+        body: Some("Object"),
+        answers: &[
+            answer(201, "The fixture, its status in the documented spelling.", Some("Object")),
+            answer(400, "Bad partner, status, suggestion count or address country.", ERROR),
+        ],
+    },
+    Operation {
+        method: "POST",
         path: "/_partnerd/partners/{partner}/resellers",
         tag: CONTROL,
         summary: "Add (or replace) one of the partner's indirect resellers: {\"id\", \"name\", \"mpnId\"?, \"location\"?}",
@@ -274,10 +315,11 @@ pub fn components(builder: utoipa::openapi::ComponentsBuilder) -> utoipa::openap
     use partnerd_model::account_status::{DirectSignStatus, ValidationStatus};
     use partnerd_model::address_check::AddressValidationResponse;
     use partnerd_model::agreement::{Agreement, AgreementMetaData, Contact};
+    use partnerd_model::agreement_document::AgreementDocument;
     use partnerd_model::countries::CountryValidationRules;
     use partnerd_model::partner_relationship::{ManagedService, ManagedServiceLinks, PartnerRelationship};
     use partnerd_model::qualification::CustomerQualification;
-    use partnerd_model::validation_code::ValidationCode;
+    use partnerd_model::validation_code::{CustomerValidation, ValidationCode};
     use partnerd_model::Collection;
     use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
     use utoipa::{PartialSchema, ToSchema};
@@ -304,6 +346,9 @@ pub fn components(builder: utoipa::openapi::ComponentsBuilder) -> utoipa::openap
         .schema("LegacyQualification", ObjectBuilder::new().schema_type(Type::String))
         .schema(ValidationCode::name(), ValidationCode::schema())
         .schema("ValidationCodes", ArrayBuilder::new().items(ValidationCode::schema()))
+        .schema(CustomerValidation::name(), CustomerValidation::schema())
+        .schema("CustomerValidations", ArrayBuilder::new().items(CustomerValidation::schema()))
+        .schema(AgreementDocument::name(), AgreementDocument::schema())
         .schema(PartnerRelationship::name(), PartnerRelationship::schema())
         .schema("PartnerRelationshipCollection", Collection::<PartnerRelationship>::schema())
         .schema(ManagedServiceLinks::name(), ManagedServiceLinks::schema())

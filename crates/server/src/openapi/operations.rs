@@ -291,7 +291,8 @@ pub const OPERATIONS: &[Operation] = &[
         method: "POST",
         path: "/_partnerd/partners/{partner}/seed",
         tag: CONTROL,
-        summary: "Add {\"count\": N} synthetic customers, the same for the same {\"seed\": S} and partner on any store",
+        summary: "Add {\"count\": N} synthetic customers, the same for the same {\"seed\": S} and partner on any store; \
+                  optional \"resellers\" and \"validationCodes\" for the partner",
         auth: Auth::Admin,
         params: &[guid("partner", At::Path, true, "The partner (a GUID).")],
         body: Some("Object"),

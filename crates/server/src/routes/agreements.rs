@@ -1,10 +1,12 @@
-//! Agreements: the templates' metadata (`GET /v1/agreements`) and a customer's attestations
+//! Agreements: the templates' metadata (`GET /v1/agreements`), the current template's document
+//! (`GET /v1/agreementtemplates/{templateId}/document`) and a customer's attestations
 //! (`GET|POST /v1/customers/{id}/agreements`).
 
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use partnerd_model::agreement::{self, Agreement};
+use partnerd_model::agreement_document::{self, DocumentRefusal};
 use partnerd_store::{AccountItem, ItemKind, Mutation};
 
 use crate::auth::VerifiedPartner;
@@ -89,6 +91,37 @@ pub(crate) async fn attest(
         Err(e) if e.body().code == ALREADY_CONFIRMED => named(e, "PartnerConfirmedAgreementAlreadyExists"),
         Err(e) => e.into_response(),
     })
+}
+
+/// GET /v1/agreementtemplates/{templateId}/document[?language=&country=]: links to view and
+/// download the Microsoft Customer Agreement for a country (default US) in one of its
+/// languages (default, and instead of one it is not offered in, en-US).
+pub(crate) async fn document(
+    State(state): State<AppState>,
+    _partner: VerifiedPartner,
+    Path(template_id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Reply, ApiError> {
+    let (language, country) = (query_value(query.as_deref(), "language"), query_value(query.as_deref(), "country"));
+    let token = partnerd_model::assemble::new_etag();
+    let now = state.clock.unix_seconds();
+    match agreement_document::document(&template_id, language.as_deref(), country.as_deref(), now, &token) {
+        Ok(document) => Ok(Reply::ok("AgreementDocument", &document)),
+        Err(DocumentRefusal::UnknownTemplate) => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            1000,
+            format!(
+                "No agreement template '{template_id}' has a document: only the current Microsoft Customer \
+                 Agreement's does (its templateId: GET /v1/agreements?agreementType=MicrosoftCustomerAgreement)."
+            ),
+        )
+        .with_data(template_id)),
+        Err(DocumentRefusal::UnknownCountry(country)) => Err(ApiError::invalid(format!(
+            "country '{country}' is not the upper-case ISO code of a market Partner Center sells in \
+             (GET /v1/countryvalidationrules/{{country}} lists its rules)."
+        ))
+        .with_data("country")),
+    }
 }
 
 /// Partner Center's code for an attestation repeated with the same contact.

@@ -5,7 +5,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{Method, StatusCode};
 use partnerd_model::date_time;
 use partnerd_model::qualification::{CustomerQualification, QualificationRequest};
-use partnerd_model::validation_code::ValidationCode;
+use partnerd_model::validation_code::{CustomerValidation, ValidationCode, USED_CODE_MEMBER};
 use partnerd_store::{AccountItem, ItemKind, Mutation, PartnerStore, Spend};
 
 use crate::auth::VerifiedPartner;
@@ -76,8 +76,10 @@ pub(crate) async fn add(
         let mutation = Mutation::AddItem { item };
         return idempotency::apply_unique(&state, &store, &ids, request, mutation, outcome(), duplicate()).await;
     };
-    // A GCC qualification spends one use of the partner's code in the same transaction; a
-    // concurrent spend of the same code makes the store answer Stale, and this reads it again.
+    // A GCC qualification spends one use of the partner's code in the same transaction (and
+    // keeps which code, for `GET …/validations`); a concurrent spend of the same code makes
+    // the store answer Stale, and this reads it again.
+    let item = AccountItem { doc: with_used_code(&json, &code), ..item };
     for _ in 0..SPEND_ATTEMPTS {
         let (spend, exhausted) = spend_of(&store, &code).await?;
         let mutation = Mutation::AddItemSpending { item: item.clone(), spend };
@@ -91,6 +93,13 @@ pub(crate) async fn add(
         }
     }
     Err(ApiError::new(StatusCode::CONFLICT, 800002, "The validation code is being used by other requests; retry."))
+}
+
+/// The stored document of a GCC qualification: the answered one plus the code it used.
+fn with_used_code(json: &str, code: &str) -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(json).expect("qualifications are JSON objects");
+    doc[USED_CODE_MEMBER] = code.into();
+    doc.to_string()
 }
 
 /// How often a GCC qualification re-reads a code that others spent meanwhile.
@@ -126,4 +135,21 @@ pub(crate) async fn validation_codes(
     let codes: Vec<ValidationCode> =
         parse_items(partner.store(&state.store).items("", ItemKind::ValidationCode).await?)?;
     Ok(Reply::ok("ValidationCodes:ValidationCode", &codes))
+}
+
+/// GET /v1/customers/{id}/validations: the GCC validation the customer's qualification used
+/// (a bare array: `[]` for a customer without one), with the code's organization and etag.
+pub(crate) async fn customer_validations(
+    State(state): State<AppState>,
+    partner: VerifiedPartner,
+    CustomerId(id): CustomerId,
+) -> Result<Reply, ApiError> {
+    let store = partner.store(&state.store);
+    fetch(&store, &id).await?;
+    let docs: Vec<serde_json::Value> = parse_items(store.items(&id, ItemKind::Qualification).await?)?;
+    let used: Vec<&str> = docs.iter().filter_map(|d| d[USED_CODE_MEMBER].as_str()).collect();
+    let codes: Vec<ValidationCode> = parse_items(store.items("", ItemKind::ValidationCode).await?)?;
+    let validations: Vec<CustomerValidation> =
+        codes.iter().filter(|c| used.contains(&c.validation_id.as_str())).map(|c| c.of_customer(&id)).collect();
+    Ok(Reply::ok("CustomerValidations:CustomerValidation", &validations))
 }

@@ -73,6 +73,31 @@ pub async fn forget(tx: &Transaction<'_>, partner: &str, customer_id: &str) -> R
         .await?)
 }
 
+/// The partners' own items (of `partner`, or of all), by partner, oldest first.
+pub async fn partner_level(client: &Client, partner: Option<&str>) -> Result<Vec<crate::PartnerItems>, StoreError> {
+    let rows = client
+        .query(
+            "SELECT partner_id, kind, item_key, doc, created_at FROM account_items \
+             WHERE customer_id = '' AND ($1::text IS NULL OR partner_id = $1) ORDER BY partner_id, seq",
+            &[&partner],
+        )
+        .await?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            let item = AccountItem {
+                customer_id: String::new(),
+                kind: kind_of(r.try_get(1)?),
+                key: r.try_get(2)?,
+                doc: r.try_get(3)?,
+                created_at: r.try_get(4)?,
+            };
+            Ok((r.try_get::<_, String>(0)?, item))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(crate::account::by_partner(items))
+}
+
 /// Fills in each row's items (of the partner that owns the customer), in one query a page.
 pub async fn attach(client: &Client, rows: &mut [crate::SnapshotRow]) -> Result<(), StoreError> {
     let ids: Vec<&str> = rows.iter().filter(|r| r.partner.is_some()).map(|r| r.id.as_str()).collect();

@@ -166,6 +166,10 @@ impl Backend for PostgresBackend {
         state::load(&mut self.pool.get().await?, partner, replace, rows).await
     }
 
+    async fn partner_items(&self, partner: Option<&str>) -> Result<Vec<crate::PartnerItems>, StoreError> {
+        bounded!(self.pool, |client| items::partner_level(&client, partner).await)
+    }
+
     async fn items(&self, partner: &str, customer_id: &str, kind: &str) -> Result<Vec<AccountItem>, StoreError> {
         bounded!(self.pool, |client| items::list(&client, partner, customer_id, kind).await)
     }

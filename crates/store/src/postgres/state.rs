@@ -100,14 +100,9 @@ pub async fn load(
         Some(p) => {
             tx.execute("DELETE FROM customers WHERE partner_id = $1", &[&p]).await?;
             tx.execute("DELETE FROM idempotency WHERE partner_id = $1", &[&p]).await?;
-            tx.execute("DELETE FROM account_items WHERE partner_id = $1 AND customer_id <> ''", &[&p]).await?;
+            tx.execute("DELETE FROM account_items WHERE partner_id = $1", &[&p]).await?;
         }
-        None => {
-            tx.batch_execute(
-                "DELETE FROM customers; DELETE FROM idempotency; DELETE FROM account_items WHERE customer_id <> '';",
-            )
-            .await?
-        }
+        None => tx.batch_execute("DELETE FROM customers; DELETE FROM idempotency; DELETE FROM account_items;").await?,
     }
     let mut customers = 0u64;
     loop {
@@ -130,6 +125,7 @@ pub async fn load(
                 }
                 customers += batch.len() as u64;
             }
+            Some(Restore::Partner(own)) => super::items::restore(&tx, &own.partner, &own.items).await?,
             Some(Restore::Commit) => break,
             None => return Ok(Restored::Abandoned),
         }

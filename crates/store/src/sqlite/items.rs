@@ -52,6 +52,25 @@ pub fn list(conn: &Connection, partner: &str, customer_id: &str, kind: &str) -> 
     rows.collect()
 }
 
+/// The partners' own items (of `partner`, or of all), by partner, oldest first.
+pub fn partner_level(conn: &Connection, partner: Option<&str>) -> rusqlite::Result<Vec<crate::PartnerItems>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT partner_id, kind, item_key, doc, created_at FROM account_items \
+         WHERE customer_id = '' AND (?1 IS NULL OR partner_id = ?1) ORDER BY partner_id, seq",
+    )?;
+    let rows = stmt.query_map(params![partner], |r| {
+        let item = AccountItem {
+            customer_id: String::new(),
+            kind: kind_of(&r.get::<_, String>(1)?),
+            key: r.get(2)?,
+            doc: r.get(3)?,
+            created_at: r.get(4)?,
+        };
+        Ok((r.get::<_, String>(0)?, item))
+    })?;
+    Ok(crate::account::by_partner(rows.collect::<rusqlite::Result<_>>()?))
+}
+
 /// Forgets a deleted customer's items.
 pub fn forget(conn: &Connection, partner: &str, customer_id: &str) -> rusqlite::Result<usize> {
     conn.execute("DELETE FROM account_items WHERE partner_id = ?1 AND customer_id = ?2", params![partner, customer_id])

@@ -170,6 +170,11 @@ impl Backend for SqliteBackend {
         self.pool.write(move |conn| state::load(conn, partner.as_deref(), replace, rows)).await
     }
 
+    async fn partner_items(&self, partner: Option<&str>) -> Result<Vec<crate::PartnerItems>, StoreError> {
+        let partner = partner.map(str::to_string);
+        self.pool.read(move |conn| items::partner_level(conn, partner.as_deref())).await
+    }
+
     async fn items(&self, partner: &str, customer_id: &str, kind: &str) -> Result<Vec<AccountItem>, StoreError> {
         let (partner, customer_id, kind) = (partner.to_string(), customer_id.to_string(), kind.to_string());
         self.pool.read(move |conn| items::list(conn, &partner, &customer_id, &kind)).await

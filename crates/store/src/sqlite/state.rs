@@ -130,11 +130,9 @@ fn load_rows(
         Some(p) => {
             tx.execute("DELETE FROM customers WHERE partner_id = ?1", [p])?;
             tx.execute("DELETE FROM idempotency WHERE partner_id = ?1", [p])?;
-            tx.execute("DELETE FROM account_items WHERE partner_id = ?1 AND customer_id <> ''", [p])?;
+            tx.execute("DELETE FROM account_items WHERE partner_id = ?1", [p])?;
         }
-        None => tx.execute_batch(
-            "DELETE FROM customers; DELETE FROM idempotency; DELETE FROM account_items WHERE customer_id <> '';",
-        )?,
+        None => tx.execute_batch("DELETE FROM customers; DELETE FROM idempotency; DELETE FROM account_items;")?,
     }
     let mut customers = 0u64;
     {
@@ -158,6 +156,11 @@ fn load_rows(
                             }
                         }
                         customers += 1;
+                    }
+                }
+                Some(Restore::Partner(own)) => {
+                    for item in &own.items {
+                        super::items::put(&tx, &own.partner, item)?;
                     }
                 }
                 Some(Restore::Commit) => break,
