@@ -117,25 +117,24 @@ fn handler(path: &str, method: &str) -> MethodRouter<AppState> {
 }
 
 pub(crate) fn router(state: AppState) -> Router {
-    let api = PARTNER_CENTER_ROUTES
+    // Each route under both API versions, by its full path: nesting would add a layer that
+    // rewrites every request's URI. The generated Python client may use 1.0 (spec §1).
+    let partner_center = ["/v1", "/v1.0"]
         .iter()
-        .fold(Router::new(), |api, (path, methods)| {
+        .flat_map(|version| PARTNER_CENTER_ROUTES.iter().map(move |route| (version, route)))
+        .fold(Router::new(), |api, (version, (path, methods))| {
             let methods = methods.iter().fold(MethodRouter::new(), |m, method| m.merge(handler(path, method)));
-            api.route(path, methods)
+            api.route(&format!("{version}{path}"), methods)
         })
         .method_not_allowed_fallback(method_not_allowed)
         // Authentication and throttling wrap every route above and nothing else: unknown paths
         // still get 404 and the control plane is outside by design.
-        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate));
+        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .fallback(route_not_found);
     // The upstream's layers exist only with an upstream or a cassette: a server without one
     // pays nothing for them on each request.
     let upstream = state.upstream.is_some();
     let st = state.clone();
-    let partner_center = Router::new()
-        // The generated Python client may use API version 1.0 (spec §1).
-        .nest("/v1.0", api.clone())
-        .nest("/v1", api)
-        .fallback(route_not_found);
     // Innermost, so forwarded requests meet faults, negotiation and the journal too.
     let partner_center = if upstream {
         partner_center.layer(middleware::from_fn_with_state(st.clone(), crate::upstream::pass_through))
