@@ -10,7 +10,6 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
-const TEST: &str = "the_image_serves_the_demo_keeps_a_volume_and_stops_on_sigterm";
 /// The image is the binary alone: 35 MB with the customers API, 41 MB once customer users,
 /// customer accounts and the upstream tools joined it (bench/README.md, "Binary and image sizes").
 const MAX_IMAGE_BYTES: u64 = 48_000_000;
@@ -96,7 +95,7 @@ fn stop_within_a_second(name: &str) {
 async fn the_image_serves_the_demo_keeps_a_volume_and_stops_on_sigterm() {
     let binary = match dist::binary().and_then(|b| dist::podman_works().map(|_| b)) {
         Ok(b) => b,
-        Err(why) => return dist::cannot_run(TEST, "PARTNERD_REQUIRE_IMAGE", &why).unwrap_or(()),
+        Err(why) => return dist::cannot_run("IMAGE", &why).unwrap_or(()),
     };
     let id = std::process::id();
     let mut made = Made {

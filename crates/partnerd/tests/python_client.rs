@@ -51,13 +51,7 @@ async fn the_generated_python_client_lists_and_creates() {
     let dir = tempfile::tempdir().unwrap();
     let python = match venv_with_client(dir.path()).await {
         Ok(python) => python,
-        Err(why) => {
-            if std::env::var("PARTNERD_REQUIRE_PYTHON").is_ok_and(|v| v == "1") {
-                panic!("PARTNERD_REQUIRE_PYTHON=1 but: {why}");
-            }
-            eprintln!("SKIPPED the_generated_python_client_lists_and_creates: {why}");
-            return;
-        }
+        Err(why) => return partnerd_testkit::skip::skip("PYTHON", &why),
     };
     let db = TestDb::new(Kind::Sqlite).await.expect("sqlite");
     let app = TestApp::start(&db).await;
@@ -108,13 +102,7 @@ async fn the_generated_python_client_onboards_a_customers_users() {
     let dir = tempfile::tempdir().unwrap();
     let python = match venv_with_client(dir.path()).await {
         Ok(python) => python,
-        Err(why) => {
-            if std::env::var("PARTNERD_REQUIRE_PYTHON").is_ok_and(|v| v == "1") {
-                panic!("PARTNERD_REQUIRE_PYTHON=1 but: {why}");
-            }
-            eprintln!("SKIPPED the_generated_python_client_onboards_a_customers_users: {why}");
-            return;
-        }
+        Err(why) => return partnerd_testkit::skip::skip("PYTHON", &why),
     };
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("python_users.py");
     for kind in [Kind::Sqlite, Kind::Postgres] {

@@ -11,13 +11,11 @@ mod dist;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const TEST: &str = "the_wheel_puts_partnerd_on_path_and_its_fixture_serves_a_pytest_suite";
-
 #[test]
 fn the_wheel_puts_partnerd_on_path_and_its_fixture_serves_a_pytest_suite() {
     let binary = match dist::binary() {
         Ok(b) => b,
-        Err(why) => return dist::cannot_run(TEST, "PARTNERD_REQUIRE_WHEEL", &why).unwrap_or(()),
+        Err(why) => return dist::cannot_run("WHEEL", &why).unwrap_or(()),
     };
     let dir = tempfile::tempdir().unwrap();
     let root = dist::root();
@@ -38,7 +36,7 @@ fn the_wheel_puts_partnerd_on_path_and_its_fixture_serves_a_pytest_suite() {
     let started = Instant::now();
     let python = match dist::venv(dir.path(), &[wheel, "pytest", "partnercenterservices"]) {
         Ok(python) => python,
-        Err(why) => return dist::cannot_run(TEST, "PARTNERD_REQUIRE_WHEEL", &why).unwrap_or(()),
+        Err(why) => return dist::cannot_run("WHEEL", &why).unwrap_or(()),
     };
     eprintln!("venv with the wheel, pytest and partnercenterservices: {:.1} s", started.elapsed().as_secs_f64());
     let bin = python.parent().unwrap().to_path_buf();

@@ -10,8 +10,6 @@ mod dist;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const TEST: &str = "testcontainers_python_starts_the_image_and_waits_for_readyz";
-
 /// `podman system service` on a socket of its own, ended (and the image removed) on drop.
 struct Service {
     child: Child,
@@ -30,12 +28,12 @@ impl Drop for Service {
 fn testcontainers_python_starts_the_image_and_waits_for_readyz() {
     let binary = match dist::binary().and_then(|b| dist::podman_works().map(|_| b)) {
         Ok(b) => b,
-        Err(why) => return dist::cannot_run(TEST, "PARTNERD_REQUIRE_IMAGE", &why).unwrap_or(()),
+        Err(why) => return dist::cannot_run("IMAGE", &why).unwrap_or(()),
     };
     let dir = tempfile::tempdir().unwrap();
     let python = match dist::venv(dir.path(), &["testcontainers"]) {
         Ok(python) => python,
-        Err(why) => return dist::cannot_run(TEST, "PARTNERD_REQUIRE_IMAGE", &why).unwrap_or(()),
+        Err(why) => return dist::cannot_run("IMAGE", &why).unwrap_or(()),
     };
     let image = format!("localhost/partnerd-testcontainers:{}", std::process::id());
     dist::build_image(&binary, &image);

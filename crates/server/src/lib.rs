@@ -59,7 +59,8 @@ pub fn build_app(state: AppState) -> Router {
 /// set); serve it with the same `serve` so the connection limits agree with the head limits.
 pub fn build_app_with(state: AppState, serve: &ServeConfig) -> Router {
     // The reference is public and outside every Partner Center layer.
-    let app = routes::router(state).merge(openapi::router());
+    let reference = openapi::router(&state.config);
+    let app = routes::router(state).merge(reference);
     serve::edge::wrap(app, &serve.limits, serve.metrics)
 }
 

@@ -130,3 +130,48 @@ fn the_partner_center_route_table_is_documented_under_both_versions() {
         }
     }
 }
+
+/// The security of `(method, path)` in the document `app` serves.
+async fn security_of(app: &TestApp, method: &str, path: &str) -> Value {
+    let doc: Value = app.http.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    doc["paths"][path][method]["security"].clone()
+}
+
+#[tokio::test]
+async fn the_control_plane_declares_the_admin_token_exactly_when_the_server_demands_it() {
+    let db = TestDb::new(Kind::Sqlite).await.unwrap();
+    let open = TestApp::start_with(&db, Config::default()).await;
+    assert_eq!(security_of(&open, "get", "/_partnerd/requests").await, Value::Null, "an open sandbox");
+    assert_eq!(open.http.get(open.url("/_partnerd/requests")).send().await.unwrap().status(), 200);
+
+    let config = Config { admin_token: Some("openapi-admin-token-0123456789".into()), ..Config::default() };
+    let guarded = TestApp::start_with(&db, config).await;
+    let security = security_of(&guarded, "get", "/_partnerd/requests").await;
+    assert_eq!(security, serde_json::json!([{"admin": []}]), "only the admin token, no anonymous alternative");
+    assert_eq!(security_of(&guarded, "get", "/metrics").await, serde_json::json!([{"admin": []}]));
+    assert_eq!(guarded.http.get(guarded.url("/_partnerd/requests")).send().await.unwrap().status(), 401);
+    assert_eq!(security_of(&guarded, "get", "/v1/customers").await, serde_json::json!([{"partner": []}]));
+}
+
+#[test]
+fn parameters_and_bodies_state_what_the_server_takes() {
+    let doc = serde_json::to_value(partnerd_server::openapi::document()).unwrap();
+    let param = |path: &str, method: &str, name: &str| {
+        doc["paths"][path][method]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{method} {path} has {name}"))["schema"]
+            .clone()
+    };
+    let user_id = param("/v1/customers/{id}/users/{user_id}", "get", "user_id");
+    assert_eq!(user_id["format"], "uuid", "{user_id}");
+    assert_eq!(param("/v1/customers", "get", "size")["type"], "integer");
+    assert_eq!(param("/_partnerd/reset", "post", "keys")["type"], "boolean");
+    assert!(param("/v1/agreements", "get", "agreementType")["enum"].as_array().unwrap().contains(&"*".into()));
+    let clock = &doc["components"]["schemas"]["ClockMove"]["oneOf"];
+    assert_eq!(clock.as_array().map(Vec::len), Some(2), "offsetSeconds or advanceSeconds, exactly one: {clock}");
+    let created = &doc["paths"]["/v1/customers"]["post"]["responses"];
+    assert!(created["415"].is_object(), "a body of another media type is documented: {created}");
+}

@@ -13,6 +13,7 @@ pub mod postgres;
 pub mod process;
 pub mod production;
 pub mod proxy;
+pub mod skip;
 pub mod walk;
 
 pub use app::{new_partner, token, TestApp};

@@ -20,31 +20,15 @@ pub fn admin_url() -> String {
     std::env::var("PARTNERD_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_ADMIN_URL.to_string())
 }
 
-/// Says once per test binary that the PostgreSQL variants are skipped. It writes to the
-/// process's stderr directly: the test harness captures `eprintln!`, and this must be seen.
-fn say_skipped(admin_url: &str, why: &str) {
-    use std::io::Write;
-    static SAID: std::sync::Once = std::sync::Once::new();
-    SAID.call_once(|| {
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: PostgreSQL not reachable at {admin_url} ({why}); every `postgres` test of this binary passes without running"
-        );
-    });
-}
-
 /// Creates `partnerd_test_<uuid>` and returns its URL with the guard that drops it; `None`
-/// (having said so on stderr) when PostgreSQL is unreachable and not required.
+/// (the test skipped, see [`crate::skip`]) when PostgreSQL is unreachable and not required.
 pub async fn fresh_database() -> Option<(String, DropDatabase)> {
     let admin_url = admin_url();
     let admin = match connect(&admin_url).await {
         Ok(client) => client,
         Err(e) => {
             let why = std::error::Error::source(&e).map_or(e.to_string(), |cause| format!("{e}: {cause}"));
-            if std::env::var("PARTNERD_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                panic!("PARTNERD_REQUIRE_POSTGRES=1 but PostgreSQL is not reachable at {admin_url}: {why}");
-            }
-            say_skipped(&admin_url, &why);
+            crate::skip::skip("POSTGRES", &format!("PostgreSQL is not reachable at {admin_url}: {why}"));
             return None;
         }
     };

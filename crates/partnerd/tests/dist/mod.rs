@@ -9,12 +9,10 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-/// Why the test cannot run here: a panic under `require` = 1, else `None` after saying so.
-pub fn cannot_run<T>(test: &str, require: &str, why: &str) -> Option<T> {
-    if std::env::var(require).is_ok_and(|v| v == "1") {
-        panic!("{require}=1 but {test} cannot run: {why}");
-    }
-    eprintln!("SKIPPED {test}: {why} (set {require}=1 to make this a failure)");
+/// Why the test cannot run here: a panic under `PARTNERD_REQUIRE_<requirement>=1`, else
+/// `None` after saying so (`partnerd_testkit::skip`).
+pub fn cannot_run<T>(requirement: &str, why: &str) -> Option<T> {
+    partnerd_testkit::skip::skip(requirement, why);
     None
 }
 

@@ -2,7 +2,7 @@
 //! clearing, and a live Server-Sent Events tail.
 
 use std::convert::Infallible;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -106,13 +106,20 @@ fn parse_status(value: &str) -> Result<StatusFilter, ApiError> {
     value.parse::<u16>().ok().filter(|s| (100..=599).contains(s)).map(StatusFilter::Exact).ok_or_else(bad)
 }
 
+/// An entry id, or an RFC 3339 time: to the nanosecond when it is UTC after 1970 (what the
+/// journal itself writes), else to the second (an offset, or a time before 1970, which every
+/// entry is after).
 fn parse_since(value: &str) -> Result<Since, ApiError> {
     if let Ok(id) = value.parse::<u64>() {
         return Ok(Since::After(id));
     }
-    humantime::parse_rfc3339_weak(value)
-        .map(Since::At)
-        .map_err(|_| bad_parameter("since", value, "an entry id, or an RFC 3339 UTC time like 2026-01-31T12:00:00Z"))
+    if let Ok(at) = humantime::parse_rfc3339_weak(value) {
+        return Ok(Since::At(at));
+    }
+    let seconds = partnerd_model::date_time::parse(value)
+        .map_err(|_| bad_parameter("since", value, "an entry id, or an RFC 3339 time like 2026-01-31T12:00:00Z"))?;
+    let from_epoch = Duration::from_secs(seconds.unsigned_abs());
+    Ok(Since::At(if seconds < 0 { UNIX_EPOCH - from_epoch } else { UNIX_EPOCH + from_epoch }))
 }
 
 pub(crate) fn parse_partner(value: &str) -> Result<PartnerId, ApiError> {
@@ -205,6 +212,13 @@ mod tests {
         assert!(matches!(f.since, Some(Since::After(12))));
         assert!(matches!(parse_since("2026-01-31T12:00:00Z"), Ok(Since::At(_))));
         assert!(parse_since("yesterday").is_err());
+        assert!(parse_since("2026-11-31T12:00:00Z").is_err(), "there is no 31 November");
+        let at = |text| match parse_since(text) {
+            Ok(Since::At(t)) => t,
+            other => panic!("{text}: {:?}", other.is_ok()),
+        };
+        assert!(at("1270-06-07T21:59:08.63256Z") < UNIX_EPOCH, "before 1970 is a time too");
+        assert_eq!(at("2026-01-31T13:00:00+01:00"), at("2026-01-31T12:00:00Z"), "an offset is the same instant");
         assert!(parse(Some("colour=red".into()), &["method"]).is_err());
         assert!(parse(Some("limit=0".into()), &["limit"]).is_err());
         assert!(parse_status("700").is_err() && parse_status("9xx").is_err());

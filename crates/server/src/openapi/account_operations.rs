@@ -2,7 +2,7 @@
 //! qualifications, relationships, managed services) and their control-plane side, listed
 //! beside `operations.rs` and checked against the router by the same test.
 
-use super::operations::{answer, guid, param, Answer, At, Auth, Operation, Param, ID};
+use super::operations::{answer, guid, param, typed, Answer, At, Auth, Kind, Operation, Param, ID};
 
 const PARTNER_CENTER: &str = "Partner Center customers";
 const CONTROL: &str = "Control plane";
@@ -14,11 +14,12 @@ const REQUEST_ID: Param = param(
     false,
     "Idempotency key (GUID): a retry with the same id and body gets the first answer again.",
 );
-const AGREEMENT_TYPE: Param = param(
+const AGREEMENT_TYPE: Param = typed(
     "agreementType",
     At::Query,
     false,
     "MicrosoftCustomerAgreement, MicrosoftCloudAgreement or * (both); absent: MicrosoftCloudAgreement only.",
+    Kind::OneOf(&["MicrosoftCustomerAgreement", "MicrosoftCloudAgreement", "*"]),
 );
 const BAD_ID: Answer = answer(400, "The id is not a GUID (code 900118).", ERROR);
 const NOT_FOUND: Answer = answer(404, "No such customer for this partner (code 1000).", ERROR);
@@ -193,7 +194,7 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
         summary: "The partner's indirect resellers (or providers)",
         auth: Auth::Partner,
         params: &[
-            param("relationship_type", At::Query, true, "IsIndirectCloudSolutionProviderOf or IsIndirectResellerOf."),
+            typed("relationship_type", At::Query, true, "IsIndirectCloudSolutionProviderOf or IsIndirectResellerOf.", Kind::OneOf(&["IsIndirectCloudSolutionProviderOf", "IsIndirectResellerOf"])),
             param("filter", At::Query, false, "{\"Field\":\"Name\",\"Value\":…,\"Operator\":\"starts_with\"|\"substring\"}"),
         ],
         body: None,
@@ -228,7 +229,7 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
         tag: PARTNER_CENTER,
         summary: "The customer's account validation status",
         auth: Auth::Partner,
-        params: &[ID, param("type", At::Query, true, "account.")],
+        params: &[ID, typed("type", At::Query, true, "account.", Kind::OneOf(&["account"]))],
         body: None,
         answers: &[
             answer(200, "The status.", Some("ValidationStatus")),
@@ -243,7 +244,7 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
         summary: "Set a customer's {\"directSigned\": bool} and/or {\"validationStatus\": \"Allowed\"|\"UnderReview\"|\"NotAllowed\"|\"Unknown\"}",
         auth: Auth::Admin,
         params: &[guid("partner", At::Path, true, "The partner (a GUID)."), ID],
-        body: Some("Object"),
+        body: Some("StatusRequest"),
         answers: &[
             answer(200, "What was set.", Some("Object")),
             answer(400, "Bad partner, id or status.", ERROR),
@@ -257,7 +258,7 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
         summary: "Add (or replace) a GCC validation code: {\"validationId\", \"organizationName\", \"maxCreates\"}",
         auth: Auth::Admin,
         params: &[guid("partner", At::Path, true, "The partner (a GUID).")],
-        body: Some("Object"),
+        body: Some("ValidationCodeRequest"),
         answers: &[
             answer(201, "The code, all its creates left.", Some("ValidationCode")),
             answer(400, "Bad partner, id or name.", ERROR),
@@ -283,7 +284,7 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
         summary: "Add (or replace) one of the partner's indirect resellers: {\"id\", \"name\", \"mpnId\"?, \"location\"?}",
         auth: Auth::Admin,
         params: &[guid("partner", At::Path, true, "The partner (a GUID).")],
-        body: Some("Object"),
+        body: Some("ResellerRequest"),
         answers: &[
             answer(201, "The reseller as GET /v1/relationships lists it.", Some("PartnerRelationship")),
             answer(400, "Bad partner, id or name.", ERROR),
@@ -300,7 +301,7 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
             ID,
             param("qualification", At::Path, true, "e.g. Education."),
         ],
-        body: Some("Object"),
+        body: Some("Verdict"),
         answers: &[
             answer(200, "The reviewed qualification.", Some("CustomerQualification")),
             answer(400, "Bad partner, id or vettingStatus.", ERROR),

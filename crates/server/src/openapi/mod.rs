@@ -9,6 +9,7 @@
 
 mod account_operations;
 mod build;
+mod control_bodies;
 mod operations;
 mod schemas;
 mod user_operations;
@@ -16,14 +17,15 @@ mod user_operations;
 use axum::Router;
 use utoipa_swagger_ui::SwaggerUi;
 
-pub use build::document;
+pub use build::{document, document_for};
 
 /// Where the document is served.
 pub const DOCUMENT_PATH: &str = "/openapi.json";
 /// Where the interactive reference is served.
 pub const REFERENCE_PATH: &str = "/docs";
 
-/// `GET /openapi.json` and the reference page under `/docs`.
-pub(crate) fn router() -> Router {
-    Router::new().merge(SwaggerUi::new(REFERENCE_PATH).url(DOCUMENT_PATH, document()))
+/// `GET /openapi.json` (the document for this server's configuration) and the reference page
+/// under `/docs`.
+pub(crate) fn router(config: &crate::Config) -> Router {
+    Router::new().merge(SwaggerUi::new(REFERENCE_PATH).url(DOCUMENT_PATH, document_for(config)))
 }

@@ -25,9 +25,28 @@ pub struct Param {
     pub at: At,
     pub required: bool,
     pub description: &'static str,
-    /// The value must be a GUID (declared with the `uuid` format and its pattern, so a client
-    /// or a fuzzer knows that anything else is refused with 400).
-    pub guid: bool,
+    /// What the server accepts, declared exactly, so a client or a fuzzer knows that anything
+    /// else is refused with 400 (and that everything it allows is taken).
+    pub kind: Kind,
+}
+
+/// The values a parameter takes.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    /// Any text.
+    Text,
+    /// A GUID, in any case.
+    Guid,
+    /// One of these words, exactly.
+    OneOf(&'static [&'static str]),
+    /// A whole number at least this.
+    AtLeast(i64),
+    /// `true` or `false`.
+    Boolean,
+    /// Text matching this regular expression.
+    Pattern(&'static str),
+    /// A journal entry id, or an RFC 3339 date-time.
+    Since,
 }
 
 /// One documented answer: status, what it means, and the schema component of its body.
@@ -55,12 +74,17 @@ const REFERENCE: &str = "Reference";
 const OPERATIONS_TAG: &str = "Operations";
 
 pub(super) const fn param(name: &'static str, at: At, required: bool, description: &'static str) -> Param {
-    Param { name, at, required, description, guid: false }
+    Param { name, at, required, description, kind: Kind::Text }
+}
+
+/// A parameter of a given kind.
+pub(super) const fn typed(name: &'static str, at: At, required: bool, description: &'static str, kind: Kind) -> Param {
+    Param { name, at, required, description, kind }
 }
 
 /// A parameter whose value must be a GUID.
 pub(super) const fn guid(name: &'static str, at: At, required: bool, description: &'static str) -> Param {
-    Param { name, at, required, description, guid: true }
+    Param { name, at, required, description, kind: Kind::Guid }
 }
 
 pub(super) const fn answer(status: u16, description: &'static str, schema: Option<&'static str>) -> Answer {
@@ -76,6 +100,18 @@ pub(super) const REQUEST_ID: Param = param(
 );
 const IF_NONE_MATCH: Param =
     param("If-None-Match", At::Header, false, "The etag last seen: 304 when the resource is unchanged.");
+/// A page size: absent, 0 or above 500 mean 500.
+pub(super) const SIZE: Param = typed(
+    "size",
+    At::Query,
+    false,
+    "Page size; absent or 0 means 500, larger values are lowered to 500.",
+    Kind::AtLeast(0),
+);
+/// How a list seeks, by name or by number (Next 0, Previous 1, First 2, Last 3).
+pub(super) const SEEK_OPERATIONS: &[&str] = &["Next", "Previous", "First", "Last", "0", "1", "2", "3"];
+/// A status (100 to 599) or a class (1xx to 5xx) to filter the journal by.
+const STATUS_FILTER: &str = "^([1-5][0-9][0-9]|[1-5](xx|XX))$";
 pub(super) const ERROR: Option<&str> = Some("ErrorBody");
 pub(super) const NOT_FOUND: Answer = answer(404, "No such customer for this partner (code 1000).", ERROR);
 pub(super) const BAD_ID: Answer = answer(400, "Invalid input, e.g. an id that is not a GUID (code 900118).", ERROR);
@@ -90,9 +126,9 @@ pub const OPERATIONS: &[Operation] = &[
         summary: "List customers: one page, optionally filtered; seek with a continuation token",
         auth: Auth::Partner,
         params: &[
-            param("size", At::Query, false, "Page size; absent or 0 means 500, larger values are lowered to 500."),
+            SIZE,
             param("filter", At::Query, false, "URL-encoded JSON {\"Field\": \"CompanyName\"|\"Domain\"|\"IndirectReseller\"|\"IndirectCloudSolutionProvider\", \"Value\": \"prefix\", \"Operator\": \"starts_with\"}."),
-            param("seekOperation", At::Query, false, "Next, Previous, First or Last (or 0-3); Next and Previous need MS-ContinuationToken."),
+            typed("seekOperation", At::Query, false, "Next, Previous, First or Last (or 0-3); Next and Previous need MS-ContinuationToken.", Kind::OneOf(SEEK_OPERATIONS)),
             param("MS-ContinuationToken", At::Header, false, "The continuationToken of the page to seek from; it carries the size and filter."),
         ],
         body: None,
@@ -251,8 +287,12 @@ pub const OPERATIONS: &[Operation] = &[
         summary: "A development token for any partner ({\"partner\": GUID}); 404 with production keys",
         auth: Auth::Admin,
         params: &[],
-        body: Some("Object"),
-        answers: &[answer(200, "The token.", Some("Object")), answer(404, "Production keys are configured.", ERROR)],
+        body: Some("TokenRequest"),
+        answers: &[
+            answer(200, "The token.", Some("Object")),
+            answer(400, "The body is not {\"partner\": GUID}.", ERROR),
+            answer(404, "Production keys are configured.", ERROR),
+        ],
     },
     Operation {
         method: "POST",
@@ -262,7 +302,7 @@ pub const OPERATIONS: &[Operation] = &[
         auth: Auth::Admin,
         params: &[
             guid("partner", At::Query, false, "Reset only this partner (a GUID)."),
-            param("keys", At::Query, false, "true: also a new continuation-token key (not with partner)."),
+            typed("keys", At::Query, false, "true: also a new continuation-token key (not with partner).", Kind::Boolean),
         ],
         body: None,
         answers: &[answer(200, "What was removed.", Some("Object")), answer(400, "Bad parameters.", ERROR)],
@@ -284,7 +324,7 @@ pub const OPERATIONS: &[Operation] = &[
         summary: "Move the server's clock ({\"offsetSeconds\": N}) for token, continuation-token and idempotency expiry",
         auth: Auth::Admin,
         params: &[],
-        body: Some("Object"),
+        body: Some("ClockMove"),
         answers: &[answer(200, "The new offset and time.", Some("Object")), answer(400, "Bad offset.", ERROR)],
     },
     Operation {
@@ -295,7 +335,7 @@ pub const OPERATIONS: &[Operation] = &[
                   optional \"resellers\" and \"validationCodes\" for the partner",
         auth: Auth::Admin,
         params: &[guid("partner", At::Path, true, "The partner (a GUID).")],
-        body: Some("Object"),
+        body: Some("SeedRequest"),
         answers: &[
             answer(201, "How many were added.", Some("Object")),
             answer(400, "Bad partner, count or seed.", ERROR),
@@ -335,11 +375,11 @@ pub const OPERATIONS: &[Operation] = &[
         params: &[
             param("method", At::Query, false, "GET, POST, ... (any case)."),
             param("route", At::Query, false, "A route template; /customers, /v1/customers and /v1.0/customers are one route."),
-            param("status", At::Query, false, "A status (503) or a class (5xx)."),
+            typed("status", At::Query, false, "A status (503) or a class (5xx).", Kind::Pattern(STATUS_FILTER)),
             guid("partner", At::Query, false, "A partner GUID."),
             param("correlationId", At::Query, false, "An exact MS-CorrelationId."),
-            param("since", At::Query, false, "An entry id (entries after it) or an RFC 3339 UTC time (at or after it)."),
-            param("limit", At::Query, false, "At most this many entries (default 100)."),
+            typed("since", At::Query, false, "An entry id (entries after it) or an RFC 3339 time (at or after it).", Kind::Since),
+            typed("limit", At::Query, false, "At most this many entries (default 100).", Kind::AtLeast(1)),
         ],
         body: None,
         answers: &[answer(200, "The entries.", Some("Object")), answer(400, "Bad filter.", ERROR)],
@@ -363,7 +403,7 @@ pub const OPERATIONS: &[Operation] = &[
         params: &[
             param("method", At::Query, false, "As for the list."),
             param("route", At::Query, false, "As for the list."),
-            param("status", At::Query, false, "As for the list."),
+            typed("status", At::Query, false, "As for the list.", Kind::Pattern(STATUS_FILTER)),
             guid("partner", At::Query, false, "As for the list."),
             param("correlationId", At::Query, false, "As for the list."),
         ],

@@ -14,7 +14,7 @@ pub fn components() -> Components {
     Customer::schemas(&mut nested);
     CustomerUser::schemas(&mut nested);
     LicenseUpdate::schemas(&mut nested);
-    let builder = super::account_operations::components(ComponentsBuilder::new());
+    let builder = super::control_bodies::components(super::account_operations::components(ComponentsBuilder::new()));
     builder
         .schemas_from_iter(nested)
         .schema(Customer::name(), Customer::schema())

@@ -2,11 +2,11 @@
 //! path, kept beside the customers' entries of `operations.rs`.
 
 use super::operations::{
-    answer, param, Answer, At, Auth, Operation, Param, BAD_ID, CONTROL, ERROR, ID, NOT_FOUND, PARTNER_CENTER,
-    REQUEST_ID,
+    answer, guid, param, typed, Answer, At, Auth, Kind, Operation, Param, BAD_ID, CONTROL, ERROR, ID, NOT_FOUND,
+    PARTNER_CENTER, REQUEST_ID, SEEK_OPERATIONS, SIZE,
 };
 
-const USER_ID: Param = param("user_id", At::Path, true, "The user's object id (GUID, case-insensitive).");
+const USER_ID: Param = guid("user_id", At::Path, true, "The user's object id (GUID, case-insensitive).");
 const USER: Option<&str> = Some("CustomerUser");
 const NO_USER: Answer = answer(404, "No such customer (code 1000), or no such active user (code 60002).", ERROR);
 const INVALID: Answer = answer(
@@ -16,13 +16,14 @@ const INVALID: Answer = answer(
 );
 const TAKEN: Answer = answer(409, "Another user of the customer has this userPrincipalName (code 800002).", ERROR);
 
-const ROLE_ID: Param = param("role_id", At::Path, true, "A directory role's id (its Entra role template id).");
+const ROLE_ID: Param = guid("role_id", At::Path, true, "A directory role's id (its Entra role template id).");
 const UNKNOWN_ROLE: Answer = answer(404, "No such customer or role (code 1000).", ERROR);
-const LICENSE_GROUPS: Param = param(
+const LICENSE_GROUPS: Param = typed(
     "licenseGroupIds",
     At::Query,
     false,
     "Group1 (Azure AD-managed products, the default) and/or Group2 (Minecraft); repeatable or comma-separated.",
+    Kind::OneOf(&["Group1", "Group2"]),
 );
 
 pub const USER_OPERATIONS: &[Operation] = &[
@@ -34,11 +35,11 @@ pub const USER_OPERATIONS: &[Operation] = &[
         auth: Auth::Partner,
         params: &[
             ID,
-            param("size", At::Query, false, "Page size; absent or 0 means 500, larger values are lowered to 500."),
+            SIZE,
             param("filter", At::Query, false, "URL-encoded JSON {\"Field\": \"UserState\", \"Value\": \"Inactive\"|\"Active\", \"Operator\": \"equals\"}: the deleted users, restorable for 30 days."),
-            param("seekOperation", At::Query, false, "Next, Previous, First or Last; Next and Previous need MS-ContinuationToken."),
-            param("sortField", At::Query, false, "DisplayName (the only order)."),
-            param("sortDirection", At::Query, false, "Ascending (the only direction)."),
+            typed("seekOperation", At::Query, false, "Next, Previous, First or Last; Next and Previous need MS-ContinuationToken.", Kind::OneOf(SEEK_OPERATIONS)),
+            typed("sortField", At::Query, false, "DisplayName (the only order).", Kind::OneOf(&["DisplayName"])),
+            typed("sortDirection", At::Query, false, "Ascending (the only direction).", Kind::OneOf(&["Ascending"])),
             param("MS-ContinuationToken", At::Header, false, "The continuationToken of the page to seek from; it carries the size and filter."),
         ],
         body: None,
@@ -163,8 +164,8 @@ pub const USER_OPERATIONS: &[Operation] = &[
         params: &[
             ID,
             ROLE_ID,
-            param("size", At::Query, false, "Page size; absent or 0 means 500, larger values are lowered to 500."),
-            param("seekOperation", At::Query, false, "Next, Previous, First or Last; Next and Previous need MS-ContinuationToken."),
+            SIZE,
+            typed("seekOperation", At::Query, false, "Next, Previous, First or Last; Next and Previous need MS-ContinuationToken.", Kind::OneOf(SEEK_OPERATIONS)),
             param("MS-ContinuationToken", At::Header, false, "The continuationToken of the page to seek from."),
         ],
         body: None,
@@ -220,8 +221,8 @@ pub const USER_OPERATIONS: &[Operation] = &[
         summary: "Set a customer's SKUs from the built-in catalogue: {\"skus\": [{\"sku\": id or part number, \"activeUnits\": n}]}",
         auth: Auth::Admin,
         params: &[
-            param("partner", At::Path, true, "The partner (a GUID)."),
-            param("customer", At::Path, true, "The partner's customer (a GUID)."),
+            guid("partner", At::Path, true, "The partner (a GUID)."),
+            guid("customer", At::Path, true, "The partner's customer (a GUID)."),
         ],
         body: Some("Object"),
         answers: &[
