@@ -14,7 +14,8 @@
 # needs: cargo, git, wrk, taskset, python3 (and 2 cores)
 # env:   COUNT (default 100000), WORK (default /tmp/partnerd-compare), DURATION (default 10s),
 #        CONNECTIONS (default 32), ROUNDS (default 2), DEEP (default 500), PREFIX (default contour),
-#        EXTRA_ARGS (more `serve` flags for both builds, e.g. "--journal-size 0")
+#        EXTRA_ARGS (more `serve` flags for both builds, e.g. "--journal-size 0"),
+#        CURRENT_BIN (measure this binary as the current build instead of building the tree)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REV=${1:?usage: bench/compare.sh REV}
@@ -32,8 +33,12 @@ mkdir -p "$WORK"
 
 # Builds: this tree in its own target/, the revision in a worktree with a target dir of its own
 # (kept between runs, so a second comparison with the same revision builds nothing).
-cargo build --release -p partnerd >&2
-cp target/release/partnerd "$WORK/partnerd-current"
+if [ -n "${CURRENT_BIN:-}" ]; then
+  cp "$CURRENT_BIN" "$WORK/partnerd-current"
+else
+  cargo build --release -p partnerd >&2
+  cp target/release/partnerd "$WORK/partnerd-current"
+fi
 SHA=$(git rev-parse --short "$REV")
 TREE="$WORK/tree-$SHA"
 [ -d "$TREE" ] || git worktree add --detach "$TREE" "$SHA" >&2

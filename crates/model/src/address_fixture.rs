@@ -51,7 +51,7 @@ impl AddressFixture {
                 ),
             ));
         }
-        if self.address.country.as_deref().is_none_or(|c| c.trim().len() != 2) {
+        if self.address.country.as_deref().is_none_or(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic())) {
             return Err(("address.country", "the address needs its two-letter country".into()));
         }
         self.status = status.to_string();

@@ -6,7 +6,8 @@
 //! Entries are rendered by their readers (see [`super::entry`]), never here.
 //!
 //! The ring is bounded twice: by its entry count and by the bytes its entries hold alive
-//! (mostly bodies, up to 64 KiB each), so a journal of 1,000 large pages cannot take 64 MB;
+//! (mostly bodies, up to 64 KiB of a request and 16 KiB of an answer), so a journal of 1,000
+//! large requests cannot take 64 MB;
 //! the oldest entries go first when either bound is reached.
 
 use std::collections::{BTreeSet, VecDeque};

@@ -271,7 +271,7 @@ pub const ACCOUNT_OPERATIONS: &[Operation] = &[
         summary: "Set what address validation answers for one address: {\"address\", \"status\", \"suggestedAddresses\"?, \"validationMessage\"?}",
         auth: Auth::Admin,
         params: &[guid("partner", At::Path, true, "The partner (a GUID).")],
-        body: Some("Object"),
+        body: Some("AddressFixtureRequest"),
         answers: &[
             answer(201, "The fixture, its status in the documented spelling.", Some("Object")),
             answer(400, "Bad partner, status, suggestion count or address country.", ERROR),

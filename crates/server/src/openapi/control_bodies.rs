@@ -19,6 +19,7 @@ pub fn components(builder: ComponentsBuilder) -> ComponentsBuilder {
         ("ClockMove", clock_move()),
         ("SeedRequest", seed_request()),
         ("ResellerRequest", reseller()),
+        ("AddressFixtureRequest", address_fixture()),
         (
             "StatusRequest",
             closed(
@@ -90,6 +91,56 @@ fn reseller() -> Value {
     )
 }
 
+/// `{"address", "status", "suggestedAddresses"?, "validationMessage"?}`: one variant per group
+/// of statuses, since each group comes with its own number of suggestions
+/// (`partnerd_model::address_fixture::STATUSES`).
+fn address_fixture() -> Value {
+    let text = json!({"type": ["string", "null"]});
+    let members = [
+        "id",
+        "region",
+        "city",
+        "state",
+        "district",
+        "addressLine1",
+        "addressLine2",
+        "addressLine3",
+        "postalCode",
+        "firstName",
+        "lastName",
+        "middleName",
+        "emailAddress",
+        "phoneNumber",
+    ];
+    let mut address = serde_json::Map::new();
+    for member in members {
+        address.insert(member.into(), text.clone());
+    }
+    // Open, as every address partnerd reads: members it does not know are ignored. Only the
+    // fixture's own address must name its country.
+    let mut suggested = address.clone();
+    suggested.insert("country".into(), text.clone());
+    let suggestion = json!({"type": "object", "properties": suggested});
+    address.insert("country".into(), json!({"type": "string", "pattern": "^[A-Za-z]{2}$"}));
+    let address = json!({"type": "object", "properties": address, "required": ["country"]});
+    let variant = |statuses: &[&str], fewest: usize, most: usize| {
+        closed(
+            json!({
+                "address": address,
+                "status": {"type": "string", "enum": statuses},
+                "suggestedAddresses": {"type": ["array", "null"], "items": suggestion, "minItems": fewest, "maxItems": most},
+                "validationMessage": text,
+            }),
+            &["address", "status"],
+        )
+    };
+    json!({"oneOf": [
+        variant(&["VerifiedShippable", "Verified", "InteractionRequired"], 1, 1),
+        variant(&["StreetPartial", "PremisesPartial", "Multiple"], 0, 3),
+        variant(&["None", "NotValidated"], 0, 0),
+    ]})
+}
+
 fn to_schema(value: Value) -> RefOr<Schema> {
     serde_json::from_value(value).expect("the control plane's body schemas are valid schemas")
 }
@@ -102,7 +153,15 @@ mod tests {
     #[test]
     fn each_body_is_a_schema() {
         let built = components(utoipa::openapi::ComponentsBuilder::new()).build();
-        for name in ["TokenRequest", "ClockMove", "SeedRequest", "ResellerRequest", "StatusRequest", "Verdict"] {
+        for name in [
+            "TokenRequest",
+            "ClockMove",
+            "SeedRequest",
+            "ResellerRequest",
+            "AddressFixtureRequest",
+            "StatusRequest",
+            "Verdict",
+        ] {
             assert!(built.schemas.contains_key(name), "{name}");
         }
     }
