@@ -26,8 +26,8 @@ async fn export_then_import_round_trips_from_sqlite_into_postgres() {
         None => TestDb::new(Kind::Sqlite).await.unwrap(),
     };
     let (a, b) = (new_partner(), new_partner());
-    insert_many(&sqlite.open().await, &a, 12).await;
-    insert_many(&sqlite.open().await, &b, 8).await;
+    insert_many(&sqlite.open().await.offline(), &a, 12).await;
+    insert_many(&sqlite.open().await.offline(), &b, 8).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("state.jsonl");
     let file = file.to_str().unwrap();

@@ -20,7 +20,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::params::{json_command, parse_partner};
-use crate::{ApiError, AppState};
+use super::ControlState;
+use crate::ApiError;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -32,7 +33,7 @@ struct Verdict {
 
 /// Approves or denies a qualification waiting for review.
 pub(super) async fn review(
-    State(state): State<AppState>,
+    State(state): State<ControlState>,
     Path((partner, customer, qualification)): Path<(String, String, String)>,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
@@ -76,7 +77,7 @@ struct Statuses {
 /// Sets a customer's direct-signing status and/or account validation status (stamped with
 /// the server clock's now).
 pub(super) async fn set_status(
-    State(state): State<AppState>,
+    State(state): State<ControlState>,
     Path((partner, customer)): Path<(String, String)>,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
@@ -130,7 +131,7 @@ struct NewCode {
 
 /// Adds (or replaces) one of the partner's GCC validation codes, with all its creates left.
 pub(super) async fn add_validation_code(
-    State(state): State<AppState>,
+    State(state): State<ControlState>,
     Path(partner): Path<String>,
     body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -159,7 +160,7 @@ pub(super) async fn add_validation_code(
 
 /// Adds (or replaces) one of the partner's indirect resellers.
 pub(super) async fn add_reseller(
-    State(state): State<AppState>,
+    State(state): State<ControlState>,
     Path(partner): Path<String>,
     body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
