@@ -1,7 +1,7 @@
 //! Bearer JWT authentication (spec §7), as a layer over every Partner Center route. The
 //! partner is the token's `tid`; a request carries a `VerifiedPartner` only after its token
 //! verifies, and a `VerifiedPartner` is a Partner Center handler's only way to a store handle:
-//! the maker of partner-scoped handles ([`Partners`]) opens in this module alone.
+//! the maker of partner-scoped handles (`Partners`) opens in this module alone.
 
 use std::sync::Mutex;
 use std::time::Duration;

@@ -14,6 +14,20 @@
 //! - [`OfflineStore`]: the operator's, for commands that work on the database directly
 //!   (seed, import, state export and import) and for tests.
 //!
+//! An opened `Store` offers none of these operations itself, only the handles that do:
+//!
+//! ```compile_fail
+//! async fn reset(store: &partnerd_store::Store) {
+//!     store.reset(None).await.unwrap();
+//! }
+//! ```
+//!
+//! ```no_run
+//! async fn reset(store: &partnerd_store::Store) {
+//!     store.control().reset(None).await.unwrap();
+//! }
+//! ```
+//!
 //! The databases themselves (the `Backend` trait, whose methods take any partner, and its
 //! SQLite and PostgreSQL implementations) are private to this crate, so no handle can be
 //! side-stepped:
