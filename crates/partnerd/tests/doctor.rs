@@ -47,7 +47,7 @@ store_test!(reports_a_new_then_a_migrated_database_without_changing_it, |db| {
         assert!(!path.exists(), "doctor created no database");
     }
 
-    let store = db.open().await;
+    let store = db.open().await.offline();
     insert_many(&store, &new_partner(), 2).await;
     let migrated = doctor(&args).await;
     assert_eq!(migrated.code, 0, "{}", migrated.stdout);

@@ -26,9 +26,9 @@ fn import(db: &TestDb, partner: &str, extra: &[&str], input: &str) -> (i32, Stri
 }
 
 async fn count(db: &TestDb, partner: &partnerd_model::PartnerId) -> usize {
-    let store = db.open().await;
+    let store = db.open().await.offline();
     let query = partnerd_store::ListQuery { filter: None, size: 500, seek: partnerd_store::Seek::First };
-    store.for_partner_unchecked(partner).list(&query).await.unwrap().len()
+    store.for_partner(partner).list(&query).await.unwrap().len()
 }
 
 #[tokio::test]
@@ -55,11 +55,11 @@ async fn lines_with_bad_records_import_the_good_ones() {
     assert!(stderr.contains("imported 3 customers"), "{stderr}");
     assert_eq!(count(&db, &partner).await, 3);
     // Imported customers are complete and have no credentials.
-    let store = db.open().await;
+    let store = db.open().await.offline();
     let query = partnerd_store::ListQuery { filter: None, size: 10, seek: partnerd_store::Seek::First };
-    let page = store.for_partner_unchecked(&partner).list(&query).await.unwrap();
+    let page = store.for_partner(&partner).list(&query).await.unwrap();
     let id = page.first().unwrap().id;
-    let full = store.for_partner_unchecked(&partner).get(id).await.unwrap().unwrap();
+    let full = store.for_partner(&partner).get(id).await.unwrap().unwrap();
     let doc: serde_json::Value = serde_json::from_str(&full.doc).unwrap();
     assert_eq!(doc["relationshipToPartner"], "reseller");
     assert!(doc.get("userCredentials").is_none());

@@ -27,12 +27,12 @@ async fn export_then_import_round_trips_from_sqlite_into_postgres() {
         None => TestDb::new(Kind::Sqlite).await.unwrap(),
     };
     let (a, b) = (new_partner(), new_partner());
-    insert_many(&sqlite.open().await, &a, 12).await;
-    insert_many(&sqlite.open().await, &b, 8).await;
+    insert_many(&sqlite.open().await.offline(), &a, 12).await;
+    insert_many(&sqlite.open().await.offline(), &b, 8).await;
     let reseller = serde_json::json!({"id": uuid::Uuid::new_v4().to_string(), "name": "Tailspin"});
     let code = serde_json::json!({"partnerId": a.as_str(), "organizationName": "Contoso Gov", "validationId": "9",
                                   "maxCreates": 2, "remainingCreates": 1, "eTag": "e1"});
-    let store = sqlite.open().await;
+    let store = sqlite.open().await.control();
     for (kind, key, doc) in
         [(ItemKind::Reseller, reseller["id"].as_str().unwrap(), &reseller), (ItemKind::ValidationCode, "9", &code)]
     {

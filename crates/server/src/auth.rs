@@ -1,6 +1,7 @@
 //! Bearer JWT authentication (spec §7), as a layer over every Partner Center route. The
 //! partner is the token's `tid`; a request carries a `VerifiedPartner` only after its token
-//! verifies, and only a `VerifiedPartner` yields a partner-scoped store handle.
+//! verifies, and a `VerifiedPartner` is a Partner Center handler's only way to a store handle:
+//! the maker of partner-scoped handles (`Partners`) opens in this module alone.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -14,7 +15,7 @@ use std::collections::HashMap;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use partnerd_model::PartnerId;
-use partnerd_store::{PartnerStore, Store};
+use partnerd_store::{PartnerStore, PartnerStores};
 use serde::{Deserialize, Serialize};
 
 use crate::rate_limit;
@@ -282,32 +283,45 @@ pub fn mint_dev_token_at(partner: &PartnerId, ttl: Duration, now: i64) -> String
         .expect("HS256 signing cannot fail")
 }
 
-/// A partner whose bearer token verified on this request. Only [`authenticate`] makes one
-/// (the field is private to this module), and only a `VerifiedPartner` yields the server's
-/// partner-scoped store handle: a handler cannot reach a partner's customers without it, and
-/// cannot get one without the authentication layer having run.
-#[derive(Clone, Debug)]
+/// The server's maker of partner-scoped store handles, as the application state carries it:
+/// sealed, its field private to this module, so a handler holding the state cannot make a
+/// handle for a partner of its choosing. Only [`authenticate`] (for a verified token) and
+/// [`vouched_by_upstream`] open it.
+#[derive(Clone)]
+pub(crate) struct Partners(PartnerStores);
+
+impl Partners {
+    pub fn new(stores: PartnerStores) -> Partners {
+        Partners(stores)
+    }
+}
+
+/// A partner whose bearer token verified on this request, with the store handle scoped to it.
+/// Only [`authenticate`] makes one (the field is private to this module): a handler cannot
+/// reach a partner's customers without it, and cannot get one without the authentication
+/// layer having run.
+#[derive(Clone)]
 pub(crate) struct VerifiedPartner {
-    partner: PartnerId,
+    store: PartnerStore,
 }
 
 impl VerifiedPartner {
     pub fn id(&self) -> &PartnerId {
-        &self.partner
+        self.store.partner()
     }
 
-    /// The store handle scoped to this partner: the server's only way to one.
-    pub fn store(&self, store: &Store) -> PartnerStore {
-        store.for_partner_unchecked(&self.partner)
+    /// This partner's store handle: a Partner Center handler's only one.
+    pub fn store(&self) -> &PartnerStore {
+        &self.store
     }
 }
 
 /// The store handle of the partner a forwarded request's token names, for
 /// `--record-into-store`: partnerd cannot verify a token Microsoft issued, but the upstream has
 /// just answered it with success, which vouches for its `tid`. Kept here beside
-/// [`VerifiedPartner::store`], so that every way to a partner's store handle is in this module.
-pub(crate) fn vouched_by_upstream(store: &Store, partner: &PartnerId) -> PartnerStore {
-    store.for_partner_unchecked(partner)
+/// [`authenticate`], so that every way to a partner's store handle is in this module.
+pub(crate) fn vouched_by_upstream(partners: &Partners, partner: &PartnerId) -> PartnerStore {
+    partners.0.for_partner(partner.clone())
 }
 
 /// Taken from the request's extensions, where [`authenticate`] put it. Absent, the route is
@@ -338,7 +352,7 @@ pub(crate) async fn authenticate(State(state): State<AppState>, mut req: Request
         Ok(standing) => standing,
         Err((standing, throttled)) => return rate_limit::report(standing, throttled.into_response()),
     };
-    req.extensions_mut().insert(VerifiedPartner { partner });
+    req.extensions_mut().insert(VerifiedPartner { store: state.partners.0.for_partner(partner) });
     let res = next.run(req).await;
     match standing {
         Some(standing) => rate_limit::report(standing, res),

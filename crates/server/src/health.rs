@@ -47,7 +47,7 @@ async fn healthz() -> Reply {
 
 /// Ready when the store answers a trivial query in time; 503 with the contract's body if not.
 async fn readyz(State(state): State<AppState>) -> Result<Reply, ApiError> {
-    match tokio::time::timeout(READY_TIMEOUT, state.store.is_empty()).await {
+    match tokio::time::timeout(READY_TIMEOUT, state.service.is_empty()).await {
         Ok(Ok(_)) => Ok(Reply::ok_json("Health", r#"{"status":"ok"}"#.to_string())),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "not ready: the store failed");

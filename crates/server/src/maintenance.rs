@@ -18,7 +18,7 @@ pub fn spawn_purger(state: &AppState) -> tokio::task::JoinHandle<()> {
             tick.tick().await;
             // Ages are by the server's clock (which time travel moves), as on every replay.
             state.shared.refresh().await;
-            match state.store.purge_idempotency(state.clock.unix_seconds() - KEEP_SECS).await {
+            match state.service.purge_idempotency(state.clock.unix_seconds() - KEEP_SECS).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(purged = n, "purged expired idempotency records"),
                 Err(e) => tracing::warn!(error = %e, "purging idempotency records failed"),

@@ -7,7 +7,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use partnerd_store::{Store, StoreError};
+use partnerd_store::{ControlStore, ServiceStore, StoreError};
 
 use crate::clock::Clock;
 use crate::vault::Vault;
@@ -18,7 +18,7 @@ pub(crate) const REFRESH: Duration = Duration::from_secs(1);
 pub(crate) const TOKEN_KEY: &str = "continuation-token";
 
 pub(crate) struct Shared {
-    store: Store,
+    store: ServiceStore,
     clock: Clock,
     vault: Arc<Vault>,
     last_read: Mutex<Instant>,
@@ -26,7 +26,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     /// Loads the stored clock offset into `clock`.
-    pub async fn load(store: Store, clock: Clock, vault: Arc<Vault>) -> Result<Shared, StoreError> {
+    pub async fn load(store: ServiceStore, clock: Clock, vault: Arc<Vault>) -> Result<Shared, StoreError> {
         clock.set_offset_seconds(store.clock_offset().await?);
         Ok(Shared { store, clock, vault, last_read: Mutex::new(Instant::now()) })
     }
@@ -54,17 +54,18 @@ impl Shared {
         Ok(())
     }
 
-    /// Stores a new clock offset for every instance, and applies it here at once.
-    pub async fn set_clock_offset(&self, seconds: i64) -> Result<(), StoreError> {
-        self.store.set_clock_offset(seconds).await?;
+    /// Stores a new clock offset for every instance, and applies it here at once. Storing it
+    /// takes the control plane's handle, which only control-plane handlers hold.
+    pub async fn set_clock_offset(&self, control: &ControlStore, seconds: i64) -> Result<(), StoreError> {
+        control.set_clock_offset(seconds).await?;
         self.clock.set_offset_seconds(seconds);
         Ok(())
     }
 
     /// Replaces the continuation-token key for every instance, and uses it here at once:
     /// every token issued before (and every kept response) stops opening.
-    pub async fn rotate_key(&self) -> Result<(), StoreError> {
-        let key = self.store.rotate_server_key(TOKEN_KEY).await?;
+    pub async fn rotate_key(&self, control: &ControlStore) -> Result<(), StoreError> {
+        let key = control.rotate_server_key(TOKEN_KEY).await?;
         self.vault.rekey(&key);
         Ok(())
     }

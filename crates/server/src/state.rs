@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use partnerd_store::{Store, StoreError};
+use partnerd_store::{ServiceStore, Store, StoreError};
 
-use crate::auth::Verifier;
+use crate::auth::{Partners, Verifier};
 use crate::clock::Clock;
 use crate::continuation::Sealer;
 use crate::control::Traffic;
@@ -13,10 +13,16 @@ use crate::shared::{Shared, TOKEN_KEY};
 use crate::vault::Vault;
 use crate::Config;
 
-/// Shared, cheaply cloned application state.
+/// Shared, cheaply cloned application state. It holds no [`Store`], only capabilities: the
+/// service's own handle, and two sealed ones that only their modules open (the maker of
+/// partner handles, opened by authentication for a verified token; the control plane's
+/// handle, opened when the control plane's router is built). So a Partner Center handler,
+/// which gets this state, can reach customers only through its `VerifiedPartner`.
 #[derive(Clone)]
 pub struct AppState {
-    pub(crate) store: Store,
+    pub(crate) partners: Partners,
+    pub(crate) control: crate::control::SealedControl,
+    pub(crate) service: ServiceStore,
     pub(crate) verifier: Arc<Verifier>,
     pub(crate) sealer: Arc<Sealer>,
     pub(crate) vault: Arc<Vault>,
@@ -31,20 +37,24 @@ pub struct AppState {
 
 impl AppState {
     /// Loads the shared secrets from the database (creating them on first start) and
-    /// prepares token verification.
+    /// prepares token verification. The store is divided into the capabilities above and not
+    /// kept.
     pub async fn new(store: Store, config: Config) -> Result<AppState, StateError> {
         config.check()?;
-        let key = store.server_key(TOKEN_KEY).await?;
+        let service = store.service();
+        let key = service.server_key(TOKEN_KEY).await?;
         // One key, one cipher: tokens and kept responses are told apart by their purposes.
         let vault = Arc::new(Vault::new(&key));
         let clock = Clock::default();
-        let shared = Shared::load(store.clone(), clock.clone(), vault.clone()).await?;
+        let shared = Shared::load(service.clone(), clock.clone(), vault.clone()).await?;
         let sealer = Sealer::new(vault.clone(), config.continuation_ttl, clock.clone());
         let verifier = Verifier::new(&config.auth).map_err(StateError::Auth)?;
         let traffic = Traffic::new(&config, &clock).map_err(StateError::JournalFile)?;
         let upstream = crate::upstream::Upstream::open(&config.upstream).map_err(StateError::Upstream)?.map(Arc::new);
         Ok(AppState {
-            store,
+            partners: Partners::new(store.partners()),
+            control: crate::control::SealedControl::new(store.control()),
+            service,
             verifier: Arc::new(verifier),
             sealer: Arc::new(sealer),
             vault,

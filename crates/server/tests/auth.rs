@@ -271,22 +271,3 @@ store_test!(every_route_and_method_answers_401_without_a_token, |db| {
     let res = app.request(reqwest::Method::POST, &new_partner(), &path).send().await.unwrap();
     assert_eq!(res.status(), 405);
 });
-
-/// The store's unchecked constructor is reached in the server only through `VerifiedPartner`.
-#[test]
-fn only_the_authentication_module_makes_partner_store_handles() {
-    let mut callers = Vec::new();
-    let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if std::fs::read_to_string(&path).unwrap().contains("for_partner_unchecked(") {
-                let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-                callers.push(path.strip_prefix(root).unwrap().display().to_string());
-            }
-        }
-    }
-    assert_eq!(callers, [std::path::Path::new("src").join("auth.rs").display().to_string()]);
-}

@@ -323,7 +323,7 @@ store_test!(deleting_or_resetting_forgets_the_account_items, |db| {
     let id = new_customer(&app, &partner).await;
     let path = format!("/v1/customers/{id}/agreements");
     assert_eq!(call(&app, &partner, Method::POST, &path, Some(&attestation("Ada"))).await.0, 201);
-    let store = app.store.for_partner_unchecked(&partner);
+    let store = app.store.for_partner(&partner);
     assert_eq!(store.items(&id, partnerd_store::ItemKind::Agreement).await.unwrap().len(), 1);
     assert_eq!(call(&app, &partner, Method::DELETE, &format!("/v1/customers/{id}"), None).await.0, 204);
     assert!(store.items(&id, partnerd_store::ItemKind::Agreement).await.unwrap().is_empty());
@@ -333,7 +333,7 @@ store_test!(deleting_or_resetting_forgets_the_account_items, |db| {
         call(&app, &partner, Method::POST, &path, Some(&json!({"qualification": "StateOwnedEntity"}))).await.0,
         201
     );
-    app.store.reset(Some(&partner)).await.unwrap();
+    app.store.control().reset(Some(&partner)).await.unwrap();
     assert!(store.items(&id, partnerd_store::ItemKind::Qualification).await.unwrap().is_empty());
 });
 
@@ -385,7 +385,7 @@ store_test!(snapshots_carry_attestations_and_qualifications, |db| {
     let res = app.http.get(app.url(&format!("/_partnerd/snapshot{query}"))).send().await.unwrap();
     let snapshot = res.text().await.unwrap();
     assert!(snapshot.contains("\"accountItems\""), "{snapshot}");
-    app.store.reset(Some(&partner)).await.unwrap();
+    app.store.control().reset(Some(&partner)).await.unwrap();
     assert_eq!(call(&app, &partner, Method::GET, &agreements, None).await.0, 404);
     let res =
         app.http.put(app.url(&format!("/_partnerd/snapshot{query}"))).body(snapshot.clone()).send().await.unwrap();

@@ -286,9 +286,9 @@ store_test!(record_into_store_keeps_the_customers_the_upstream_answered, |db| {
     let res = app.http.get(app.url("/v1/customers")).bearer_auth(foreign_token(partner.as_str())).send().await.unwrap();
     assert_eq!(res.status(), 202, "--upstream-all forwards the routes partnerd serves too");
     assert_eq!(stub.seen().len(), 1);
-    let stored = app.store.for_partner_unchecked(&partner).get(id).await.unwrap().expect("stored");
+    let stored = app.store.for_partner(&partner).get(id).await.unwrap().expect("stored");
     assert!(stored.doc.contains("Upstream Ltd"), "{}", stored.doc);
-    let someone_else = app.store.for_partner_unchecked(&new_partner()).get(id).await.unwrap();
+    let someone_else = app.store.for_partner(&new_partner()).get(id).await.unwrap();
     assert!(someone_else.is_none(), "stored under the caller's partner only");
 });
 

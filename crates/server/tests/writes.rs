@@ -57,7 +57,7 @@ store_test!(create_returns_the_full_customer_with_credentials_once, |db| {
     // the response kept for the request id (which a replay proves is there, password and all).
     let (_, replayed, _) = post(&app, &partner, &create_body(&domain), Some(&request_id)).await;
     assert_eq!(replayed["userCredentials"]["password"], password.as_str());
-    let stored = app.store.for_partner_unchecked(&partner).get(id).await.unwrap().unwrap();
+    let stored = app.store.for_partner(&partner).get(id).await.unwrap().unwrap();
     assert!(!stored.doc.contains(&password));
     let kept = db.kept_responses(partner.as_str()).await;
     assert_eq!(kept.len(), 1, "one response kept for the request id");

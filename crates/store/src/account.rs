@@ -94,7 +94,7 @@ pub(crate) fn kind_of(text: &str) -> &'static str {
 /// The control plane's access to account items: it acts for every partner (reviewing
 /// qualifications, registering resellers), so it names the partner on each call rather than
 /// holding a partner's handle.
-impl crate::Store {
+impl crate::ControlStore {
     pub async fn account_items(
         &self,
         partner: &partnerd_model::PartnerId,

@@ -1,5 +1,7 @@
-//! The operations every database implements. Methods take the partner explicitly; only
-//! [`crate::PartnerStore`] and [`crate::Store`] call them, which is how partner scoping holds.
+//! The operations every database implements. Methods take the partner explicitly, so the
+//! trait and its implementations are private to this crate: outside it, only the capability
+//! handles (`PartnerStore`, `ControlStore`, `ServiceStore`, `OfflineStore`) call them, and a
+//! partner's handle fixes the partner once.
 
 use async_trait::async_trait;
 
@@ -115,7 +117,7 @@ impl Applied {
 }
 
 #[async_trait]
-pub trait Backend: Send + Sync + 'static {
+pub(crate) trait Backend: Send + Sync + 'static {
     /// The named secret, created with random bytes by whichever instance asks first.
     async fn server_key(&self, name: &str) -> Result<Vec<u8>, StoreError>;
     async fn domain_exists(&self, domain_key: &str) -> Result<bool, StoreError>;

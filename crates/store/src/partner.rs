@@ -1,4 +1,4 @@
-//! The partner-scoped handle.
+//! The partner-scoped handle, and the one maker of it a server holds.
 
 use std::sync::Arc;
 
@@ -9,7 +9,39 @@ use crate::{
     AccountItem, Applied, Backend, CustomerRecord, Idempotency, ListQuery, Mutation, Page, StoreError, StoredCustomer,
 };
 
-/// Everything one partner may do with its customers, and nothing more.
+/// Makes [`PartnerStore`]s for whatever partner it is told: whoever holds one decides whom a
+/// caller speaks for. A server gives its only one to its authentication, which tells it the
+/// partner of a verified token.
+#[derive(Clone)]
+pub struct PartnerStores {
+    backend: Arc<dyn Backend>,
+}
+
+impl PartnerStores {
+    pub(crate) fn new(backend: Arc<dyn Backend>) -> Self {
+        PartnerStores { backend }
+    }
+
+    /// The handle of `partner`'s customers (taken by value: it is made once per request).
+    pub fn for_partner(&self, partner: PartnerId) -> PartnerStore {
+        PartnerStore::new(self.backend.clone(), partner)
+    }
+}
+
+/// Everything one partner may do with its customers, and nothing more: a Partner Center
+/// handler holds this and cannot reset, restore or read another partner's customers.
+///
+/// ```compile_fail
+/// async fn handler(store: &partnerd_store::PartnerStore) {
+///     store.reset(None).await.unwrap();
+/// }
+/// ```
+///
+/// ```compile_fail
+/// async fn handler(store: &partnerd_store::PartnerStore) {
+///     store.snapshot_page(None, None, 100).await.unwrap();
+/// }
+/// ```
 #[derive(Clone)]
 pub struct PartnerStore {
     pub(crate) backend: Arc<dyn Backend>,
@@ -34,7 +66,10 @@ impl PartnerStore {
         timed("get", self.backend.get(self.partner.as_str(), id)).await
     }
 
-    /// Applies a mutation to this partner's customers (see [`Backend::apply`]).
+    /// Applies a mutation to this partner's customers, atomically with its idempotency
+    /// record: a request id kept already gives `Replay` or `Mismatch` instead of a second
+    /// change, a failed mutation keeps nothing, and a create of a taken domain or id fails with
+    /// [`StoreError::Conflict`], saying which.
     pub async fn apply(&self, mutation: Mutation, idem: Option<Idempotency>) -> Result<Applied, StoreError> {
         timed("apply", self.backend.apply(self.partner.as_str(), mutation, idem)).await
     }
@@ -44,12 +79,15 @@ impl PartnerStore {
         timed("items", self.backend.items(self.partner.as_str(), customer_id, kind.as_str())).await
     }
 
-    /// Stores an item, replacing the one of the same kind and key (control-plane edits).
-    pub async fn put_item(&self, item: AccountItem) -> Result<(), StoreError> {
-        timed("put_item", self.backend.put_item(self.partner.as_str(), item)).await
+    /// Whether any partner's customer has this domain (compared case-insensitively): the one
+    /// question about other partners' customers the API answers.
+    pub async fn domain_exists(&self, domain: &str) -> Result<bool, StoreError> {
+        self.backend.domain_exists(&partnerd_model::filter::fold_key(domain)).await
     }
 
-    /// Inserts many customers at once (seeding and import); see [`Backend::insert_many`].
+    /// Inserts many customers in one transaction (seeding, import, recording), skipping those
+    /// whose domain or id is taken, and returns the indexes of the skipped ones; with
+    /// `atomic`, any skip rolls everything back.
     pub async fn insert_many(&self, records: Vec<CustomerRecord>, atomic: bool) -> Result<Vec<usize>, StoreError> {
         timed("insert_many", self.backend.insert_many(self.partner.as_str(), records, atomic)).await
     }

@@ -226,7 +226,7 @@ fn page_template(query: &UserQuery) -> (String, bool) {
     (sql, descending)
 }
 
-impl crate::Store {
+impl crate::ControlStore {
     /// Replaces the SKUs of `partner`'s `customer` and returns them as now stored; `None` when
     /// the partner has no such customer. For the control plane, which speaks for no partner
     /// but names the one whose customer it sets up.

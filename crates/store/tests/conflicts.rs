@@ -11,8 +11,8 @@ fn create(domain: &str, ids: NewIds) -> Mutation {
 }
 
 store_test!(taken_domains_and_ids_are_told_apart, |db| {
-    let store = db.open().await;
-    let (mine, theirs) = (store.for_partner_unchecked(&new_partner()), store.for_partner_unchecked(&new_partner()));
+    let store = db.open().await.offline();
+    let (mine, theirs) = (store.for_partner(&new_partner()), store.for_partner(&new_partner()));
     let (domain, ids) = (unique_domain(), NewIds::random());
     assert_eq!(mine.apply(create(&domain, ids.clone()), None).await.unwrap(), Applied::Done);
     let outcome = |r: Result<Applied, StoreError>| match r {

@@ -25,7 +25,8 @@ fn create() -> Mutation {
 
 store_test!(replay_mismatch_scope_and_purge, |db| {
     let store = db.open().await;
-    let (mine, theirs) = (store.for_partner_unchecked(&new_partner()), store.for_partner_unchecked(&new_partner()));
+    let offline = store.offline();
+    let (mine, theirs) = (offline.for_partner(&new_partner()), offline.for_partner(&new_partner()));
     assert_eq!(mine.apply(create(), Some(idem("r1", b"A"))).await.unwrap(), Applied::Done);
     let kept = Applied::Replay(KeptResponse { status: 201, body: b"sealed".to_vec() });
     assert_eq!(mine.apply(create(), Some(idem("r1", b"A"))).await.unwrap(), kept);
@@ -36,7 +37,7 @@ store_test!(replay_mismatch_scope_and_purge, |db| {
     assert_eq!(mine.apply(missing, Some(idem("r2", b"C"))).await.unwrap(), Applied::NotFound);
     assert_eq!(mine.apply(create(), Some(idem("r2", b"D"))).await.unwrap(), Applied::Done);
     // Records younger than the cut-off stay; the purge removes the older ones.
-    assert_eq!(store.purge_idempotency(now_secs() - 3600).await.unwrap(), 0);
-    assert_eq!(store.purge_idempotency(now_secs() + 5).await.unwrap(), 3);
+    assert_eq!(store.service().purge_idempotency(now_secs() - 3600).await.unwrap(), 0);
+    assert_eq!(store.service().purge_idempotency(now_secs() + 5).await.unwrap(), 3);
     assert_eq!(mine.apply(create(), Some(idem("r1", b"A"))).await.unwrap(), Applied::Done, "forgotten after the purge");
 });

@@ -24,8 +24,8 @@ async fn stored_ids(store: &partnerd_store::PartnerStore) -> Vec<String> {
 }
 
 store_test!(taken_ids_and_domains_are_skipped_and_the_rest_kept, |db| {
-    let store = db.open().await;
-    let (mine, theirs) = (store.for_partner_unchecked(&new_partner()), store.for_partner_unchecked(&new_partner()));
+    let store = db.open().await.offline();
+    let (mine, theirs) = (store.for_partner(&new_partner()), store.for_partner(&new_partner()));
     assert!(theirs.insert_many(vec![record(1, "one"), record(2, "two")], true).await.unwrap().is_empty());
     let batch = vec![
         record(1, "fresha"), // id taken (by another partner)
@@ -42,8 +42,8 @@ store_test!(taken_ids_and_domains_are_skipped_and_the_rest_kept, |db| {
 });
 
 store_test!(an_atomic_batch_with_a_skip_keeps_nothing, |db| {
-    let store = db.open().await;
-    let partner = store.for_partner_unchecked(&new_partner());
+    let store = db.open().await.offline();
+    let partner = store.for_partner(&new_partner());
     assert!(partner.insert_many(vec![record(1, "one")], true).await.unwrap().is_empty());
     let skipped = partner.insert_many(vec![record(2, "two"), record(3, "one"), record(4, "four")], true).await.unwrap();
     assert_eq!(skipped, vec![1]);

@@ -5,14 +5,15 @@ use std::time::Duration;
 
 use partnerd_model::PartnerId;
 use partnerd_server::{AppState, Config, ServeConfig};
-use partnerd_store::Store;
+use partnerd_store::{OfflineStore, Store};
 
 use crate::TestDb;
 
 /// A running server and a client for it; the server stops when this is dropped.
 pub struct TestApp {
     pub addr: SocketAddr,
-    pub store: Store,
+    /// The operator's handle on the server's database, for fixtures and checks.
+    pub store: OfflineStore,
     pub http: reqwest::Client,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -35,7 +36,8 @@ impl TestApp {
 
     /// Starts a server with explicit limits, TLS and metrics settings.
     pub async fn serve_with(store: Store, config: Config, serve: ServeConfig) -> TestApp {
-        let state = AppState::new(store.clone(), config).await.expect("app state");
+        let offline = store.offline();
+        let state = AppState::new(store, config).await.expect("app state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -44,7 +46,7 @@ impl TestApp {
             let _ = rx.await;
         }));
         let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
-        TestApp { addr, store, http, shutdown: Some(tx) }
+        TestApp { addr, store: offline, http, shutdown: Some(tx) }
     }
 
     /// `http://127.0.0.1:port` + `path`.

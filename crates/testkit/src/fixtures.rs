@@ -3,7 +3,7 @@
 use partnerd_model::assemble::NewIds;
 use partnerd_model::canonical::read_lenient;
 use partnerd_model::{Address, BillingProfile, CompanyProfile, Customer, NewCustomer, PartnerId};
-use partnerd_store::{CustomerRecord, Store};
+use partnerd_store::{CustomerRecord, OfflineStore};
 use serde_json::{json, Value};
 
 /// A unique, valid initial domain.
@@ -45,14 +45,14 @@ pub fn customer(name: &str, associated_partner: Option<&str>) -> Customer {
 }
 
 /// Inserts customers with these names for `partner`; returns them in insertion order.
-pub async fn insert_named(store: &Store, partner: &PartnerId, names: &[&str]) -> Vec<Customer> {
+pub async fn insert_named(store: &OfflineStore, partner: &PartnerId, names: &[&str]) -> Vec<Customer> {
     let customers: Vec<Customer> = names.iter().map(|n| customer(n, None)).collect();
     insert(store, partner, &customers).await;
     customers
 }
 
 /// Inserts `n` customers with varied names for `partner`.
-pub async fn insert_many(store: &Store, partner: &PartnerId, n: usize) -> Vec<Customer> {
+pub async fn insert_many(store: &OfflineStore, partner: &PartnerId, n: usize) -> Vec<Customer> {
     const STEMS: &[&str] =
         &["Contoso", "contoso", "Ärzte", "Fabrikam", "Zürich", "Ölwerk", "Alpha", "alpha beta", "東京"];
     let customers: Vec<Customer> =
@@ -61,9 +61,9 @@ pub async fn insert_many(store: &Store, partner: &PartnerId, n: usize) -> Vec<Cu
     customers
 }
 
-pub async fn insert(store: &Store, partner: &PartnerId, customers: &[Customer]) {
+pub async fn insert(store: &OfflineStore, partner: &PartnerId, customers: &[Customer]) {
     let records = customers.iter().map(|c| CustomerRecord::of_customer(c).expect("fixtures are valid").0).collect();
-    let skipped = store.for_partner_unchecked(partner).insert_many(records, true).await.expect("insert fixtures");
+    let skipped = store.for_partner(partner).insert_many(records, true).await.expect("insert fixtures");
     assert!(skipped.is_empty(), "fixture domains collided");
 }
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use partnerd_store::{Location, Store};
+use partnerd_store::{Location, OfflineStore, Store};
 
 #[derive(Args, Clone, Debug)]
 pub struct DbArgs {
@@ -35,17 +35,17 @@ impl DbArgs {
         Store::open(&self.location()).await.map_err(|e| anyhow::anyhow!("opening the database: {e}"))
     }
 
-    /// Opens the store for a command that works on it and exits (seed, import, migrate, state).
-    /// `--memory` is refused there: it would work on a store that is gone when the command
+    /// Opens the store for a command that works on it and exits (seed, import, migrate, state),
+    /// with the operator's handle. `--memory` is refused there: it would work on a store that is gone when the command
     /// ends, and say it succeeded, while a `serve --memory` next door stays untouched.
-    pub async fn open(&self) -> anyhow::Result<Store> {
+    pub async fn open(&self) -> anyhow::Result<OfflineStore> {
         if self.memory {
             anyhow::bail!(
                 "--memory keeps nothing once this command ends; to change a running `partnerd serve --memory`, \
                  use `partnerd admin` against it (seed, snapshot load, snapshot save), or give --db FILE or --database-url URL"
             );
         }
-        self.open_for_serving().await
+        Ok(self.open_for_serving().await?.offline())
     }
 }
 

@@ -56,7 +56,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         let len = f.metadata().ok().map(|m| m.len());
         (Box::new(f), len)
     };
-    let store = args.db.open().await?.for_partner_unchecked(&args.partner);
+    let store = args.db.open().await?.for_partner(&args.partner);
     let bytes = Arc::new(AtomicU64::new(0));
     let bar = progress_bar(size);
     let started = Instant::now();

@@ -31,7 +31,7 @@ pub struct SeedArgs {
 pub async fn run(args: SeedArgs) -> anyhow::Result<ExitCode> {
     let store = args.db.open().await?;
     let started = Instant::now();
-    let added = seed(&store.for_partner_unchecked(&args.partner), args.count, args.seed).await?;
+    let added = seed(&store.for_partner(&args.partner), args.count, args.seed).await?;
     let secs = started.elapsed().as_secs_f64();
     eprintln!("added {added} customers to {} in {secs:.1} s ({:.0}/s)", args.partner, added as f64 / secs.max(1e-9));
     Ok(ExitCode::SUCCESS)

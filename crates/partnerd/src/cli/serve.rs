@@ -137,8 +137,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let demo = PartnerId::parse(DEMO_PARTNER).expect("demo partner is a GUID");
     // Demo data is a sandbox thing: in production its domains would be taken for every partner,
     // by customers that production cannot delete.
-    if args.mode == Mode::Sandbox && !args.no_demo && store.is_empty().await? {
-        let added = super::seed::seed(&store.for_partner_unchecked(&demo), args.demo_customers, 7).await?;
+    if args.mode == Mode::Sandbox && !args.no_demo && store.offline().is_empty().await? {
+        let added = super::seed::seed(&store.offline().for_partner(&demo), args.demo_customers, 7).await?;
         banner::demo_created(DEMO_PARTNER, added);
     }
     let admin_token_required = args.admin_token.is_some();

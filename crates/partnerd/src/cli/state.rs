@@ -62,7 +62,7 @@ pub async fn run(args: StateArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
-    let store = args.db.open().await?;
+    let store = args.db.open().await?.control();
     let out: Box<dyn Write> = if args.output.as_os_str() == "-" {
         Box::new(std::io::stdout().lock())
     } else {
@@ -95,7 +95,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     } else {
         Box::new(File::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?)
     };
-    let store = args.db.open().await?;
+    let store = args.db.open().await?.control();
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     let scope = args.partner.clone();
     let reader = tokio::task::spawn_blocking(move || read_lines(input, scope.as_ref(), tx));

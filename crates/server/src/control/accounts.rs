@@ -25,7 +25,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::params::{json_command, parse_partner};
-use crate::{ApiError, AppState};
+use super::ControlState;
+use crate::ApiError;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -37,7 +38,7 @@ struct Verdict {
 
 /// Approves or denies a qualification waiting for review.
 pub(super) async fn review(
-    State(state): State<AppState>,
+    State(state): State<ControlState>,
     Path((partner, customer, qualification)): Path<(String, String, String)>,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
@@ -81,7 +82,7 @@ struct Statuses {
 /// Sets a customer's direct-signing status and/or account validation status (stamped with
 /// the server clock's now).
 pub(super) async fn set_status(
-    State(state): State<AppState>,
+    State(state): State<ControlState>,
     Path((partner, customer)): Path<(String, String)>,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
@@ -136,7 +137,7 @@ pub(super) struct NewCode {
 
 /// Adds (or replaces) one of the partner's GCC validation codes, with all its creates left.
 pub(super) async fn add_validation_code(
-    State(state): State<AppState>,
+    State(state): State<ControlState>,
     Path(partner): Path<String>,
     body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -173,7 +174,7 @@ pub(super) fn code_item(code: &ValidationCode, now: i64) -> AccountItem {
 
 /// Adds (or replaces) one of the partner's indirect resellers.
 pub(super) async fn add_reseller(
-    State(state): State<AppState>,
+    State(state): State<ControlState>,
     Path(partner): Path<String>,
     body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -196,7 +197,7 @@ pub(super) fn checked(mut reseller: Reseller) -> Result<Reseller, ApiError> {
 
 /// Sets what `POST /v1/validations/address` answers the partner for one address.
 pub(super) async fn add_address_fixture(
-    State(state): State<AppState>,
+    State(state): State<ControlState>,
     Path(partner): Path<String>,
     body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::params::json_command;
+use super::ControlState;
 use crate::{ApiError, AppState};
 
 /// The furthest the clock may be moved either way (50 years): far enough for any expiry,
@@ -27,7 +28,7 @@ pub(super) async fn show(State(state): State<AppState>) -> Json<Value> {
     Json(now(&state))
 }
 
-pub(super) async fn set(State(state): State<AppState>, body: Body) -> Result<Json<Value>, ApiError> {
+pub(super) async fn set(State(state): State<ControlState>, body: Body) -> Result<Json<Value>, ApiError> {
     let command: Move = json_command(body).await?;
     state.shared.refresh().await;
     let offset = match (command.offset_seconds, command.advance_seconds) {
@@ -40,7 +41,7 @@ pub(super) async fn set(State(state): State<AppState>, body: Body) -> Result<Jso
             "The clock offset would be {offset} s; it must stay within ±{MAX_OFFSET_SECS} s (50 years)."
         )));
     }
-    state.shared.set_clock_offset(offset).await?;
+    state.shared.set_clock_offset(&state.store, offset).await?;
     tracing::info!(offset_seconds = offset, "clock moved");
     Ok(Json(now(&state)))
 }

@@ -39,14 +39,51 @@ pub use fault_rule::FaultRule;
 pub(crate) use inject::inject;
 pub(crate) use traffic::Traffic;
 
-use axum::extract::Request;
+use axum::extract::{FromRef, Request};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, delete, get, post, put};
 use axum::Router;
 
+use partnerd_store::ControlStore;
+
 use crate::{ApiError, AppState, ControlPlane};
+
+/// The control plane's store handle as the application state carries it to [`router`]:
+/// sealed, its field private to this module, so the Partner Center handlers that share the
+/// application state cannot reset, restore or seed with it.
+#[derive(Clone)]
+pub(crate) struct SealedControl(ControlStore);
+
+impl SealedControl {
+    pub fn new(store: ControlStore) -> SealedControl {
+        SealedControl(store)
+    }
+}
+
+/// What the control plane's handlers get: the application state and, opened, the control
+/// plane's store handle. It derefs to the application state (so `state.clock` reads as in any
+/// handler), and handlers that need no store take `State<AppState>` as before.
+#[derive(Clone)]
+pub(crate) struct ControlState {
+    app: AppState,
+    pub(crate) store: ControlStore,
+}
+
+impl std::ops::Deref for ControlState {
+    type Target = AppState;
+
+    fn deref(&self) -> &AppState {
+        &self.app
+    }
+}
+
+impl FromRef<ControlState> for AppState {
+    fn from_ref(state: &ControlState) -> AppState {
+        state.app.clone()
+    }
+}
 
 /// Where the control plane lives; Partner Center's own routes are all under `/v1`.
 pub(crate) const PREFIX: &str = "/_partnerd";
@@ -86,7 +123,7 @@ pub(crate) fn router(state: AppState) -> Option<Router> {
         .layer(middleware::from_fn_with_state(plane, observe_only))
         .layer(middleware::from_fn_with_state(state.clone(), guard::guard))
         .layer(middleware::from_fn(crate::negotiate::json_only))
-        .with_state(state);
+        .with_state(ControlState { store: state.control.0.clone(), app: state });
     Some(routes.merge(console_routes()))
 }
 

@@ -6,9 +6,13 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::params::Params;
-use crate::{ApiError, AppState};
+use super::ControlState;
+use crate::ApiError;
 
-pub(super) async fn reset(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Json<Value>, ApiError> {
+pub(super) async fn reset(
+    State(state): State<ControlState>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, ApiError> {
     let params = Params::parse(query.as_deref(), &["partner", "keys"])?;
     let partner = params.partner()?;
     let keys = params.flag("keys")?;
@@ -20,7 +24,7 @@ pub(super) async fn reset(State(state): State<AppState>, RawQuery(query): RawQue
     // This instance's journal, fault rules and guidance tallies go with the customers.
     state.traffic.clear(partner.as_ref());
     if keys {
-        state.shared.rotate_key().await?;
+        state.shared.rotate_key(&state.store).await?;
     }
     tracing::info!(partner = ?partner.as_ref().map(|p| p.as_str()), customers = removed.customers, keys, "reset");
     Ok(Json(json!({

@@ -14,7 +14,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::params::{json_command, parse_partner};
-use crate::{ApiError, AppState};
+use super::ControlState;
+use crate::ApiError;
 
 /// The most customers one seed request adds.
 const MAX_COUNT: u64 = 1_000_000;
@@ -40,7 +41,7 @@ struct Seed {
 }
 
 pub(super) async fn seed(
-    State(state): State<AppState>,
+    State(state): State<ControlState>,
     Path(partner): Path<String>,
     body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {

@@ -14,7 +14,8 @@ use partnerd_store::SkuUnits;
 use serde::Deserialize;
 
 use super::params::{json_command, parse_partner};
-use crate::{ApiError, AppState};
+use super::ControlState;
+use crate::ApiError;
 
 /// The most units one SKU may be given.
 const MAX_UNITS: i64 = 1_000_000;
@@ -37,7 +38,7 @@ struct SkuCount {
 }
 
 pub(super) async fn set(
-    State(state): State<AppState>,
+    State(state): State<ControlState>,
     Path((partner, customer)): Path<(String, String)>,
     body: Body,
 ) -> Result<(StatusCode, axum::Json<serde_json::Value>), ApiError> {

@@ -15,12 +15,13 @@ use axum::Json;
 use futures::StreamExt;
 use partnerd_model::PartnerId;
 use partnerd_store::snapshot::{self, Decoded};
-use partnerd_store::{Restore, Restored, Store, StoreError};
+use partnerd_store::{ControlStore, Restore, Restored, StoreError};
 use serde_json::{json, Value};
 use tokio::sync::mpsc::Sender;
 
 use super::params::Params;
-use crate::{ApiError, AppState};
+use super::ControlState;
+use crate::ApiError;
 
 /// Customers read per query while exporting.
 const PAGE: usize = 1_000;
@@ -31,7 +32,7 @@ const MAX_SNAPSHOT_BYTES: usize = 8 << 30;
 /// The longest line: one customer, which the API keeps under 1 MiB.
 const MAX_LINE_BYTES: usize = 1 << 20;
 
-pub(super) async fn export(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+pub(super) async fn export(State(state): State<ControlState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let partner = Params::parse(query.as_deref(), &["partner"])?.partner()?;
     let store = state.store.clone();
     let own: String =
@@ -46,7 +47,7 @@ pub(super) async fn export(State(state): State<AppState>, RawQuery(query): RawQu
 }
 
 async fn next_page(
-    store: &Store,
+    store: &ControlStore,
     partner: Option<&PartnerId>,
     after: Option<String>,
 ) -> Result<Option<(Bytes, Option<String>)>, StoreError> {
@@ -63,7 +64,7 @@ async fn next_page(
 }
 
 pub(super) async fn import(
-    State(state): State<AppState>,
+    State(state): State<ControlState>,
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {

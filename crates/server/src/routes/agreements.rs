@@ -34,14 +34,13 @@ pub(crate) async fn metadata(_partner: VerifiedPartner, RawQuery(query): RawQuer
 /// GET /v1/customers/{id}/agreements[?agreementType=]: the attestations of the selected
 /// types, oldest first.
 pub(crate) async fn list(
-    State(state): State<AppState>,
     partner: VerifiedPartner,
     CustomerId(id): CustomerId,
     RawQuery(query): RawQuery,
 ) -> Result<Reply, ApiError> {
     let types = types(query.as_deref())?;
-    let store = partner.store(&state.store);
-    fetch(&store, &id).await?;
+    let store = partner.store();
+    fetch(store, &id).await?;
     let stored: Vec<Agreement> = parse_items(store.items(&id, ItemKind::Agreement).await?)?;
     let selected = stored.into_iter().filter(|a| a.agreement_type.as_deref().is_some_and(|t| types.contains(&t)));
     Ok(Reply::ok("Collection:Agreement", &collection(selected.collect(), None)))
@@ -74,11 +73,11 @@ pub(crate) async fn attest(
         "This customer's acceptance of this agreement was already confirmed with the same contact; \
          change the primary contact to confirm it again.",
     );
-    let store = partner.store(&state.store);
+    let store = partner.store();
     let identity = [path.as_str(), &body.fingerprint_text()];
     let answer = idempotency::apply_unique(
         &state,
-        &store,
+        store,
         &ids,
         (Method::POST, &identity),
         Mutation::AddItem { item },

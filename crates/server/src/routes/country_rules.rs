@@ -1,7 +1,7 @@
 //! Country rules and address validation, both answered from the one country table
 //! (`partnerd_model::countries`) that customer create also checks against.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use partnerd_model::address_check::{self, AddressValidationResponse};
 use partnerd_model::address_fixture::{self, AddressFixture};
@@ -13,7 +13,7 @@ use crate::auth::VerifiedPartner;
 use crate::body::Body;
 use crate::reply::Reply;
 use crate::routes::account_common::parse_items;
-use crate::{ApiError, AppState};
+use crate::ApiError;
 
 /// The SDKs that read the address answer as a bare JSON boolean, by the
 /// `MS-PartnerCenter-Client` header they send.
@@ -34,7 +34,6 @@ pub(crate) async fn rules(_partner: VerifiedPartner, Path(country): Path<String>
 /// POST /v1/validations/address: the verdict on an address under its country's rules, or
 /// what the control plane set for it (an address fixture of the partner's).
 pub(crate) async fn validate_address(
-    State(state): State<AppState>,
     partner: VerifiedPartner,
     headers: HeaderMap,
     body: Body,
@@ -46,7 +45,7 @@ pub(crate) async fn validate_address(
         checked => return Err(ApiError::refused(unreadable, checked.err())),
     }
     let rules = known(address.country.as_deref().unwrap_or_default())?;
-    let fixtures = partner.store(&state.store).items("", ItemKind::AddressFixture).await?;
+    let fixtures = partner.store().items("", ItemKind::AddressFixture).await?;
     let key = address_fixture::key(&address);
     let verdict: AddressValidationResponse = match fixtures.into_iter().find(|f| f.key == key) {
         Some(found) => parse_items::<AddressFixture>(vec![found])?.remove(0).answer(address),

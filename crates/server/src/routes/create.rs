@@ -44,16 +44,8 @@ pub(crate) async fn create(
         Mode::Production => None,
     };
     let identity = ["/v1/customers", &body.fingerprint_text()];
-    let store = partner.store(&state.store);
+    let store = partner.store();
     let admin = super::user_writes::admin_change(&state, &customer);
-    idempotency::apply(
-        &state,
-        &store,
-        &ids,
-        Method::POST,
-        &identity,
-        Mutation::Create { record, limit, admin },
-        outcome,
-    )
-    .await
+    idempotency::apply(&state, store, &ids, Method::POST, &identity, Mutation::Create { record, limit, admin }, outcome)
+        .await
 }

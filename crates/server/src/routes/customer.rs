@@ -1,6 +1,5 @@
 //! Single-customer reads: the customer, its company profile, its billing profile.
 
-use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use partnerd_model::Customer;
 use partnerd_store::{PartnerStore, StoredCustomer};
@@ -8,27 +7,25 @@ use partnerd_store::{PartnerStore, StoredCustomer};
 use crate::auth::VerifiedPartner;
 use crate::ids::CustomerId;
 use crate::reply::Reply;
-use crate::{ApiError, AppState};
+use crate::ApiError;
 
 /// GET /v1/customers/{id}: the full customer.
 pub(crate) async fn get_customer(
-    State(state): State<AppState>,
     partner: VerifiedPartner,
     CustomerId(id): CustomerId,
     headers: HeaderMap,
 ) -> Result<Reply, ApiError> {
-    let stored = fetch(&partner.store(&state.store), &id).await?;
+    let stored = fetch(partner.store(), &id).await?;
     conditional(&headers, &stored, || Ok(Reply::ok_json("Customer", stored.doc.clone())))
 }
 
 /// GET /v1/customers/{id}/profiles/company.
 pub(crate) async fn company_profile(
-    State(state): State<AppState>,
     partner: VerifiedPartner,
     CustomerId(id): CustomerId,
     headers: HeaderMap,
 ) -> Result<Reply, ApiError> {
-    let stored = fetch(&partner.store(&state.store), &id).await?;
+    let stored = fetch(partner.store(), &id).await?;
     conditional(&headers, &stored, || {
         Ok(Reply::ok("CustomerCompanyProfile", &parse_doc(&stored)?.company_profile.unwrap_or_default()))
     })
@@ -36,12 +33,11 @@ pub(crate) async fn company_profile(
 
 /// GET /v1/customers/{id}/profiles/billing.
 pub(crate) async fn billing_profile(
-    State(state): State<AppState>,
     partner: VerifiedPartner,
     CustomerId(id): CustomerId,
     headers: HeaderMap,
 ) -> Result<Reply, ApiError> {
-    let stored = fetch(&partner.store(&state.store), &id).await?;
+    let stored = fetch(partner.store(), &id).await?;
     conditional(&headers, &stored, || {
         Ok(Reply::ok("CustomerBillingProfile", &parse_doc(&stored)?.billing_profile.unwrap_or_default()))
     })

@@ -39,7 +39,7 @@ pub(crate) async fn update_customer(
     }
     // A retry after success finds the customer gone; the store then replays the kept answer,
     // and nothing is ever kept for a customer that was not found.
-    let store = partner.store(&state.store);
+    let store = partner.store();
     let json = match store.get(&id).await? {
         Some(stored) => {
             let mut customer = parse_doc(&stored)?;
@@ -51,7 +51,7 @@ pub(crate) async fn update_customer(
     let outcome = Outcome { status: StatusCode::OK, root: "Customer", json, location: None, etag: None };
     let path = format!("/v1/customers/{id}");
     let identity = [path.as_str(), &body.fingerprint_text()];
-    idempotency::apply(&state, &store, &ids, Method::PATCH, &identity, Mutation::RemoveRelationship { id }, outcome)
+    idempotency::apply(&state, store, &ids, Method::PATCH, &identity, Mutation::RemoveRelationship { id }, outcome)
         .await
 }
 
@@ -71,16 +71,7 @@ pub(crate) async fn delete_customer(
     }
     let outcome = Outcome { status: StatusCode::NO_CONTENT, root: "Customer", json: None, location: None, etag: None };
     let path = format!("/v1/customers/{id}");
-    idempotency::apply(
-        &state,
-        &partner.store(&state.store),
-        &ids,
-        Method::DELETE,
-        &[&path],
-        Mutation::Delete { id },
-        outcome,
-    )
-    .await
+    idempotency::apply(&state, partner.store(), &ids, Method::DELETE, &[&path], Mutation::Delete { id }, outcome).await
 }
 
 /// PUT /v1/customers/{id}/profiles/billing: full replacement, conditional on the etag from
@@ -99,8 +90,8 @@ pub(crate) async fn replace_billing(
         checked => return Err(ApiError::refused(unreadable, checked.err())),
     }
     let expected = if_match(&headers).or_else(|| profile.attributes.as_ref().and_then(|a| a.etag.clone()));
-    let store = partner.store(&state.store);
-    let stored = fetch(&store, &id).await?;
+    let store = partner.store();
+    let stored = fetch(store, &id).await?;
     let mut customer = parse_doc(&stored)?;
     let kept = NewIds::of(&customer).map_err(|e| {
         tracing::error!(%e, customer = %id, "a stored customer lacks its ids");
@@ -121,7 +112,7 @@ pub(crate) async fn replace_billing(
     let precondition = expected.clone().unwrap_or_default();
     let identity = [path.as_str(), &precondition, &body.fingerprint_text()];
     let mutation = Mutation::Replace { record, expected_etag: expected };
-    idempotency::apply(&state, &store, &ids, Method::PUT, &identity, mutation, outcome).await
+    idempotency::apply(&state, store, &ids, Method::PUT, &identity, mutation, outcome).await
 }
 
 fn if_match(headers: &HeaderMap) -> Option<String> {

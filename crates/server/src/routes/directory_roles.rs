@@ -61,12 +61,8 @@ impl<S: Send + Sync> FromRequestParts<S> for RolePath {
 }
 
 /// GET /v1/customers/{id}/directoryroles: the roles every customer has.
-pub(crate) async fn list_roles(
-    State(state): State<AppState>,
-    partner: VerifiedPartner,
-    CustomerId(customer): CustomerId,
-) -> Result<Reply, ApiError> {
-    fetch(&partner.store(&state.store), &customer).await?;
+pub(crate) async fn list_roles(partner: VerifiedPartner, CustomerId(customer): CustomerId) -> Result<Reply, ApiError> {
+    fetch(partner.store(), &customer).await?;
     let roles: Vec<_> = ROLES.iter().filter_map(|(id, _)| role(id)).collect();
     Ok(Reply::ok_json("Collection", plain_collection(&roles)))
 }
@@ -77,7 +73,7 @@ pub(crate) async fn user_roles(
     partner: VerifiedPartner,
     path: UserPath,
 ) -> Result<Reply, ApiError> {
-    let user = fetch_user(&state, &partner.store(&state.store), &path, false).await?;
+    let user = fetch_user(&state, partner.store(), &path, false).await?;
     let roles: Vec<_> =
         ROLES.iter().filter(|(id, _)| user.roles.iter().any(|r| r == id)).filter_map(|(id, _)| role(id)).collect();
     Ok(Reply::ok_json("Collection", plain_collection(&roles)))
@@ -104,7 +100,7 @@ pub(crate) async fn add_member(
     ids: RequestIds,
     body: Body,
 ) -> Result<Reply, ApiError> {
-    let store = partner.store(&state.store);
+    let store = partner.store();
     let input: UserMember = body.read()?;
     let user = input
         .id
@@ -112,7 +108,7 @@ pub(crate) async fn add_member(
         .and_then(partnerd_model::parse_guid)
         .ok_or_else(|| ApiError::invalid("id must be the user's object id (a GUID).").with_data("id"))?;
     let user_path = UserPath { customer: path.customer.clone(), user: user.clone() };
-    let stored = fetch_user(&state, &store, &user_path, false).await?;
+    let stored = fetch_user(&state, store, &user_path, false).await?;
     let profile = UserProfile::from_doc(&stored.doc).ok_or_else(ApiError::internal)?;
     let outcome = Outcome {
         status: StatusCode::CREATED,
@@ -123,7 +119,7 @@ pub(crate) async fn add_member(
     };
     let uri = format!("/v1/customers/{}/directoryroles/{}/usermembers", path.customer, path.role);
     let change = UserChange::AddRole { role: path.role.clone(), user };
-    write(&state, &store, &ids, Method::POST, &[&uri, &body.fingerprint_text()], &path.customer, change, outcome).await
+    write(&state, store, &ids, Method::POST, &[&uri, &body.fingerprint_text()], &path.customer, change, outcome).await
 }
 
 /// DELETE /v1/customers/{id}/directoryroles/{role_id}/usermembers/{user_id}: 204.
@@ -133,11 +129,11 @@ pub(crate) async fn remove_member(
     path: RolePath,
     ids: RequestIds,
 ) -> Result<Reply, ApiError> {
-    let store = partner.store(&state.store);
+    let store = partner.store();
     let user = path.user.clone().ok_or_else(|| ApiError::invalid("The path is not valid."))?;
     let outcome =
         Outcome { status: StatusCode::NO_CONTENT, root: "UserMember", json: None, location: None, etag: None };
     let uri = format!("/v1/customers/{}/directoryroles/{}/usermembers/{user}", path.customer, path.role);
     let change = UserChange::RemoveRole { role: path.role.clone(), user };
-    write(&state, &store, &ids, Method::DELETE, &[&uri], &path.customer, change, outcome).await
+    write(&state, store, &ids, Method::DELETE, &[&uri], &path.customer, change, outcome).await
 }

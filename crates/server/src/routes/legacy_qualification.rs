@@ -33,13 +33,9 @@ fn legacy_name(kind: &str) -> &'static str {
 }
 
 /// GET /v1/customers/{id}/qualification: the customer's first qualification, `"none"` without.
-pub(crate) async fn get(
-    State(state): State<AppState>,
-    partner: VerifiedPartner,
-    CustomerId(id): CustomerId,
-) -> Result<Reply, ApiError> {
-    let store = partner.store(&state.store);
-    fetch(&store, &id).await?;
+pub(crate) async fn get(partner: VerifiedPartner, CustomerId(id): CustomerId) -> Result<Reply, ApiError> {
+    let store = partner.store();
+    fetch(store, &id).await?;
     let items: Vec<CustomerQualification> = parse_items(store.items(&id, ItemKind::Qualification).await?)?;
     let first = items.first().map_or("none", |q| legacy_name(&q.qualification));
     Ok(Reply::ok("CustomerQualification", &first))
@@ -71,7 +67,7 @@ pub(crate) async fn put(
     let request = QualificationRequest { qualification: Some(name), ..QualificationRequest::default() };
     let requested = request.check(query_value(query.as_deref(), "code"))?;
     let kind = requested.qualification;
-    let store = partner.store(&state.store);
+    let store = partner.store();
     let json = serde_json::to_string(legacy_name(kind)).expect("strings serialise");
     let have: Vec<CustomerQualification> = parse_items(store.items(&id, ItemKind::Qualification).await?)?;
     if have.iter().any(|q| q.qualification == kind) {
@@ -86,5 +82,5 @@ pub(crate) async fn put(
     let code = requested.validation_code.unwrap_or_default();
     let text = String::from_utf8_lossy(&body);
     let identity = [path.as_str(), &code, text.trim()];
-    idempotency::apply(&state, &store, &ids, Method::PUT, &identity, Mutation::AddItem { item }, outcome).await
+    idempotency::apply(&state, store, &ids, Method::PUT, &identity, Mutation::AddItem { item }, outcome).await
 }

@@ -69,13 +69,12 @@ pub(crate) fn subscribed(sku: &CatalogueSku, units: &SkuUnits) -> SubscribedSku 
 
 /// GET /v1/customers/{id}/subscribedskus.
 pub(crate) async fn subscribed_skus(
-    State(state): State<AppState>,
     partner: VerifiedPartner,
     CustomerId(customer): CustomerId,
     RawQuery(raw): RawQuery,
 ) -> Result<Reply, ApiError> {
     let groups = license_groups(&raw.unwrap_or_default())?;
-    let units = partner.store(&state.store).customer_skus(&customer).await?.ok_or_else(ApiError::customer_not_found)?;
+    let units = partner.store().customer_skus(&customer).await?.ok_or_else(ApiError::customer_not_found)?;
     let items: Vec<SubscribedSku> = units
         .iter()
         .filter_map(|u| catalogue_sku(&u.sku_id).map(|sku| (sku, u)))
@@ -93,7 +92,7 @@ pub(crate) async fn user_licenses(
     RawQuery(raw): RawQuery,
 ) -> Result<Reply, ApiError> {
     let groups = license_groups(&raw.unwrap_or_default())?;
-    let user = fetch_user(&state, &partner.store(&state.store), &path, false).await?;
+    let user = fetch_user(&state, partner.store(), &path, false).await?;
     let items: Vec<License> = user
         .licenses
         .iter()
@@ -118,9 +117,9 @@ pub(crate) async fn license_updates(
     ids: RequestIds,
     body: Body,
 ) -> Result<Reply, ApiError> {
-    let store = partner.store(&state.store);
+    let store = partner.store();
     let update: LicenseUpdate = body.read()?;
-    let user = fetch_user(&state, &store, &path, false).await?;
+    let user = fetch_user(&state, store, &path, false).await?;
     let profile = UserProfile::from_doc(&user.doc).ok_or_else(ApiError::internal)?;
     let subscribed = store.customer_skus(&path.customer).await?.ok_or_else(ApiError::customer_not_found)?;
     let known = |id: &str| -> Result<&'static CatalogueSku, ApiError> {
@@ -185,7 +184,7 @@ pub(crate) async fn license_updates(
     };
     let uri = format!("/v1/customers/{}/users/{}/licenseupdates", path.customer, path.user);
     let change = UserChange::Licenses { user: path.user.clone(), assign, remove };
-    write(&state, &store, &ids, Method::POST, &[&uri, &body.fingerprint_text()], &path.customer, change, outcome).await
+    write(&state, store, &ids, Method::POST, &[&uri, &body.fingerprint_text()], &path.customer, change, outcome).await
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub(crate) async fn list(
     let params = ListParams::parse(&raw)?;
     let token = continuation_header(&headers)?;
     let query = plan(&state, &partner, params, token)?;
-    let page = partner.store(&state.store).list(&query).await?;
+    let page = partner.store().list(&query).await?;
     Ok(Reply::ok_json("Collection", render(&state, &partner, &query, &page, &raw)))
 }
 

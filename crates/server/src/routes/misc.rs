@@ -1,20 +1,16 @@
 //! The small operations: is a domain taken, and the reseller relationship request link.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use serde_json::json;
 
 use crate::auth::VerifiedPartner;
 use crate::reply::Reply;
-use crate::{ApiError, AppState};
+use crate::ApiError;
 
 /// HEAD /v1/domains/{domain}: 200 when any customer (of any partner) has it, 404 when free.
-pub(crate) async fn domain_exists(
-    State(state): State<AppState>,
-    _partner: VerifiedPartner,
-    Path(domain): Path<String>,
-) -> Result<Reply, ApiError> {
-    let taken = state.store.domain_exists(domain.trim()).await?;
+pub(crate) async fn domain_exists(partner: VerifiedPartner, Path(domain): Path<String>) -> Result<Reply, ApiError> {
+    let taken = partner.store().domain_exists(domain.trim()).await?;
     Ok(Reply::empty(if taken { StatusCode::OK } else { StatusCode::NOT_FOUND }))
 }
 

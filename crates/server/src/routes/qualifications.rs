@@ -19,13 +19,9 @@ use crate::routes::customer::fetch;
 use crate::{ApiError, AppState};
 
 /// GET /v1/customers/{id}/qualifications: a bare array, oldest first (`[]` for none).
-pub(crate) async fn list(
-    State(state): State<AppState>,
-    partner: VerifiedPartner,
-    CustomerId(id): CustomerId,
-) -> Result<Reply, ApiError> {
-    let store = partner.store(&state.store);
-    fetch(&store, &id).await?;
+pub(crate) async fn list(partner: VerifiedPartner, CustomerId(id): CustomerId) -> Result<Reply, ApiError> {
+    let store = partner.store();
+    fetch(store, &id).await?;
     let items: Vec<CustomerQualification> = parse_items(store.items(&id, ItemKind::Qualification).await?)?;
     Ok(Reply::ok("CustomerQualifications:CustomerQualification", &items))
 }
@@ -70,20 +66,20 @@ pub(crate) async fn add(
     let path = format!("/v1/customers/{id}/qualifications");
     let code = requested.validation_code.clone().unwrap_or_default();
     let identity = [path.as_str(), &code, &body.fingerprint_text()];
-    let store = partner.store(&state.store);
+    let store = partner.store();
     let request = (Method::POST, &identity[..]);
     let Some(code) = requested.validation_code else {
         let mutation = Mutation::AddItem { item };
-        return idempotency::apply_unique(&state, &store, &ids, request, mutation, outcome(), duplicate()).await;
+        return idempotency::apply_unique(&state, store, &ids, request, mutation, outcome(), duplicate()).await;
     };
     // A GCC qualification spends one use of the partner's code in the same transaction (and
     // keeps which code, for `GET …/validations`); a concurrent spend of the same code makes
     // the store answer Stale, and this reads it again.
     let item = AccountItem { doc: with_used_code(&json, &code), ..item };
     for _ in 0..SPEND_ATTEMPTS {
-        let (spend, exhausted) = spend_of(&store, &code).await?;
+        let (spend, exhausted) = spend_of(store, &code).await?;
         let mutation = Mutation::AddItemSpending { item: item.clone(), spend };
-        match idempotency::apply_unique(&state, &store, &ids, request.clone(), mutation, outcome(), duplicate()).await {
+        match idempotency::apply_unique(&state, store, &ids, request.clone(), mutation, outcome(), duplicate()).await {
             Err(e) if e.status() == StatusCode::PRECONDITION_FAILED && exhausted => {
                 return Err(ApiError::invalid(format!("validationCode {code} has no creates left."))
                     .with_data("validationCode"))
@@ -128,24 +124,19 @@ async fn spend_of(store: &PartnerStore, code: &str) -> Result<(Spend, bool), Api
 }
 
 /// GET /v1/customers/all/validations: the partner's GCC validation codes (a bare array).
-pub(crate) async fn validation_codes(
-    State(state): State<AppState>,
-    partner: VerifiedPartner,
-) -> Result<Reply, ApiError> {
-    let codes: Vec<ValidationCode> =
-        parse_items(partner.store(&state.store).items("", ItemKind::ValidationCode).await?)?;
+pub(crate) async fn validation_codes(partner: VerifiedPartner) -> Result<Reply, ApiError> {
+    let codes: Vec<ValidationCode> = parse_items(partner.store().items("", ItemKind::ValidationCode).await?)?;
     Ok(Reply::ok("ValidationCodes:ValidationCode", &codes))
 }
 
 /// GET /v1/customers/{id}/validations: the GCC validation the customer's qualification used
 /// (a bare array: `[]` for a customer without one), with the code's organization and etag.
 pub(crate) async fn customer_validations(
-    State(state): State<AppState>,
     partner: VerifiedPartner,
     CustomerId(id): CustomerId,
 ) -> Result<Reply, ApiError> {
-    let store = partner.store(&state.store);
-    fetch(&store, &id).await?;
+    let store = partner.store();
+    fetch(store, &id).await?;
     let docs: Vec<serde_json::Value> = parse_items(store.items(&id, ItemKind::Qualification).await?)?;
     let used: Vec<&str> = docs.iter().filter_map(|d| d[USED_CODE_MEMBER].as_str()).collect();
     let codes: Vec<ValidationCode> = parse_items(store.items("", ItemKind::ValidationCode).await?)?;

@@ -2,7 +2,7 @@
 //! and the seed) and a customer's (`GET /v1/customers/{id}/relationships`, which follows the
 //! customer's `associatedPartnerId`); and a customer's managed services.
 
-use axum::extract::{RawQuery, State};
+use axum::extract::RawQuery;
 use partnerd_model::partner_relationship::{self, managed_services, PartnerRelationship, Reseller};
 use partnerd_store::{ItemKind, PartnerStore};
 use serde_json::Value;
@@ -12,7 +12,7 @@ use crate::ids::CustomerId;
 use crate::reply::Reply;
 use crate::routes::account_common::{collection, parse_items, query_value};
 use crate::routes::customer::{fetch, parse_doc};
-use crate::{ApiError, AppState};
+use crate::ApiError;
 
 /// The partner's indirect resellers, in the order they were added.
 pub(crate) async fn resellers(store: &PartnerStore) -> Result<Vec<Reseller>, ApiError> {
@@ -22,7 +22,6 @@ pub(crate) async fn resellers(store: &PartnerStore) -> Result<Vec<Reseller>, Api
 /// GET /v1/relationships?relationship_type=…[&filter=]: the partner's resellers (it is their
 /// indirect provider); as a reseller of nobody, `IsIndirectResellerOf` is empty.
 pub(crate) async fn partner_relationships(
-    State(state): State<AppState>,
     partner: VerifiedPartner,
     RawQuery(query): RawQuery,
 ) -> Result<Reply, ApiError> {
@@ -30,12 +29,7 @@ pub(crate) async fn partner_relationships(
         .map_err(|e| ApiError::invalid_enum(format!("{e}.")).with_data("relationship_type"))?;
     let matches = name_filter(query_value(query.as_deref(), "filter").as_deref())?;
     let items: Vec<PartnerRelationship> = if kind == partner_relationship::PROVIDER_OF {
-        resellers(&partner.store(&state.store))
-            .await?
-            .iter()
-            .filter(|r| matches(&r.name))
-            .map(Reseller::relationship)
-            .collect()
+        resellers(partner.store()).await?.iter().filter(|r| matches(&r.name)).map(Reseller::relationship).collect()
     } else {
         Vec::new()
     };
@@ -72,15 +66,14 @@ fn name_filter(filter: Option<&str>) -> Result<NameFilter, ApiError> {
 /// GET /v1/customers/{id}/relationships: the customer's indirect reseller (the one its
 /// `associatedPartnerId` names), or none for a customer the partner serves directly.
 pub(crate) async fn customer_relationships(
-    State(state): State<AppState>,
     partner: VerifiedPartner,
     CustomerId(id): CustomerId,
 ) -> Result<Reply, ApiError> {
-    let store = partner.store(&state.store);
-    let customer = parse_doc(&fetch(&store, &id).await?)?;
+    let store = partner.store();
+    let customer = parse_doc(&fetch(store, &id).await?)?;
     let items = match customer.associated_partner_id.filter(|a| !a.is_empty()) {
         Some(reseller) => {
-            let known = resellers(&store).await?.into_iter().find(|r| r.id.eq_ignore_ascii_case(&reseller));
+            let known = resellers(store).await?.into_iter().find(|r| r.id.eq_ignore_ascii_case(&reseller));
             // A reseller the partner never registered is still the customer's: its id is all
             // partnerd knows of it.
             let known = known.unwrap_or(Reseller { id: reseller, name: String::new(), mpn_id: None, location: None });
@@ -93,12 +86,8 @@ pub(crate) async fn customer_relationships(
 
 /// GET /v1/customers/{id}/managedservices: the services the partner administers for the
 /// customer, with admin-on-behalf-of links for its initial domain.
-pub(crate) async fn managed(
-    State(state): State<AppState>,
-    partner: VerifiedPartner,
-    CustomerId(id): CustomerId,
-) -> Result<Reply, ApiError> {
-    let customer = parse_doc(&fetch(&partner.store(&state.store), &id).await?)?;
+pub(crate) async fn managed(partner: VerifiedPartner, CustomerId(id): CustomerId) -> Result<Reply, ApiError> {
+    let customer = parse_doc(&fetch(partner.store(), &id).await?)?;
     let domain = customer.company_profile.and_then(|c| c.domain).unwrap_or_default();
     Ok(Reply::ok("Collection:ManagedService", &collection(managed_services(&id, &domain), None)))
 }

@@ -46,8 +46,8 @@ pub(crate) async fn create_user(
     ids: RequestIds,
     body: Body,
 ) -> Result<Reply, ApiError> {
-    let store = partner.store(&state.store);
-    let customer = parse_doc(&fetch(&store, &customer_id).await?)?;
+    let store = partner.store();
+    let customer = parse_doc(&fetch(store, &customer_id).await?)?;
     let (input, unreadable) = body.read_partly::<CustomerUser>()?;
     let id = uuid::Uuid::new_v4().to_string();
     let new = match check_new_user(&input, &domains(&customer), id) {
@@ -65,7 +65,7 @@ pub(crate) async fn create_user(
     };
     let path = format!("/v1/customers/{customer_id}/users");
     let change = UserChange::Create { record, if_upn_free: false, roles: Vec::new() };
-    write(&state, &store, &ids, Method::POST, &[&path, &body.fingerprint_text()], &customer_id, change, outcome).await
+    write(&state, store, &ids, Method::POST, &[&path, &body.fingerprint_text()], &customer_id, change, outcome).await
 }
 
 /// PATCH /v1/customers/{id}/users/{user_id} (and `…/resetpassword`): profile changes, a
@@ -77,8 +77,8 @@ pub(crate) async fn update_user(
     ids: RequestIds,
     body: Body,
 ) -> Result<Reply, ApiError> {
-    let store = partner.store(&state.store);
-    let customer = parse_doc(&fetch(&store, &path.customer).await?)?;
+    let store = partner.store();
+    let customer = parse_doc(&fetch(store, &path.customer).await?)?;
     let (input, unreadable) = body.read_partly::<CustomerUser>()?;
     if !unreadable.is_empty() {
         return Err(ApiError::refused(unreadable, None));
@@ -114,7 +114,7 @@ pub(crate) async fn update_user(
     };
     let uri = format!("/v1/customers/{}/users/{}", path.customer, path.user);
     let change = UserChange::Replace { record, restore };
-    write(&state, &store, &ids, Method::PATCH, &[&uri, &body.fingerprint_text()], &path.customer, change, outcome).await
+    write(&state, store, &ids, Method::PATCH, &[&uri, &body.fingerprint_text()], &path.customer, change, outcome).await
 }
 
 /// DELETE /v1/customers/{id}/users/{user_id}: 204; the user is inactive and restorable for
@@ -125,12 +125,12 @@ pub(crate) async fn delete_user(
     path: UserPath,
     ids: RequestIds,
 ) -> Result<Reply, ApiError> {
-    let store = partner.store(&state.store);
+    let store = partner.store();
     let outcome =
         Outcome { status: StatusCode::NO_CONTENT, root: "CustomerUser", json: None, location: None, etag: None };
     let uri = format!("/v1/customers/{}/users/{}", path.customer, path.user);
     let change = UserChange::Delete { id: path.user.clone(), at: state.clock.unix_seconds() };
-    write(&state, &store, &ids, Method::DELETE, &[&uri], &path.customer, change, outcome).await
+    write(&state, store, &ids, Method::DELETE, &[&uri], &path.customer, change, outcome).await
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -97,7 +97,7 @@ pub(crate) async fn get_user(
     partner: VerifiedPartner,
     path: UserPath,
 ) -> Result<Reply, ApiError> {
-    let user = fetch_user(&state, &partner.store(&state.store), &path, false).await?;
+    let user = fetch_user(&state, partner.store(), &path, false).await?;
     Ok(Reply::ok_json("CustomerUser", served(&path.customer, &path.user, &user.doc, user.deleted_at)))
 }
 
@@ -141,11 +141,8 @@ impl Listing {
             }
         };
         let query = plan(state, partner, self, &params, token)?;
-        let page = partner
-            .store(&state.store)
-            .list_users(&self.customer, &query)
-            .await?
-            .ok_or_else(ApiError::customer_not_found)?;
+        let page =
+            partner.store().list_users(&self.customer, &query).await?.ok_or_else(ApiError::customer_not_found)?;
         Ok(render(state, partner, self, &query, &page, raw))
     }
 

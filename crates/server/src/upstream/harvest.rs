@@ -31,7 +31,7 @@ pub(super) async fn store_customers(state: &AppState, request_headers: &HeaderMa
         return;
     }
     let count = records.len();
-    match crate::auth::vouched_by_upstream(&state.store, &partner).insert_many(records, false).await {
+    match crate::auth::vouched_by_upstream(&state.partners, &partner).insert_many(records, false).await {
         Ok(skipped) => tracing::info!(
             partner = partner.as_str(),
             stored = count - skipped.len(),

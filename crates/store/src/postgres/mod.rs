@@ -27,12 +27,12 @@ use pool::{bounded, Pool};
 
 pub(crate) use migrate::versions as migration_versions;
 
-pub struct PostgresBackend {
+pub(crate) struct PostgresBackend {
     pool: Pool,
 }
 
 /// Connects to `url` with a pool of `pool_size` connections and applies missing migrations.
-pub async fn connect(url: &str, pool_size: usize) -> Result<Arc<dyn Backend>, StoreError> {
+pub(crate) async fn connect(url: &str, pool_size: usize) -> Result<Arc<dyn Backend>, StoreError> {
     let pool = Pool::new(url, pool_size)?;
     let applied = migrate::apply(&mut pool.get().await?).await?;
     if !applied.is_empty() {

@@ -25,19 +25,19 @@ use pool::Pool;
 pub(crate) use conflict::conflict;
 pub(crate) use migrate::versions as migration_versions;
 
-pub struct SqliteBackend {
+pub(crate) struct SqliteBackend {
     pool: Pool,
 }
 
 impl SqliteBackend {
     /// Opens (creating and migrating) the database file at `path`.
-    pub async fn open_file(path: &Path) -> Result<Self, StoreError> {
+    pub(crate) async fn open_file(path: &Path) -> Result<Self, StoreError> {
         let uri = path.to_string_lossy().into_owned();
         Self::open(Pool::file(uri)).await
     }
 
     /// A fresh, private in-memory database, shared by this process's connections.
-    pub async fn open_memory() -> Result<Self, StoreError> {
+    pub(crate) async fn open_memory() -> Result<Self, StoreError> {
         Self::open(Pool::memory(uuid::Uuid::new_v4())).await
     }
 

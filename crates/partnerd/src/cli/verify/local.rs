@@ -23,7 +23,7 @@ impl Local {
     pub async fn start() -> anyhow::Result<Local> {
         let store = Store::open(&Location::Memory).await?;
         let demo = PartnerId::parse(DEMO_PARTNER).expect("demo partner is a GUID");
-        crate::cli::seed::seed(&store.for_partner_unchecked(&demo), DEMO_CUSTOMERS, 7).await?;
+        crate::cli::seed::seed(&store.offline().for_partner(&demo), DEMO_CUSTOMERS, 7).await?;
         let state = AppState::new(store, Config { journal_size: 0, ..Config::default() }).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
