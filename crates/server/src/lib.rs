@@ -58,6 +58,15 @@ pub fn build_app(state: AppState) -> Router {
 /// [`build_app`] with the limits and metrics setting of `serve` (what `partnerd serve`'s flags
 /// set); serve it with the same `serve` so the connection limits agree with the head limits.
 pub fn build_app_with(state: AppState, serve: &ServeConfig) -> Router {
+    // Before routing, so that a path in another case finds its route (and its layers).
+    let canonical =
+        tower::ServiceBuilder::new().map_request(routes::path_case::canonical).service(routed(state, serve));
+    Router::new().fallback_service(canonical)
+}
+
+/// The routes of [`build_app_with`] and their layers, without the rewrite of the path's case in
+/// front: the router whose route table a test reads (the rewrite hides it).
+pub fn routed(state: AppState, serve: &ServeConfig) -> Router {
     // The reference is public and outside every Partner Center layer.
     let reference = openapi::router(&state.config);
     let app = routes::router(state).merge(reference);

@@ -53,3 +53,18 @@ store_test!(other_templates_and_unknown_countries_are_refused, |db| {
     let res = app.http.get(app.url(&format!("/v1/agreementtemplates/{MCA}/document"))).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 401, "a token is required");
 });
+
+store_test!(path_segments_match_in_any_case, |db| {
+    // The .NET SDK writes `agreementtemplates`, the REST reference `agreementTemplates`; both
+    // reach the route, as do the other literal segments in any case, through every layer.
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let (status, doc) = get(&app, &partner, &format!("/v1/agreementTemplates/{MCA}/Document?country=DE")).await;
+    assert_eq!((status, doc["country"].clone()), (200, json!("DE")), "{doc}");
+    let (status, list) = get(&app, &partner, "/V1/Customers?size=1").await;
+    assert_eq!((status, list["attributes"]["objectType"].clone()), (200, json!("Collection")), "{list}");
+    let (status, _) = get(&app, &partner, "/v1/CUSTOMERS/not-a-guid").await;
+    assert_eq!(status, 400, "the id is still read as sent");
+    let unauthenticated = app.http.get(app.url("/v1/Customers")).send().await.unwrap();
+    assert_eq!(unauthenticated.status(), 401, "authentication applies to the respelled path");
+});

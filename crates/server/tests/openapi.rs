@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use partnerd_server::{build_app, AppState, Config};
+use partnerd_server::{routed, AppState, Config, ServeConfig};
 use partnerd_testkit::{Kind, TestApp, TestDb};
 use serde_json::Value;
 
@@ -66,7 +66,7 @@ fn documented(doc: &Value) -> BTreeSet<String> {
 }
 
 async fn app_with(db: &TestDb, config: Config) -> (TestApp, axum::Router) {
-    let router = build_app(AppState::new(db.open().await, config.clone()).await.unwrap());
+    let router = routed(AppState::new(db.open().await, config.clone()).await.unwrap(), &ServeConfig::default());
     (TestApp::start_with(db, config).await, router)
 }
 

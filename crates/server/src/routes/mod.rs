@@ -12,6 +12,7 @@ mod legacy_qualification;
 mod licenses;
 mod list;
 mod misc;
+pub(crate) mod path_case;
 mod qualifications;
 mod relationships;
 mod user_query;
