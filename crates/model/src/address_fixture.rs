@@ -23,13 +23,30 @@ pub const STATUSES: &[(&str, std::ops::RangeInclusive<usize>)] = &[
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddressFixture {
+    #[serde(deserialize_with = "object")]
     pub address: Address,
     pub status: String,
     /// Absent: the address itself for the statuses that come with one suggestion, none else.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "objects", skip_serializing_if = "Option::is_none")]
     pub suggested_addresses: Option<Vec<Address>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_message: Option<String>,
+}
+
+/// An address written as a JSON object: serde would also read a struct from an array of its
+/// members in order, which no client means.
+fn object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Address, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    if !value.is_object() {
+        return Err(serde::de::Error::custom("an address is a JSON object"));
+    }
+    serde_json::from_value(value).map_err(serde::de::Error::custom)
+}
+
+/// A list of addresses, each a JSON object (see [`object`]), or null.
+fn objects<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<Address>>, D::Error> {
+    let values: Option<Vec<serde_json::Value>> = Option::deserialize(d)?;
+    values.map(|all| all.into_iter().map(|v| object(v).map_err(serde::de::Error::custom)).collect()).transpose()
 }
 
 impl AddressFixture {
@@ -141,5 +158,17 @@ mod tests {
         };
         assert_eq!(key(&sent), f.key());
         assert_ne!(key(&Address { postal_code: Some("98053".into()), ..sent }), f.key());
+    }
+
+    #[test]
+    fn addresses_are_objects_not_arrays() {
+        let read = |v: serde_json::Value| serde_json::from_value::<AddressFixture>(v).is_ok();
+        assert!(read(
+            serde_json::json!({"address": {"country": "US"}, "status": "Multiple", "suggestedAddresses": [{}]})
+        ));
+        assert!(!read(serde_json::json!({"address": ["US"], "status": "None"})));
+        assert!(!read(
+            serde_json::json!({"address": {"country": "US"}, "status": "Multiple", "suggestedAddresses": [[null]]})
+        ));
     }
 }
