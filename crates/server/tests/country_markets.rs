@@ -3,21 +3,10 @@
 //! code rule (required where the post uses codes, not where it has none), address validation
 //! following the same rule, and a code that is no market refused as the contract says.
 
-use partnerd_model::PartnerId;
 use partnerd_testkit::fixtures::{create_body, unique_domain};
 use partnerd_testkit::{new_partner, store_test, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
-
-async fn call(app: &TestApp, partner: &PartnerId, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
-    let mut req = app.request(method, partner, path);
-    if let Some(body) = body {
-        req = req.json(body);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, serde_json::from_str(&res.text().await.unwrap()).unwrap_or(Value::Null))
-}
 
 /// A create body with this billing address (no postal code when `postal` is `None`).
 fn customer_in(country: &str, city: &str, postal: Option<&str>) -> Value {
@@ -37,7 +26,7 @@ store_test!(markets_beyond_the_first_few_have_their_rules, |db| {
     let partner = new_partner();
     let rules = |code: &'static str| {
         let (app, partner) = (&app, &partner);
-        async move { call(app, partner, Method::GET, &format!("/v1/countryvalidationrules/{code}"), None).await }
+        async move { app.call(partner, Method::GET, &format!("/v1/countryvalidationrules/{code}"), None).await }
     };
     let (status, sg) = rules("sg").await;
     assert_eq!(status, 200, "{sg}");
@@ -66,7 +55,7 @@ store_test!(customer_create_follows_the_markets_postal_code_rule, |db| {
     let partner = new_partner();
     let create = |body: Value| {
         let (app, partner) = (&app, &partner);
-        async move { call(app, partner, Method::POST, "/v1/customers", Some(&body)).await }
+        async move { app.call(partner, Method::POST, "/v1/customers", Some(&body)).await }
     };
     // Singapore and Ireland use postal codes: a customer without one is refused, naming it.
     for (country, city) in [("SG", "Singapore"), ("IE", "Dublin")] {
@@ -88,7 +77,7 @@ store_test!(customer_create_follows_the_markets_postal_code_rule, |db| {
     // A code that is no market gets the default rules (city and postal code required).
     let (status, error) = create(customer_in("ZZ", "Nowhere", None)).await;
     assert_eq!((status, error["data"].clone()), (400, json!(["billingProfile.defaultAddress.postalCode"])));
-    let (_, page) = call(&app, &partner, Method::GET, "/v1/customers", None).await;
+    let (_, page) = app.call(&partner, Method::GET, "/v1/customers", None).await;
     assert_eq!(page["totalCount"], 4, "only the accepted customers were stored: {page}");
 });
 
@@ -97,7 +86,7 @@ store_test!(address_validation_follows_the_same_rules, |db| {
     let partner = new_partner();
     let validate = |body: Value| {
         let (app, partner) = (&app, &partner);
-        async move { call(app, partner, Method::POST, "/v1/validations/address", Some(&body)).await }
+        async move { app.call(partner, Method::POST, "/v1/validations/address", Some(&body)).await }
     };
     let doha = json!({"addressLine1": "12 Corniche Street", "city": "Doha", "country": "QA"});
     let (status, verdict) = validate(doha.clone()).await;

@@ -12,19 +12,8 @@ use serde_json::{json, Value};
 const MCA: &str = "117a77b0-9360-443b-8795-c6dedc750cf9";
 const MCLA: &str = "998b88de-aa99-4388-a42c-1b3517d49490";
 
-async fn call(app: &TestApp, partner: &PartnerId, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
-    let mut req = app.request(method, partner, path);
-    if let Some(body) = body {
-        req = req.json(body);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 async fn new_customer(app: &TestApp, partner: &PartnerId) -> String {
-    let (status, body) = call(app, partner, Method::POST, "/v1/customers", Some(&create_body(&unique_domain()))).await;
+    let (status, body) = app.call(partner, Method::POST, "/v1/customers", Some(&create_body(&unique_domain()))).await;
     assert_eq!(status, 201, "{body}");
     body["id"].as_str().unwrap().to_string()
 }
@@ -41,21 +30,21 @@ fn attestation(first: &str) -> Value {
 store_test!(agreement_metadata_selects_by_type, |db| {
     let app = TestApp::start(&db).await;
     let partner = new_partner();
-    let (status, plain) = call(&app, &partner, Method::GET, "/v1/agreements", None).await;
+    let (status, plain) = app.call(&partner, Method::GET, "/v1/agreements", None).await;
     assert_eq!(status, 200);
     assert_eq!(plain["totalCount"], 1, "the Cloud Agreement only, for backward compatibility");
     assert_eq!(plain["items"][0]["templateId"], MCLA);
     assert_eq!(plain["attributes"]["objectType"], "Collection");
     let (_, mca) =
-        call(&app, &partner, Method::GET, "/v1/agreements?agreementType=MicrosoftCustomerAgreement", None).await;
+        app.call(&partner, Method::GET, "/v1/agreements?agreementType=MicrosoftCustomerAgreement", None).await;
     assert_eq!(
         mca["items"],
         json!([{"templateId": MCA, "agreementType": "MicrosoftCustomerAgreement",
                 "agreementLink": "https://aka.ms/customeragreement", "versionRank": 0}])
     );
-    let (_, all) = call(&app, &partner, Method::GET, "/v1/agreements?agreementType=%2A", None).await;
+    let (_, all) = app.call(&partner, Method::GET, "/v1/agreements?agreementType=%2A", None).await;
     assert_eq!(all["totalCount"], 2);
-    let (status, bad) = call(&app, &partner, Method::GET, "/v1/agreements?agreementType=Other", None).await;
+    let (status, bad) = app.call(&partner, Method::GET, "/v1/agreements?agreementType=Other", None).await;
     assert_eq!((status, bad["code"].clone(), bad["data"].clone()), (400, json!(800002), json!(["agreementType"])));
 });
 
@@ -90,10 +79,10 @@ store_test!(attesting_the_customer_agreement_and_reading_it_back, |db| {
     );
     assert_eq!(send(attestation("Grace"), None).await.0, 201);
     // A plain GET lists Cloud Agreement attestations only (none); the type selects the rest.
-    let (status, plain) = call(&app, &partner, Method::GET, &path, None).await;
+    let (status, plain) = app.call(&partner, Method::GET, &path, None).await;
     assert_eq!((status, plain["totalCount"].clone()), (200, json!(0)));
     let (_, mca) =
-        call(&app, &partner, Method::GET, &format!("{path}?agreementType=MicrosoftCustomerAgreement"), None).await;
+        app.call(&partner, Method::GET, &format!("{path}?agreementType=MicrosoftCustomerAgreement"), None).await;
     assert_eq!(mca["totalCount"], 2);
     assert_eq!(mca["items"][0], created, "oldest first, as stored");
     assert_eq!(mca["items"][1]["primaryContact"]["firstName"], "Grace");
@@ -131,34 +120,34 @@ store_test!(every_refused_attestation_names_what_to_fix_and_stores_nothing, |db|
         ),
     ];
     for (body, members) in cases {
-        let (status, error) = call(&app, &partner, Method::POST, &path, Some(&body)).await;
+        let (status, error) = app.call(&partner, Method::POST, &path, Some(&body)).await;
         assert_eq!((status, error["code"].clone()), (400, json!(800002)), "{body} → {error}");
         assert_eq!(error["data"], json!(members), "{error}");
     }
-    let (_, all) = call(&app, &partner, Method::GET, &format!("{path}?agreementType=*"), None).await;
+    let (_, all) = app.call(&partner, Method::GET, &format!("{path}?agreementType=*"), None).await;
     assert_eq!(all["totalCount"], 0, "nothing was stored");
     // Tenancy: another partner's customer is not found, for reads and writes alike.
     let other = new_partner();
-    assert_eq!(call(&app, &other, Method::POST, &path, Some(&attestation("Ada"))).await.0, 404);
-    assert_eq!(call(&app, &other, Method::GET, &path, None).await.0, 404);
-    assert_eq!(call(&app, &partner, Method::GET, "/v1/customers/not-a-guid/agreements", None).await.0, 400);
+    assert_eq!(app.call(&other, Method::POST, &path, Some(&attestation("Ada"))).await.0, 404);
+    assert_eq!(app.call(&other, Method::GET, &path, None).await.0, 404);
+    assert_eq!(app.call(&partner, Method::GET, "/v1/customers/not-a-guid/agreements", None).await.0, 400);
 });
 
 store_test!(country_rules_and_address_validation_answer_from_the_table, |db| {
     let app = TestApp::start(&db).await;
     let partner = new_partner();
-    let (status, us) = call(&app, &partner, Method::GET, "/v1/countryvalidationrules/us", None).await;
+    let (status, us) = app.call(&partner, Method::GET, "/v1/countryvalidationrules/us", None).await;
     assert_eq!(status, 200);
     assert_eq!(us["iso2Code"], "US");
     assert_eq!(us["isStateRequired"], true);
     assert!(us["supportedStatesList"].as_array().unwrap().contains(&json!("WA")));
     assert_eq!(us["postalCodeRegex"], r"^\d{5}(-\d{4})?$");
     assert_eq!(us["attributes"]["objectType"], "CountryValidationRules");
-    let (status, unknown) = call(&app, &partner, Method::GET, "/v1/countryvalidationrules/UK", None).await;
+    let (status, unknown) = app.call(&partner, Method::GET, "/v1/countryvalidationrules/UK", None).await;
     assert_eq!((status, unknown["code"].clone()), (404, json!(1000)));
     let validate = |body: Value| {
         let (app, partner) = (&app, &partner);
-        async move { call(app, partner, Method::POST, "/v1/validations/address", Some(&body)).await }
+        async move { app.call(partner, Method::POST, "/v1/validations/address", Some(&body)).await }
     };
     let good = json!({"addressLine1": "1 Microsoft Way", "city": "Redmond", "state": "WA", "postalCode": "98052", "country": "US"});
     let (status, verdict) = validate(good.clone()).await;
@@ -190,7 +179,7 @@ store_test!(customer_create_takes_its_country_rules_from_the_table, |db| {
     // Ukraine is a registration country in the table: number and phone are required.
     let mut body = create_body(&unique_domain());
     body["billingProfile"]["defaultAddress"]["country"] = json!("UA");
-    let (status, error) = call(&app, &partner, Method::POST, "/v1/customers", Some(&body)).await;
+    let (status, error) = app.call(&partner, Method::POST, "/v1/customers", Some(&body)).await;
     assert_eq!(status, 400);
     assert_eq!(
         error["data"],
@@ -198,7 +187,7 @@ store_test!(customer_create_takes_its_country_rules_from_the_table, |db| {
     );
     let mut body = create_body(&unique_domain());
     body["billingProfile"]["defaultAddress"].as_object_mut().unwrap().remove("postalCode");
-    let (status, error) = call(&app, &partner, Method::POST, "/v1/customers", Some(&body)).await;
+    let (status, error) = app.call(&partner, Method::POST, "/v1/customers", Some(&body)).await;
     assert_eq!((status, error["data"].clone()), (400, json!(["billingProfile.defaultAddress.postalCode"])));
 });
 
@@ -207,29 +196,23 @@ store_test!(qualifications_wait_for_the_control_planes_review, |db| {
     let partner = new_partner();
     let id = new_customer(&app, &partner).await;
     let path = format!("/v1/customers/{id}/qualifications");
-    assert_eq!(call(&app, &partner, Method::GET, &path, None).await, (200, json!([])));
-    let (status, education) = call(
-        &app,
-        &partner,
-        Method::POST,
-        &path,
-        Some(&json!({"qualification": "Education", "educationSegment": "K12"})),
-    )
-    .await;
+    assert_eq!(app.call(&partner, Method::GET, &path, None).await, (200, json!([])));
+    let (status, education) = app
+        .call(&partner, Method::POST, &path, Some(&json!({"qualification": "Education", "educationSegment": "K12"})))
+        .await;
     assert_eq!(status, 201, "{education}");
     assert_eq!(education["vettingStatus"], "InReview");
     assert!(education["vettingCreateDate"].as_str().unwrap().ends_with('Z'));
-    let (status, again) = call(&app, &partner, Method::POST, &path, Some(&json!({"qualification": "education"}))).await;
+    let (status, again) = app.call(&partner, Method::POST, &path, Some(&json!({"qualification": "education"}))).await;
     assert_eq!((status, again["code"].clone()), (409, json!(800002)));
-    let (status, refused) =
-        call(&app, &partner, Method::POST, &path, Some(&json!({"qualification": "Nonprofit"}))).await;
+    let (status, refused) = app.call(&partner, Method::POST, &path, Some(&json!({"qualification": "Nonprofit"}))).await;
     assert_eq!((status, refused["data"].clone()), (400, json!(["qualification"])));
     let (status, gcc) =
-        call(&app, &partner, Method::POST, &path, Some(&json!({"qualification": "GovernmentCommunityCloud"}))).await;
+        app.call(&partner, Method::POST, &path, Some(&json!({"qualification": "GovernmentCommunityCloud"}))).await;
     assert_eq!((status, gcc["data"].clone()), (400, json!(["validationCode"])));
     // GCC spends one use of one of the partner's validation codes.
     let gcc_body = json!({"qualification": "GovernmentCommunityCloud"});
-    let (status, unknown) = call(&app, &partner, Method::POST, &format!("{path}?code=12345"), Some(&gcc_body)).await;
+    let (status, unknown) = app.call(&partner, Method::POST, &format!("{path}?code=12345"), Some(&gcc_body)).await;
     assert_eq!((status, unknown["data"].clone()), (400, json!(["validationCode"])));
     let code = json!({"validationId": "12345", "organizationName": "Contoso Gov", "maxCreates": 1});
     let res = app
@@ -240,30 +223,30 @@ store_test!(qualifications_wait_for_the_control_planes_review, |db| {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 201);
-    let (status, gcc) = call(&app, &partner, Method::POST, &format!("{path}?code=12345"), Some(&gcc_body)).await;
+    let (status, gcc) = app.call(&partner, Method::POST, &format!("{path}?code=12345"), Some(&gcc_body)).await;
     assert_eq!((status, gcc["vettingStatus"].clone()), (201, json!("Approved")));
-    let (_, codes) = call(&app, &partner, Method::GET, "/v1/customers/all/validations", None).await;
+    let (_, codes) = app.call(&partner, Method::GET, "/v1/customers/all/validations", None).await;
     assert_eq!((codes[0]["remainingCreates"].clone(), codes[0]["maxCreates"].clone()), (json!(0), json!(1)));
     let second = new_customer(&app, &partner).await;
     let second_path = format!("/v1/customers/{second}/qualifications");
     let with_code = json!({"qualification": "GovernmentCommunityCloud", "validationCode": "12345"});
-    let (status, spent) = call(&app, &partner, Method::POST, &second_path, Some(&with_code)).await;
+    let (status, spent) = app.call(&partner, Method::POST, &second_path, Some(&with_code)).await;
     assert_eq!((status, spent["data"].clone()), (400, json!(["validationCode"])), "{spent}");
-    assert_eq!(call(&app, &partner, Method::GET, &second_path, None).await.1, json!([]), "nothing added");
-    assert_eq!(call(&app, &new_partner(), Method::GET, "/v1/customers/all/validations", None).await.1, json!([]));
+    assert_eq!(app.call(&partner, Method::GET, &second_path, None).await.1, json!([]), "nothing added");
+    assert_eq!(app.call(&new_partner(), Method::GET, "/v1/customers/all/validations", None).await.1, json!([]));
     // Partner Center's reviewer is the control plane.
     let review = format!("/_partnerd/partners/{partner}/customers/{id}/qualifications/Education");
     let deny = json!({"vettingStatus": "Denied", "vettingReason": "Not an accredited institution"});
     let res = app.http.post(app.url(&review)).json(&deny).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 200);
-    let (_, list) = call(&app, &partner, Method::GET, &path, None).await;
+    let (_, list) = app.call(&partner, Method::GET, &path, None).await;
     assert_eq!(list[0]["vettingStatus"], "Denied");
     assert_eq!(list[0]["vettingReason"], "Not an accredited institution");
     assert_eq!(list[1]["qualification"], "GovernmentCommunityCloud");
     let res = app.http.post(app.url(&review)).json(&json!({"vettingStatus": "Approved"})).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 409, "reviewed once");
     let other = new_partner();
-    assert_eq!(call(&app, &other, Method::GET, &path, None).await.0, 404);
+    assert_eq!(app.call(&other, Method::GET, &path, None).await.0, 404);
 });
 
 store_test!(relationships_follow_the_resellers_and_the_associated_partner, |db| {
@@ -275,7 +258,7 @@ store_test!(relationships_follow_the_resellers_and_the_associated_partner, |db| 
         app.http.post(app.url(&format!("/_partnerd/partners/{partner}/resellers"))).json(&add).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 201);
     let path = "/v1/relationships?relationship_type=IsIndirectCloudSolutionProviderOf";
-    let (status, list) = call(&app, &partner, Method::GET, path, None).await;
+    let (status, list) = app.call(&partner, Method::GET, path, None).await;
     assert_eq!(status, 200);
     assert_eq!(list["items"][0]["id"], reseller.as_str());
     assert_eq!(list["items"][0]["relationshipType"], "is_indirect_cloud_solution_provider_of");
@@ -284,35 +267,35 @@ store_test!(relationships_follow_the_resellers_and_the_associated_partner, |db| 
         let f = json!({"Field": "Name", "Value": value, "Operator": op}).to_string();
         format!("{path}&filter={}", form_urlencoded::byte_serialize(f.as_bytes()).collect::<String>())
     };
-    assert_eq!(call(&app, &partner, Method::GET, &filter("fabrikam", "starts_with"), None).await.1["totalCount"], 1);
-    assert_eq!(call(&app, &partner, Method::GET, &filter("contoso", "substring"), None).await.1["totalCount"], 0);
-    let (status, bad) = call(&app, &partner, Method::GET, "/v1/relationships", None).await;
+    assert_eq!(app.call(&partner, Method::GET, &filter("fabrikam", "starts_with"), None).await.1["totalCount"], 1);
+    assert_eq!(app.call(&partner, Method::GET, &filter("contoso", "substring"), None).await.1["totalCount"], 0);
+    let (status, bad) = app.call(&partner, Method::GET, "/v1/relationships", None).await;
     assert_eq!((status, bad["code"].clone()), (400, json!(900126)));
     assert_eq!(
-        call(&app, &new_partner(), Method::GET, path, None).await.1["totalCount"],
+        app.call(&new_partner(), Method::GET, path, None).await.1["totalCount"],
         0,
         "another partner's resellers"
     );
     // A customer sold through the reseller lists it; a direct customer lists none.
     let mut body = create_body(&unique_domain());
     body["associatedPartnerId"] = json!(reseller);
-    let (_, indirect) = call(&app, &partner, Method::POST, "/v1/customers", Some(&body)).await;
+    let (_, indirect) = app.call(&partner, Method::POST, "/v1/customers", Some(&body)).await;
     let indirect = indirect["id"].as_str().unwrap().to_string();
-    let (_, rel) = call(&app, &partner, Method::GET, &format!("/v1/customers/{indirect}/relationships"), None).await;
+    let (_, rel) = app.call(&partner, Method::GET, &format!("/v1/customers/{indirect}/relationships"), None).await;
     assert_eq!(rel["totalCount"], 1);
     assert_eq!(rel["items"][0]["name"], "Fabrikam Reseller");
     let direct = new_customer(&app, &partner).await;
-    let (_, none) = call(&app, &partner, Method::GET, &format!("/v1/customers/{direct}/relationships"), None).await;
+    let (_, none) = app.call(&partner, Method::GET, &format!("/v1/customers/{direct}/relationships"), None).await;
     assert_eq!(none["totalCount"], 0);
     // Managed services carry admin-on-behalf-of links for the customer.
     let (status, services) =
-        call(&app, &partner, Method::GET, &format!("/v1/customers/{direct}/managedservices"), None).await;
+        app.call(&partner, Method::GET, &format!("/v1/customers/{direct}/managedservices"), None).await;
     assert_eq!(status, 200);
     assert_eq!(services["items"][0]["id"], "Exchange");
     let admin = services["items"][0]["links"]["adminService"]["uri"].as_str().unwrap();
     assert!(admin.contains(&format!("CTID={direct}")), "{admin}");
     assert_eq!(
-        call(&app, &new_partner(), Method::GET, &format!("/v1/customers/{direct}/managedservices"), None).await.0,
+        app.call(&new_partner(), Method::GET, &format!("/v1/customers/{direct}/managedservices"), None).await.0,
         404
     );
 });
@@ -322,15 +305,15 @@ store_test!(deleting_or_resetting_forgets_the_account_items, |db| {
     let partner = new_partner();
     let id = new_customer(&app, &partner).await;
     let path = format!("/v1/customers/{id}/agreements");
-    assert_eq!(call(&app, &partner, Method::POST, &path, Some(&attestation("Ada"))).await.0, 201);
+    assert_eq!(app.call(&partner, Method::POST, &path, Some(&attestation("Ada"))).await.0, 201);
     let store = app.store.for_partner(&partner);
     assert_eq!(store.items(&id, partnerd_store::ItemKind::Agreement).await.unwrap().len(), 1);
-    assert_eq!(call(&app, &partner, Method::DELETE, &format!("/v1/customers/{id}"), None).await.0, 204);
+    assert_eq!(app.call(&partner, Method::DELETE, &format!("/v1/customers/{id}"), None).await.0, 204);
     assert!(store.items(&id, partnerd_store::ItemKind::Agreement).await.unwrap().is_empty());
     let id = new_customer(&app, &partner).await;
     let path = format!("/v1/customers/{id}/qualifications");
     assert_eq!(
-        call(&app, &partner, Method::POST, &path, Some(&json!({"qualification": "StateOwnedEntity"}))).await.0,
+        app.call(&partner, Method::POST, &path, Some(&json!({"qualification": "StateOwnedEntity"}))).await.0,
         201
     );
     app.store.control().reset(Some(&partner)).await.unwrap();
@@ -344,10 +327,10 @@ store_test!(faults_and_the_journal_know_the_new_route_templates, |db| {
     let rule = json!({"method": "POST", "route": "/v1/customers/{id}/agreements", "status": 503, "count": 1});
     assert_eq!(app.http.post(app.url("/_partnerd/faults")).json(&rule).send().await.unwrap().status(), 201);
     let path = format!("/v1/customers/{id}/agreements");
-    assert_eq!(call(&app, &partner, Method::POST, &path, Some(&attestation("Ada"))).await.0, 503);
-    let (_, none) = call(&app, &partner, Method::GET, &format!("{path}?agreementType=*"), None).await;
+    assert_eq!(app.call(&partner, Method::POST, &path, Some(&attestation("Ada"))).await.0, 503);
+    let (_, none) = app.call(&partner, Method::GET, &format!("{path}?agreementType=*"), None).await;
     assert_eq!(none["totalCount"], 0, "the injected fault stored nothing");
-    assert_eq!(call(&app, &partner, Method::POST, &path, Some(&attestation("Ada"))).await.0, 201);
+    assert_eq!(app.call(&partner, Method::POST, &path, Some(&attestation("Ada"))).await.0, 201);
     let journal: Value = app
         .http
         .get(app.url("/_partnerd/requests?route=/v1/customers/%7Bid%7D/agreements"))
@@ -368,40 +351,38 @@ store_test!(snapshots_carry_attestations_and_qualifications, |db| {
     let agreements = format!("/v1/customers/{id}/agreements?agreementType=*");
     let qualifications = format!("/v1/customers/{id}/qualifications");
     assert_eq!(
-        call(&app, &partner, Method::POST, &format!("/v1/customers/{id}/agreements"), Some(&attestation("Ada")))
-            .await
-            .0,
+        app.call(&partner, Method::POST, &format!("/v1/customers/{id}/agreements"), Some(&attestation("Ada"))).await.0,
         201
     );
     assert_eq!(
-        call(&app, &partner, Method::POST, &qualifications, Some(&json!({"qualification": "Education"}))).await.0,
+        app.call(&partner, Method::POST, &qualifications, Some(&json!({"qualification": "Education"}))).await.0,
         201
     );
     let (before_a, before_q) = (
-        call(&app, &partner, Method::GET, &agreements, None).await,
-        call(&app, &partner, Method::GET, &qualifications, None).await,
+        app.call(&partner, Method::GET, &agreements, None).await,
+        app.call(&partner, Method::GET, &qualifications, None).await,
     );
     let query = format!("?partner={partner}");
     let res = app.http.get(app.url(&format!("/_partnerd/snapshot{query}"))).send().await.unwrap();
     let snapshot = res.text().await.unwrap();
     assert!(snapshot.contains("\"accountItems\""), "{snapshot}");
     app.store.control().reset(Some(&partner)).await.unwrap();
-    assert_eq!(call(&app, &partner, Method::GET, &agreements, None).await.0, 404);
+    assert_eq!(app.call(&partner, Method::GET, &agreements, None).await.0, 404);
     let res =
         app.http.put(app.url(&format!("/_partnerd/snapshot{query}"))).body(snapshot.clone()).send().await.unwrap();
     assert!(res.status().is_success(), "{}", res.text().await.unwrap());
-    assert_eq!(call(&app, &partner, Method::GET, &agreements, None).await, before_a);
-    assert_eq!(call(&app, &partner, Method::GET, &qualifications, None).await, before_q);
+    assert_eq!(app.call(&partner, Method::GET, &agreements, None).await, before_a);
+    assert_eq!(app.call(&partner, Method::GET, &qualifications, None).await, before_q);
     // A duplicate is still refused after the round trip: the keys travelled too.
     assert_eq!(
-        call(&app, &partner, Method::POST, &qualifications, Some(&json!({"qualification": "Education"}))).await.0,
+        app.call(&partner, Method::POST, &qualifications, Some(&json!({"qualification": "Education"}))).await.0,
         409
     );
     // A line with an item of an unknown kind is refused whole.
     let broken = snapshot.replace("\"kind\":\"agreement\"", "\"kind\":\"gossip\"");
     let res = app.http.put(app.url(&format!("/_partnerd/snapshot{query}"))).body(broken).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 400);
-    assert_eq!(call(&app, &partner, Method::GET, &agreements, None).await, before_a, "nothing changed");
+    assert_eq!(app.call(&partner, Method::GET, &agreements, None).await, before_a, "nothing changed");
 });
 
 store_test!(the_seed_sets_the_partners_resellers, |db| {
@@ -412,12 +393,12 @@ store_test!(the_seed_sets_the_partners_resellers, |db| {
     let bad = seed(json!({"count": 1, "seed": 7, "resellers": [{"id": "nope", "name": "X"}]})).await.unwrap();
     assert_eq!(bad.status().as_u16(), 400);
     let path = "/v1/relationships?relationship_type=is_indirect_cloud_solution_provider_of";
-    assert_eq!(call(&app, &partner, Method::GET, path, None).await.1["totalCount"], 0, "a refused seed adds nothing");
+    assert_eq!(app.call(&partner, Method::GET, path, None).await.1["totalCount"], 0, "a refused seed adds nothing");
     let ok = seed(json!({"count": 2, "seed": 7, "resellers": [{"id": reseller, "name": "Tailspin Resellers"}]}))
         .await
         .unwrap();
     assert_eq!(ok.status().as_u16(), 201);
-    let (_, list) = call(&app, &partner, Method::GET, path, None).await;
+    let (_, list) = app.call(&partner, Method::GET, path, None).await;
     assert_eq!((list["totalCount"].clone(), list["items"][0]["name"].clone()), (json!(1), json!("Tailspin Resellers")));
 });
 
@@ -449,7 +430,7 @@ store_test!(xml_answers_and_bodies_name_the_resources, |db| {
     let metadata = xml("/v1/agreements".into()).await;
     assert!(metadata.contains("<items><AgreementMetaData><templateId>"), "{metadata}");
     let path = format!("/v1/customers/{id}/qualifications");
-    call(&app, &partner, Method::POST, &path, Some(&json!({"qualification": "StateOwnedEntity"}))).await;
+    app.call(&partner, Method::POST, &path, Some(&json!({"qualification": "StateOwnedEntity"}))).await;
     let list = xml(path).await;
     assert!(list.contains("<CustomerQualifications><CustomerQualification><qualification>StateOwnedEntity"), "{list}");
     let rules = xml("/v1/countryvalidationrules/PT".into()).await;
@@ -463,14 +444,14 @@ store_test!(direct_signing_and_validation_status_follow_the_control_plane, |db| 
     let id = new_customer(&app, &partner).await;
     let signed = format!("/v1/customers/{id}/directSignedMicrosoftCustomerAgreementStatus");
     let validation = format!("/v1/customers/{id}/validationStatus?type=account");
-    assert_eq!(call(&app, &partner, Method::GET, &signed, None).await, (200, json!({"isSigned": false})));
-    let (status, none) = call(&app, &partner, Method::GET, &validation, None).await;
+    assert_eq!(app.call(&partner, Method::GET, &signed, None).await, (200, json!({"isSigned": false})));
+    let (status, none) = app.call(&partner, Method::GET, &validation, None).await;
     assert_eq!(
         (status, none["code"].clone(), none["errorName"].clone()),
         (404, json!(600074), json!("AccountStatusNotFound"))
     );
     let (status, bad) =
-        call(&app, &partner, Method::GET, &format!("/v1/customers/{id}/validationStatus?type=tax"), None).await;
+        app.call(&partner, Method::GET, &format!("/v1/customers/{id}/validationStatus?type=tax"), None).await;
     assert_eq!((status, bad["code"].clone()), (400, json!(900126)));
 
     let control = app.url(&format!("/_partnerd/partners/{partner}/customers/{id}/status"));
@@ -478,13 +459,13 @@ store_test!(direct_signing_and_validation_status_follow_the_control_plane, |db| 
     assert_eq!(refused.status().as_u16(), 400);
     let set = json!({"directSigned": true, "validationStatus": "underreview"});
     assert_eq!(app.http.post(&control).json(&set).send().await.unwrap().status().as_u16(), 200);
-    assert_eq!(call(&app, &partner, Method::GET, &signed, None).await, (200, json!({"isSigned": true})));
-    let (status, found) = call(&app, &partner, Method::GET, &validation.replace("account", "Account"), None).await;
+    assert_eq!(app.call(&partner, Method::GET, &signed, None).await, (200, json!({"isSigned": true})));
+    let (status, found) = app.call(&partner, Method::GET, &validation.replace("account", "Account"), None).await;
     assert_eq!((status, found["type"].clone(), found["status"].clone()), (200, json!("account"), json!("UnderReview")));
     assert!(found["lastUpdateDateTime"].as_str().unwrap().ends_with('Z'));
 
     let other = new_partner();
-    assert_eq!(call(&app, &other, Method::GET, &signed, None).await.0, 404);
+    assert_eq!(app.call(&other, Method::GET, &signed, None).await.0, 404);
     let foreign = app.url(&format!("/_partnerd/partners/{other}/customers/{id}/status"));
     assert_eq!(app.http.post(&foreign).json(&set).send().await.unwrap().status().as_u16(), 404);
 });
@@ -494,10 +475,10 @@ store_test!(the_legacy_singular_route_reads_and_sets_the_same_qualifications, |d
     let partner = new_partner();
     let id = new_customer(&app, &partner).await;
     let legacy = format!("/v1/customers/{id}/qualification");
-    assert_eq!(call(&app, &partner, Method::GET, &legacy, None).await, (200, json!("none")));
+    assert_eq!(app.call(&partner, Method::GET, &legacy, None).await, (200, json!("none")));
     let put = |body: Value| {
         let (app, partner, legacy) = (&app, &partner, &legacy);
-        async move { call(app, partner, Method::PUT, legacy, Some(&body)).await }
+        async move { app.call(partner, Method::PUT, legacy, Some(&body)).await }
     };
     assert_eq!(put(json!("education")).await, (200, json!("education")));
     assert_eq!(put(json!(1)).await, (200, json!("education")), "the same value again is not an error");
@@ -505,10 +486,10 @@ store_test!(the_legacy_singular_route_reads_and_sets_the_same_qualifications, |d
     assert_eq!((status, refused["data"].clone()), (400, json!(["qualification"])));
     assert_eq!(put(json!(9)).await.0, 400);
     assert_eq!(put(json!({"qualification": "education"})).await.0, 400);
-    let (_, list) = call(&app, &partner, Method::GET, &format!("/v1/customers/{id}/qualifications"), None).await;
+    let (_, list) = app.call(&partner, Method::GET, &format!("/v1/customers/{id}/qualifications"), None).await;
     assert_eq!((list[0]["qualification"].clone(), list.as_array().unwrap().len()), (json!("Education"), 1));
-    assert_eq!(call(&app, &partner, Method::GET, &legacy, None).await, (200, json!("education")));
-    assert_eq!(call(&app, &new_partner(), Method::PUT, &legacy, Some(&json!("education"))).await.0, 404);
+    assert_eq!(app.call(&partner, Method::GET, &legacy, None).await, (200, json!("education")));
+    assert_eq!(app.call(&new_partner(), Method::PUT, &legacy, Some(&json!("education"))).await.0, 404);
 });
 
 store_test!(racing_customers_cannot_both_take_a_codes_last_use, |db| {
@@ -524,10 +505,10 @@ store_test!(racing_customers_cannot_both_take_a_codes_last_use, |db| {
     let body = json!({"qualification": "GovernmentCommunityCloud", "validationCode": "race"});
     let paths: Vec<String> = ids.iter().map(|id| format!("/v1/customers/{id}/qualifications")).collect();
     let answers =
-        futures::future::join_all(paths.iter().map(|path| call(&app, &partner, Method::POST, path, Some(&body)))).await;
+        futures::future::join_all(paths.iter().map(|path| app.call(&partner, Method::POST, path, Some(&body)))).await;
     let statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
     assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 3, "{statuses:?}");
     assert!(statuses.iter().all(|s| [201, 400, 409].contains(s)), "{statuses:?}");
-    let (_, codes) = call(&app, &partner, Method::GET, "/v1/customers/all/validations", None).await;
+    let (_, codes) = app.call(&partner, Method::GET, "/v1/customers/all/validations", None).await;
     assert_eq!(codes[0]["remainingCreates"], 0);
 });

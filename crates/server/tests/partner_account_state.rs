@@ -11,16 +11,6 @@ use serde_json::{json, Value};
 const RESELLERS: &str = "/v1/relationships?relationship_type=IsIndirectCloudSolutionProviderOf";
 const CODES: &str = "/v1/customers/all/validations";
 
-async fn call(app: &TestApp, partner: &PartnerId, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
-    let mut req = app.request(method, partner, path);
-    if let Some(body) = body {
-        req = req.json(body);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, serde_json::from_str(&res.text().await.unwrap()).unwrap_or(Value::Null))
-}
-
 async fn control(app: &TestApp, method: Method, path: &str, body: Option<String>) -> (u16, String) {
     let mut req = app.http.request(method, app.url(path));
     if let Some(body) = body {
@@ -41,12 +31,12 @@ async fn partner_with_state(app: &TestApp) -> (PartnerId, String) {
         assert_eq!(status, 201, "{text}");
     }
     let (status, customer) =
-        call(app, &partner, Method::POST, "/v1/customers", Some(&create_body(&unique_domain()))).await;
+        app.call(&partner, Method::POST, "/v1/customers", Some(&create_body(&unique_domain()))).await;
     assert_eq!(status, 201, "{customer}");
     let id = customer["id"].as_str().unwrap().to_string();
     let gcc = json!({"qualification": "GovernmentCommunityCloud", "validationCode": "GCC-1"});
     let (status, added) =
-        call(app, &partner, Method::POST, &format!("/v1/customers/{id}/qualifications"), Some(&gcc)).await;
+        app.call(&partner, Method::POST, &format!("/v1/customers/{id}/qualifications"), Some(&gcc)).await;
     assert_eq!(status, 201, "{added}");
     assert!(added.get("validationId").is_none(), "the used code is kept, not answered: {added}");
     (partner, id)
@@ -55,22 +45,21 @@ async fn partner_with_state(app: &TestApp) -> (PartnerId, String) {
 store_test!(a_customers_validations_name_the_code_its_qualification_used, |db| {
     let app = TestApp::start(&db).await;
     let (partner, id) = partner_with_state(&app).await;
-    let (status, validations) =
-        call(&app, &partner, Method::GET, &format!("/v1/customers/{id}/validations"), None).await;
+    let (status, validations) = app.call(&partner, Method::GET, &format!("/v1/customers/{id}/validations"), None).await;
     assert_eq!(status, 200, "{validations}");
-    let (_, codes) = call(&app, &partner, Method::GET, CODES, None).await;
+    let (_, codes) = app.call(&partner, Method::GET, CODES, None).await;
     assert_eq!(
         validations,
         json!([{"partnerId": partner.as_str(), "customerId": id, "validationId": "GCC-1",
                 "organizationName": "Contoso Gov", "eTag": codes[0]["eTag"]}])
     );
-    let (_, other) = call(&app, &partner, Method::POST, "/v1/customers", Some(&create_body(&unique_domain()))).await;
+    let (_, other) = app.call(&partner, Method::POST, "/v1/customers", Some(&create_body(&unique_domain()))).await;
     let other_path = format!("/v1/customers/{}/validations", other["id"].as_str().unwrap());
-    assert_eq!(call(&app, &partner, Method::GET, &other_path, None).await, (200, json!([])));
+    assert_eq!(app.call(&partner, Method::GET, &other_path, None).await, (200, json!([])));
     let (status, foreign) =
-        call(&app, &new_partner(), Method::GET, &format!("/v1/customers/{id}/validations"), None).await;
+        app.call(&new_partner(), Method::GET, &format!("/v1/customers/{id}/validations"), None).await;
     assert_eq!((status, foreign["code"].clone()), (404, json!(1000)));
-    let (status, bad) = call(&app, &partner, Method::GET, "/v1/customers/not-a-guid/validations", None).await;
+    let (status, bad) = app.call(&partner, Method::GET, "/v1/customers/not-a-guid/validations", None).await;
     assert_eq!((status, bad["code"].clone()), (400, json!(900118)));
 });
 
@@ -79,9 +68,9 @@ store_test!(snapshots_carry_the_partners_resellers_and_codes, |db| {
     let (partner, id) = partner_with_state(&app).await;
     let read = || async {
         (
-            call(&app, &partner, Method::GET, RESELLERS, None).await,
-            call(&app, &partner, Method::GET, CODES, None).await,
-            call(&app, &partner, Method::GET, &format!("/v1/customers/{id}/validations"), None).await,
+            app.call(&partner, Method::GET, RESELLERS, None).await,
+            app.call(&partner, Method::GET, CODES, None).await,
+            app.call(&partner, Method::GET, &format!("/v1/customers/{id}/validations"), None).await,
         )
     };
     let before = read().await;
@@ -97,8 +86,8 @@ store_test!(snapshots_carry_the_partners_resellers_and_codes, |db| {
     // A reset forgets the partner's own state too; the snapshot brings it all back.
     let (status, _) = control(&app, Method::POST, &format!("/_partnerd/reset?partner={partner}"), None).await;
     assert_eq!(status, 200);
-    assert_eq!(call(&app, &partner, Method::GET, RESELLERS, None).await.1["totalCount"], 0);
-    assert_eq!(call(&app, &partner, Method::GET, CODES, None).await.1, json!([]));
+    assert_eq!(app.call(&partner, Method::GET, RESELLERS, None).await.1["totalCount"], 0);
+    assert_eq!(app.call(&partner, Method::GET, CODES, None).await.1, json!([]));
     let (status, text) = control(&app, Method::PUT, &scoped, Some(snapshot.clone())).await;
     assert_eq!(status, 200, "{text}");
     assert_eq!(read().await, before);
@@ -117,10 +106,8 @@ store_test!(a_bad_partner_line_is_refused_whole_and_changes_nothing, |db| {
     let (partner, _) = partner_with_state(&app).await;
     let scoped = format!("/_partnerd/snapshot?partner={partner}");
     let (_, snapshot) = control(&app, Method::GET, &scoped, None).await;
-    let before = (
-        call(&app, &partner, Method::GET, RESELLERS, None).await,
-        call(&app, &partner, Method::GET, CODES, None).await,
-    );
+    let before =
+        (app.call(&partner, Method::GET, RESELLERS, None).await, app.call(&partner, Method::GET, CODES, None).await);
     let other = new_partner();
     let cases = [
         (snapshot.replacen("\"kind\":\"reseller\"", "\"kind\":\"agreement\"", 1), "item kind 'agreement'"),
@@ -142,8 +129,8 @@ store_test!(a_bad_partner_line_is_refused_whole_and_changes_nothing, |db| {
         assert_eq!((error["code"].clone(), error["data"].clone()), (json!(800002), json!(["line 1"])), "{text}");
         assert!(text.contains(why), "{why}: {text}");
         let after = (
-            call(&app, &partner, Method::GET, RESELLERS, None).await,
-            call(&app, &partner, Method::GET, CODES, None).await,
+            app.call(&partner, Method::GET, RESELLERS, None).await,
+            app.call(&partner, Method::GET, CODES, None).await,
         );
         assert_eq!(after, before, "{why}: nothing changed");
     }
@@ -161,11 +148,11 @@ store_test!(the_seed_sets_the_partners_validation_codes, |db| {
     let (status, text) = seed(bad).await;
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("validationId"), "{text}");
-    assert_eq!(call(&app, &partner, Method::GET, CODES, None).await.1, json!([]), "a refused seed adds nothing");
+    assert_eq!(app.call(&partner, Method::GET, CODES, None).await.1, json!([]), "a refused seed adds nothing");
     let good = json!({"count": 1, "seed": 3, "validationCodes": [{"validationId": "77", "organizationName": "Fabrikam Gov", "maxCreates": 5}]});
     let (status, text) = seed(good).await;
     assert_eq!(status, 201, "{text}");
-    let (_, codes) = call(&app, &partner, Method::GET, CODES, None).await;
+    let (_, codes) = app.call(&partner, Method::GET, CODES, None).await;
     assert_eq!((codes[0]["validationId"].clone(), codes[0]["remainingCreates"].clone()), (json!("77"), json!(5)));
     assert_eq!(codes[0]["partnerId"], partner.as_str());
 });

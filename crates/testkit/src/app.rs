@@ -63,6 +63,25 @@ impl TestApp {
     pub fn request(&self, method: reqwest::Method, partner: &PartnerId, path: &str) -> reqwest::RequestBuilder {
         self.http.request(method, self.url(path)).bearer_auth(token(partner))
     }
+
+    /// Sends `method path` as `partner`, with `body` as JSON when given: the status and the
+    /// answer read as JSON (`null` when it is not JSON).
+    pub async fn call(
+        &self,
+        partner: &PartnerId,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self.request(method, partner, path);
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let res = req.send().await.expect("the test server answers");
+        let status = res.status().as_u16();
+        let text = res.text().await.expect("the answer's body");
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    }
 }
 
 impl Drop for TestApp {

@@ -5,13 +5,14 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{Request, Response};
+use axum::http::{header, HeaderValue, Request, Response, Version};
 use axum::Router;
-use hyper::body::Incoming;
+use hyper::body::{Body as _, Incoming};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -149,14 +150,25 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
         let deadline = Instant::now() + self.body_read_timeout;
         let bulk = crate::control::is_bulk(req.method(), req.uri().path());
         let pause = self.body_read_timeout;
+        // An HTTP/1 request whose body the answer leaves unread ends its connection (hyper
+        // closes it): the answer says so, so that the client does not send its next request
+        // on a connection about to close.
+        let ended = (req.version() < Version::HTTP_2 && !req.body().is_end_stream()).then(Arc::<AtomicBool>::default);
         let mut req = req.map(|body| {
-            Body::new(if bulk { DeadlineBody::paced(body, pause) } else { DeadlineBody::new(body, deadline) })
+            let body = if bulk { DeadlineBody::paced(body, pause) } else { DeadlineBody::new(body, deadline) };
+            Body::new(match &ended {
+                Some(ended) => body.watched(ended.clone()),
+                None => body,
+            })
         });
         req.extensions_mut().insert(ConnectInfo(self.peer));
         let app = self.app.clone();
         let activity = self.activity.clone();
         Box::pin(async move {
-            let Ok(res) = app.oneshot(req).await;
+            let Ok(mut res) = app.oneshot(req).await;
+            if ended.is_some_and(|ended| !ended.load(Ordering::Relaxed)) {
+                res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
             Ok(res.map(|body| Body::new(Progress::new(body, activity, in_flight))))
         })
     }

@@ -3,6 +3,8 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -33,17 +35,26 @@ pub(crate) struct DeadlineBody<B> {
     /// For bodies that may take long in all (a snapshot restore): the deadline moves this far
     /// past every frame that arrives, so only a pause this long fails the body.
     pause: Option<Duration>,
+    /// Set once the body has been read to its end (see [`DeadlineBody::watched`]).
+    ended: Option<Arc<AtomicBool>>,
 }
 
 impl<B> DeadlineBody<B> {
     pub(crate) fn new(inner: B, deadline: Instant) -> Self {
-        DeadlineBody { inner, deadline, timer: None, pause: None }
+        DeadlineBody { inner, deadline, timer: None, pause: None, ended: None }
     }
 
     /// A body that may take as long as it needs while no pause between frames is longer than
     /// `pause`.
     pub(crate) fn paced(inner: B, pause: Duration) -> Self {
-        DeadlineBody { inner, deadline: Instant::now() + pause, timer: None, pause: Some(pause) }
+        DeadlineBody { inner, deadline: Instant::now() + pause, timer: None, pause: Some(pause), ended: None }
+    }
+
+    /// This body, setting `ended` once it has been read to its end: the connection then knows
+    /// whether an answer leaves part of its request unread.
+    pub(crate) fn watched(mut self, ended: Arc<AtomicBool>) -> Self {
+        self.ended = Some(ended);
+        self
     }
 }
 
@@ -62,6 +73,11 @@ where
                 this.deadline = Instant::now() + pause;
                 if let Some(timer) = &mut this.timer {
                     timer.as_mut().reset(this.deadline);
+                }
+            }
+            if frame.is_none() || this.inner.is_end_stream() {
+                if let Some(ended) = &this.ended {
+                    ended.store(true, Ordering::Relaxed);
                 }
             }
             return Poll::Ready(frame.map(|r| r.map_err(Into::into)));
