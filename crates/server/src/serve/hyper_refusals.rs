@@ -22,8 +22,6 @@ pub(crate) struct ContractRefusals<I> {
     /// Where the bytes read so far stand: hyper says 431 for any head past its buffer, and
     /// partnerd says 414 when what overflowed it is the request line (a huge target).
     lines: Lines,
-    /// The close, which lingers to read what the client still sends.
-    linger: super::linger::Linger,
 }
 
 /// The line the bytes read so far end in.
@@ -59,12 +57,7 @@ impl Lines {
 
 impl<I> ContractRefusals<I> {
     pub(crate) fn new(inner: I) -> Self {
-        ContractRefusals {
-            inner,
-            replacement: None,
-            lines: Lines { open: 0, first_of_head: true },
-            linger: Default::default(),
-        }
+        ContractRefusals { inner, replacement: None, lines: Lines { open: 0, first_of_head: true } }
     }
 }
 
@@ -112,7 +105,7 @@ impl<I: AsyncRead + Unpin> AsyncRead for ContractRefusals<I> {
     }
 }
 
-impl<I: AsyncRead + AsyncWrite + Unpin> AsyncWrite for ContractRefusals<I> {
+impl<I: AsyncWrite + Unpin> AsyncWrite for ContractRefusals<I> {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         ready!(this.poll_replacement(cx))?;
@@ -152,7 +145,7 @@ impl<I: AsyncRead + AsyncWrite + Unpin> AsyncWrite for ContractRefusals<I> {
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         ready!(this.poll_replacement(cx))?;
-        this.linger.poll_close(&mut this.inner, cx)
+        Pin::new(&mut this.inner).poll_shutdown(cx)
     }
 }
 

@@ -8,7 +8,6 @@ pub(crate) mod deadline_body;
 pub(crate) mod edge;
 mod hyper_refusals;
 mod limits;
-mod linger;
 mod memory;
 mod progress;
 
