@@ -4,10 +4,12 @@
 # the machine's load, so CI can fail a change that makes a hot path more expensive.
 #
 # The release binary runs `serve` with its DEFAULT settings (SQLite file, 250 demo customers,
-# journal, access lines to a file, metrics) under callgrind. After a warm-up, each path in turn
-# gets N requests on one keep-alive connection (bench/hot_paths.py), and callgrind_control dumps
-# the counters between paths, so each dump holds exactly the server's work for N requests of
-# one path (every thread: workers, SQLite's writer).
+# journal, access lines to a file, metrics, kept pages) under callgrind. After a warm-up, each
+# path in turn gets N requests on one keep-alive connection (bench/hot_paths.py), and
+# callgrind_control dumps the counters between paths, so each dump holds exactly the server's
+# work for N requests of one path (every thread: workers, SQLite's writer). The first and the
+# filtered page are then counted again on a server that keeps no page (`--page-cache-mib 0`):
+# first-uncached and filtered-uncached, what a page costs read from the database.
 #
 # usage: bench/instructions.sh            print the counts per request and the baseline's
 #        bench/instructions.sh --check    ...and fail when a path costs over 10% more than
@@ -26,34 +28,49 @@ WORK=${WORK:-/tmp/partnerd-instructions}
 TOLERANCE=${TOLERANCE:-10}
 BIN=${BIN:-target/release/partnerd}
 BASELINE=bench/instructions.baseline
+# The default server's paths (its kept pages serve first and filtered), then the two page
+# paths again with no page kept (-uncached): what a page costs the database and its rendering.
 PATHS=(first filtered by-id create)
+UNCACHED=(first filtered)
 PORT=18096
 BASE=http://127.0.0.1:$PORT
 [ -x "$BIN" ] || cargo build --release -p partnerd >&2
 rm -rf "$WORK" && mkdir -p "$WORK"
+SERVER=
+trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null || true' EXIT
 
-valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out" \
-  "$BIN" serve --db "$WORK/partnerd.db" --listen 127.0.0.1:$PORT ${SERVE_ARGS:-} 2>"$WORK/serve.log" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
-# Any answer will do (older revisions, BIN=..., have no /readyz): partnerd listens once ready.
-curl -s --retry 600 --retry-connrefused --retry-delay 1 --retry-max-time 600 -o /dev/null "$BASE/"
-TOKEN=$("$BIN" token --ttl 2h)
+# count SUFFIX SERVE_FLAGS PATH...: one server under callgrind, a dump per path named PATH+SUFFIX.
+count() {
+  local suffix=$1 flags=$2 out="$WORK/run$1"
+  shift 2
+  rm -f "$WORK/partnerd.db"*
+  # shellcheck disable=SC2086
+  valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" \
+    "$BIN" serve --db "$WORK/partnerd.db" --listen 127.0.0.1:$PORT $flags ${SERVE_ARGS:-} 2>"$WORK/serve$suffix.log" &
+  SERVER=$!
+  # Any answer will do (older revisions, BIN=..., have no /readyz): partnerd listens once ready.
+  curl -s --retry 600 --retry-connrefused --retry-delay 1 --retry-max-time 600 -o /dev/null "$BASE/"
+  local token
+  token=$("$BIN" token --ttl 2h)
+  # Warm-up (caches, lazily built state, the allocator's arenas), then zero the counters.
+  for path in "${PATHS[@]}"; do python3 bench/hot_paths.py "$BASE" "$token" "$path" 20; done
+  callgrind_control --dump=warm-up "$SERVER" >/dev/null
+  for path in "$@"; do
+    python3 bench/hot_paths.py "$BASE" "$token" "$path" "$N"
+    callgrind_control --dump="$path$suffix" "$SERVER" >/dev/null
+  done
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+  SERVER=
+}
+mkdir -p "$WORK/run" "$WORK/run-uncached"
+count "" "" "${PATHS[@]}"
+count -uncached "--page-cache-mib 0" "${UNCACHED[@]}"
 
-# Warm-up (caches, lazily built state, the allocator's arenas), then zero the counters.
-for path in "${PATHS[@]}"; do python3 bench/hot_paths.py "$BASE" "$TOKEN" "$path" 20; done
-callgrind_control --dump=warm-up "$SERVER" >/dev/null
-for path in "${PATHS[@]}"; do
-  python3 bench/hot_paths.py "$BASE" "$TOKEN" "$path" "$N"
-  callgrind_control --dump="$path" "$SERVER" >/dev/null
-done
-kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
-
-python3 - "$WORK" "$N" "$BASELINE" "$MODE" "$TOLERANCE" "${PATHS[@]}" <<'EOF'
+python3 - "$WORK" "$N" "$BASELINE" "$MODE" "$TOLERANCE" "${PATHS[@]}" first-uncached filtered-uncached <<'EOF'
 import glob, re, sys
 work, n, baseline_file, mode, tolerance, paths = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], float(sys.argv[5]), sys.argv[6:]
 counts = {}
-for dump in glob.glob(f"{work}/callgrind.out*"):
+for dump in glob.glob(f"{work}/run*/callgrind.out*"):
     text = open(dump).read()
     trigger = re.search(r"^desc: Trigger: (?:Client Request: |dump )(\S+)", text, re.M)
     total = re.search(r"^(?:totals|summary): (\d+)", text, re.M)

@@ -71,6 +71,9 @@ pub struct Config {
     pub journal_memory: usize,
     /// A file every journal entry is appended to, as a JSON line.
     pub journal_file: Option<PathBuf>,
+    /// The most bytes of customer pages kept between requests (see `page_cache.rs`); 0 keeps
+    /// none. Pages are kept only where the store can tell every write (SQLite).
+    pub page_cache_bytes: usize,
     /// Fault rules in force from the start (`--faults FILE`).
     pub faults: Vec<FaultRule>,
     /// Seeds the draws of probabilistic faults, so runs repeat; random when `None`.
@@ -94,6 +97,7 @@ impl Default for Config {
             journal_size: 1000,
             journal_memory: 16 * 1024 * 1024,
             journal_file: None,
+            page_cache_bytes: 8 * 1024 * 1024,
             faults: Vec::new(),
             fault_seed: None,
             upstream: crate::UpstreamConfig::default(),

@@ -25,6 +25,7 @@ mod maintenance;
 mod negotiate;
 mod observe;
 pub mod openapi;
+mod page_cache;
 mod rate_limit;
 mod reply;
 mod request_ids;

@@ -8,6 +8,7 @@ use crate::auth::{Partners, Verifier};
 use crate::clock::Clock;
 use crate::continuation::Sealer;
 use crate::control::Traffic;
+use crate::page_cache::PageCache;
 use crate::rate_limit::RateLimiter;
 use crate::shared::{Shared, TOKEN_KEY};
 use crate::vault::Vault;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub(crate) clock: Clock,
     pub(crate) shared: Arc<Shared>,
     pub(crate) traffic: Arc<Traffic>,
+    /// Customer pages kept between requests, while the store is unchanged.
+    pub(crate) pages: Arc<PageCache>,
     /// The pass-through, when `--upstream`, `--record` or `--replay` configured one.
     pub(crate) upstream: Option<Arc<crate::upstream::Upstream>>,
 }
@@ -51,6 +54,7 @@ impl AppState {
         let verifier = Verifier::new(&config.auth).map_err(StateError::Auth)?;
         let traffic = Traffic::new(&config, &clock).map_err(StateError::JournalFile)?;
         let upstream = crate::upstream::Upstream::open(&config.upstream).map_err(StateError::Upstream)?.map(Arc::new);
+        let pages = Arc::new(PageCache::new(config.page_cache_bytes));
         Ok(AppState {
             partners: Partners::new(store.partners()),
             control: crate::control::SealedControl::new(store.control()),
@@ -63,6 +67,7 @@ impl AppState {
             clock,
             shared: Arc::new(shared),
             traffic: Arc::new(traffic),
+            pages,
             upstream,
         })
     }

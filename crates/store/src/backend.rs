@@ -123,6 +123,13 @@ pub(crate) trait Backend: Send + Sync + 'static {
     async fn domain_exists(&self, domain_key: &str) -> Result<bool, StoreError>;
     async fn is_empty(&self) -> Result<bool, StoreError>;
     async fn list(&self, partner: &str, query: &ListQuery) -> Result<Page, StoreError>;
+    /// A number that changes whenever a write by anyone (this process or another) commits,
+    /// so that a read's answer kept beside it stays valid while it reads the same; `None`
+    /// when the backend cannot tell cheaply (PostgreSQL, shared by several instances), and
+    /// nothing may be kept.
+    async fn version(&self) -> Result<Option<u64>, StoreError> {
+        Ok(None)
+    }
     async fn get(&self, partner: &str, id: &str) -> Result<Option<StoredCustomer>, StoreError>;
     /// Applies one mutation atomically, together with its idempotency record. A request id
     /// already kept (committed by any instance, or committing concurrently) gives

@@ -23,14 +23,14 @@ impl SortField {
 }
 
 /// A place in the total order: the sort key and id of one customer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Position {
     pub key: String,
     pub id: String,
 }
 
 /// Which window of the order a page is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Seek {
     /// The first `size` customers.
     First,
@@ -45,7 +45,7 @@ pub enum Seek {
 }
 
 /// One list request as the store sees it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ListQuery {
     pub filter: Option<Filter>,
     pub size: usize,
@@ -106,6 +106,11 @@ impl Page {
 
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
+    }
+
+    /// The bytes its rows hold, for a bound on kept pages.
+    pub fn bytes(&self) -> usize {
+        self.text.len() + self.spans.len() * std::mem::size_of::<Span>()
     }
 
     pub fn first(&self) -> Option<Row<'_>> {

@@ -61,6 +61,12 @@ impl PartnerStore {
         timed("list", self.backend.list(self.partner.as_str(), query)).await
     }
 
+    /// What the stored data is at: equal before two reads means no write came between them.
+    /// `None` when the store cannot tell (see `Backend::version`): then keep nothing.
+    pub async fn version(&self) -> Result<Option<u64>, StoreError> {
+        self.backend.version().await
+    }
+
     /// The customer with this (lowercase) id, if it is this partner's.
     pub async fn get(&self, id: &str) -> Result<Option<StoredCustomer>, StoreError> {
         timed("get", self.backend.get(self.partner.as_str(), id)).await

@@ -33,6 +33,10 @@ pub struct ServeArgs {
     /// How long continuation tokens stay valid (at least 24h is what clients expect).
     #[arg(long, env = "PARTNERD_CONTINUATION_TTL", default_value = "24h", value_parser = super::duration::parse)]
     continuation_ttl: Duration,
+    /// The most memory, in MiB, for customer pages kept between requests (served again while
+    /// no write has committed; SQLite only); 0 keeps none.
+    #[arg(long, env = "PARTNERD_PAGE_CACHE_MIB", default_value_t = 8)]
+    page_cache_mib: usize,
     /// sandbox: customers may be deleted; production: DELETE answers 403.
     #[arg(long, env = "PARTNERD_MODE", default_value = "sandbox", value_parser = parse_mode)]
     mode: Mode,
@@ -145,6 +149,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let config = Config {
         auth,
         continuation_ttl: args.continuation_ttl,
+        page_cache_bytes: args.page_cache_mib.saturating_mul(1024 * 1024),
         mode: args.mode,
         sandbox_customer_limit: args.sandbox_customer_limit,
         rate_limit_per_minute: args.rate_limit,

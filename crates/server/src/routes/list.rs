@@ -3,11 +3,12 @@
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderName};
 use partnerd_model::{Filter, Header, Link, ResourceLinks, SeekOperation};
-use partnerd_store::{ListQuery, Page, Seek};
+use partnerd_store::{ListQuery, Seek};
 
 use crate::auth::VerifiedPartner;
 use crate::continuation::Cursor;
 use crate::list_query::{ListParams, MAX_PAGE_SIZE};
+use crate::page_cache::KeptPage;
 use crate::reply::Reply;
 use crate::{ApiError, AppState};
 
@@ -23,7 +24,7 @@ pub(crate) async fn list(
     let params = ListParams::parse(&raw)?;
     let token = continuation_header(&headers)?;
     let query = plan(&state, &partner, params, token)?;
-    let page = partner.store().list(&query).await?;
+    let page = state.pages.read(partner.store(), &query).await?;
     Ok(Reply::ok_json("Collection", render(&state, &partner, &query, &page, &raw)))
 }
 
@@ -94,8 +95,8 @@ fn agree(params: &ListParams, cursor: &Cursor) -> Result<(), ApiError> {
 }
 
 /// The collection JSON, assembled around the stored item JSON without re-serialising it.
-fn render(state: &AppState, partner: &VerifiedPartner, query: &ListQuery, page: &Page, raw_query: &str) -> String {
-    let (next, previous) = page.neighbours(&query.seek);
+fn render(state: &AppState, partner: &VerifiedPartner, query: &ListQuery, kept: &KeptPage, raw_query: &str) -> String {
+    let (page, next, previous) = (&kept.page, &kept.next, &kept.previous);
     let token = (next.is_some() || previous.is_some()).then(|| {
         state.sealer.seal(&Cursor {
             partner: partner.id().to_string(),

@@ -83,6 +83,10 @@ impl Backend for SqliteBackend {
         self.pool.read(move |conn| list::page(conn, &partner, &query)).await
     }
 
+    async fn version(&self) -> Result<Option<u64>, StoreError> {
+        self.pool.data_version().map(Some)
+    }
+
     async fn get(&self, partner: &str, id: &str) -> Result<Option<StoredCustomer>, StoreError> {
         let (partner, id) = (partner.to_string(), id.to_string());
         self.pool

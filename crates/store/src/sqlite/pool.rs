@@ -13,6 +13,9 @@ struct Shared {
     uri: String,
     memory: bool,
     readers: Mutex<Vec<Connection>>,
+    /// Never writes: its `data_version` moves with every commit of any other connection, in
+    /// this process or another (`partnerd import` on the same file).
+    watcher: Mutex<Connection>,
     writer: Writer,
 }
 
@@ -36,7 +39,22 @@ impl Pool {
             // WAL: readers never block the writer; FULL: a committed create survives power loss.
             writer.pragma_update(None, "journal_mode", "WAL")?;
         }
-        Ok(Pool(Arc::new(Shared { uri, memory, readers: Mutex::new(Vec::new()), writer: Writer::start(writer) })))
+        let watcher = Mutex::new(open(&uri, memory)?);
+        Ok(Pool(Arc::new(Shared {
+            uri,
+            memory,
+            readers: Mutex::new(Vec::new()),
+            watcher,
+            writer: Writer::start(writer),
+        })))
+    }
+
+    /// SQLite's `PRAGMA data_version` on the watcher connection: it changes whenever a write
+    /// commits (a read of the shared WAL index, in place like every read, see [`Pool::read`]).
+    pub fn data_version(&self) -> Result<u64, StoreError> {
+        let watcher = self.0.watcher.lock().expect("watcher connection");
+        let version: i64 = watcher.pragma_query_value(None, "data_version", |r| r.get(0))?;
+        Ok(version as u64)
     }
 
     /// Runs `f` on a reader connection. Reads are bounded index walks (at most 501 rows) over
