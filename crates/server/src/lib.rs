@@ -6,6 +6,7 @@
 //! a listener until a shutdown signal, letting in-flight requests finish.
 
 pub mod auth;
+mod bearer;
 mod body;
 mod clock;
 mod config;
