@@ -29,6 +29,7 @@
 mod accounts;
 mod builder;
 mod client;
+pub mod control;
 mod error;
 mod links;
 mod listing;

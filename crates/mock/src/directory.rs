@@ -1,9 +1,9 @@
 //! Users and licenses for a test's customers: seeding customers with users and SKUs, and
 //! setting one customer's SKUs from partnerd's catalogue (docs/users.md).
 
-use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use crate::control::expect;
 use crate::{MockServer, PartnerId};
 
 impl MockServer {
@@ -31,10 +31,7 @@ impl MockServer {
     /// # }
     /// ```
     pub async fn seed_with_users(&self, partner: &PartnerId, count: u64, seed: u64, users: u32) -> u64 {
-        let req = self
-            .control(Method::POST, &format!("/partners/{partner}/seed"))
-            .json(&json!({"count": count, "seed": seed, "users": users}));
-        let answer = self.expect("seeding with users", req).await;
+        let answer = expect("seeding with users", self.control.seed(partner, count, seed, Some(users)).await);
         answer["customers"].as_u64().expect("the seed answer counts the customers")
     }
 
@@ -60,10 +57,6 @@ impl MockServer {
     /// # }
     /// ```
     pub async fn set_customer_skus(&self, partner: &PartnerId, customer: &str, skus: &[(&str, i64)]) -> Value {
-        let skus: Vec<Value> = skus.iter().map(|(sku, units)| json!({"sku": sku, "activeUnits": units})).collect();
-        let req = self
-            .control(Method::PUT, &format!("/partners/{partner}/customers/{customer}/subscribedskus"))
-            .json(&json!({"skus": skus}));
-        self.expect("setting the customer's SKUs", req).await
+        expect("setting the customer's SKUs", self.control.set_customer_skus(partner, customer, skus).await)
     }
 }

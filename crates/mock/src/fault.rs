@@ -1,15 +1,15 @@
 //! Fault rules: what [`MockServer::add_fault`] sends to `POST /_partnerd/faults`.
 //!
-//! A [`Fault`] is the rule's JSON (docs/control-plane.md, "Faults") built with methods; partnerd
-//! checks it, so a rule that cannot act as written is refused by the server with its reason.
+//! A [`Fault`] builds the model's [`FaultRule`] (docs/control-plane.md, "Faults"), the one type
+//! the server reads and checks, so a member cannot be misnamed here; a rule that cannot act as
+//! written is refused by the server with its reason.
 
 use std::fmt;
 use std::time::Duration;
 
-use partnerd_model::PartnerId;
-use reqwest::Method;
-use serde_json::{json, Map, Value};
+use partnerd_model::{FaultRule, PartnerId};
 
+use crate::control::expect;
 use crate::MockServer;
 
 /// A fault rule: what it does (the constructor), to which requests, how often and how long.
@@ -29,112 +29,116 @@ use crate::MockServer;
 ///     .expires_in(Duration::from_secs(60));
 /// # let _ = (outage, lost, slow);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[must_use]
-pub struct Fault(Map<String, Value>);
+pub struct Fault(FaultRule);
 
 impl Fault {
     /// Answer `status` (400–599) with the contract's error body instead of running the
     /// request; 429 and 503 carry `Retry-After` (1 s unless [`Fault::retry_after`] says).
     pub fn status(status: u16) -> Fault {
-        Fault::default().set("status", json!(status))
+        Fault(FaultRule { status: Some(status), ..FaultRule::default() })
     }
 
     /// Wait `delay`, then run the request normally.
     pub fn latency(delay: Duration) -> Fault {
-        Fault::default().set("latencyMs", json!(millis(delay)))
+        Fault(FaultRule { latency_ms: Some(millis(delay)), ..FaultRule::default() })
     }
 
     /// Wait a uniformly drawn time between `min` and `max`, then run the request normally.
     pub fn latency_between(min: Duration, max: Duration) -> Fault {
-        Fault::default().set("latencyMinMs", json!(millis(min))).set("latencyMaxMs", json!(millis(max)))
+        let (min, max) = (Some(millis(min)), Some(millis(max)));
+        Fault(FaultRule { latency_min_ms: min, latency_max_ms: max, ..FaultRule::default() })
     }
 
     /// Close the connection without answering (not even a status line).
     pub fn drop_connection() -> Fault {
-        Fault::default().set("drop", json!(true))
+        Fault(FaultRule { drop: true, ..FaultRule::default() })
     }
 
     /// Any rule as JSON, e.g. `{"method": "POST", "status": 503, "count": 2}`.
     ///
     /// # Panics
     ///
-    /// When `rule` is not a JSON object.
-    pub fn from_json(rule: Value) -> Fault {
-        match rule {
-            Value::Object(map) => Fault(map),
-            other => panic!("a fault rule is a JSON object, not {other}"),
-        }
+    /// When `rule` is not a fault rule's JSON object (an unknown member, a value of the wrong
+    /// type), with the reason.
+    pub fn from_json(rule: serde_json::Value) -> Fault {
+        Fault(serde_json::from_value(rule).unwrap_or_else(|e| panic!("not a fault rule: {e}")))
     }
 
     /// Only requests with this method (`GET`, `POST`, ...).
     pub fn method(self, method: &str) -> Fault {
-        self.set("method", json!(method))
+        self.with(|r| r.method = Some(method.to_string()))
     }
 
     /// Only requests to this route template, e.g. `/v1/customers/{id}` (the version prefix
     /// is optional and interchangeable).
     pub fn route(self, route: &str) -> Fault {
-        self.set("route", json!(route))
+        self.with(|r| r.route = Some(route.to_string()))
     }
 
     /// Only requests whose bearer token is `partner`'s.
     pub fn partner(self, partner: &PartnerId) -> Fault {
-        self.set("partner", json!(partner.as_str()))
+        self.with(|r| r.partner = Some(partner.to_string()))
     }
 
     /// Strike `n` requests, then the rule is gone (`count` on the wire and in `partnerd admin
     /// faults add --count`).
     pub fn count(self, n: u64) -> Fault {
-        self.set("count", json!(n))
+        self.with(|r| r.count = Some(n))
     }
 
     /// Strike only this share (above 0, at most 1) of matching requests; seed the draws with
     /// [`Config::fault_seed`](crate::Config::fault_seed) for repeatable runs.
     pub fn probability(self, p: f64) -> Fault {
-        self.set("probability", json!(p))
+        self.with(|r| r.probability = Some(p))
     }
 
     /// End the rule this long after it is added, on the server's clock (time travel ends it too).
     pub fn expires_in(self, after: Duration) -> Fault {
-        self.set("expiresInSeconds", json!(after.as_secs()))
+        self.with(|r| r.expires_in_seconds = Some(after.as_secs()))
     }
 
     /// With a status: the `Retry-After` to send, in whole seconds.
     pub fn retry_after(self, after: Duration) -> Fault {
-        self.set("retryAfter", json!(after.as_secs()))
+        self.with(|r| r.retry_after = Some(after.as_secs()))
     }
 
     /// With a status: the error body's `code`.
     pub fn code(self, code: i64) -> Fault {
-        self.set("code", json!(code))
+        self.with(|r| r.code = Some(code))
     }
 
     /// With a status: the error body's `description`.
     pub fn description(self, description: &str) -> Fault {
-        self.set("description", json!(description))
+        self.with(|r| r.description = Some(description.to_string()))
     }
 
     /// Run the request to the end first (the write and its kept `MS-RequestId` answer are
     /// stored), then lose its answer to the status or the dropped connection.
     pub fn commit(self) -> Fault {
-        self.set("commit", json!(true))
+        self.with(|r| r.commit = true)
     }
 
     /// The rule as partnerd reads it.
-    pub fn to_json(&self) -> Value {
-        Value::Object(self.0.clone())
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(&self.0).expect("a fault rule serialises")
     }
 
-    fn set(mut self, name: &str, value: Value) -> Fault {
-        self.0.insert(name.to_string(), value);
+    /// The rule, typed; [`FaultRule::check`] tells whether partnerd would keep it.
+    pub fn rule(&self) -> &FaultRule {
+        &self.0
+    }
+
+    fn with(mut self, set: impl FnOnce(&mut FaultRule)) -> Fault {
+        set(&mut self.0);
         self
     }
 }
 
-impl Default for Fault {
-    fn default() -> Self {
-        Fault(Map::new())
+impl From<FaultRule> for Fault {
+    fn from(rule: FaultRule) -> Fault {
+        Fault(rule)
     }
 }
 
@@ -172,8 +176,7 @@ impl MockServer {
     /// # }
     /// ```
     pub async fn add_fault(&self, rule: Fault) -> FaultId {
-        let req = self.control(Method::POST, "/faults").json(&rule.to_json());
-        let kept = self.expect("adding a fault rule", req).await;
+        let kept = expect("adding a fault rule", self.control.add_fault(&rule.0).await);
         FaultId(kept["id"].as_str().expect("a kept rule has an id").to_string())
     }
 
@@ -183,11 +186,11 @@ impl MockServer {
     ///
     /// When no rule has this id any more (its count ran out, or it expired).
     pub async fn remove_fault(&self, id: &FaultId) {
-        self.expect("removing a fault rule", self.control(Method::DELETE, &format!("/faults/{id}"))).await;
+        expect("removing a fault rule", self.control.remove_fault(&id.0).await);
     }
 
     /// Removes every rule.
     pub async fn clear_faults(&self) {
-        self.expect("clearing the fault rules", self.control(Method::DELETE, "/faults")).await;
+        expect("clearing the fault rules", self.control.clear_faults(None).await);
     }
 }

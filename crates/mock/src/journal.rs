@@ -1,73 +1,14 @@
 //! The request journal from Rust: what the client under test actually sent, and what it got.
 
-use partnerd_model::PartnerId;
-use reqwest::Method;
-use serde::Deserialize;
-use serde_json::{Map, Value};
+use partnerd_model::{JournalEntry, PartnerId};
 
+use crate::control::expect;
 use crate::MockServer;
 
-/// One Partner Center request partnerd answered, as its journal keeps it (docs/control-plane.md,
-/// "Request journal"). The `Authorization` header is redacted, and admin passwords in bodies.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RecordedRequest {
-    /// Increasing in arrival order.
-    pub id: u64,
-    /// Arrival, RFC 3339 on the server's clock.
-    pub time: String,
-    /// `GET`, `POST`, ...
-    pub method: String,
-    /// The path with its query string, as sent.
-    pub path: String,
-    /// The matched route template, e.g. `/v1/customers/{id}`; `None` when no route matched.
-    pub route: Option<String>,
-    /// The status answered; `None` when a fault dropped the connection.
-    pub status: Option<u16>,
-    /// From arrival until the answer's body was sent.
-    pub latency_ms: f64,
-    /// The partner of the verified bearer token.
-    pub partner: Option<String>,
-    /// The `MS-RequestId` of the answer (the client's, or one partnerd made up).
-    pub request_id: Option<String>,
-    /// The `MS-CorrelationId` of the answer.
-    pub correlation_id: Option<String>,
-    /// The `MS-CV` of the answer.
-    pub cv: Option<String>,
-    /// Lower-case name to value.
-    pub request_headers: Map<String, Value>,
-    /// Lower-case name to value.
-    pub response_headers: Map<String, Value>,
-    /// The body as text, at most 64 KiB.
-    pub request_body: Option<String>,
-    /// Whether the request body was longer and cut.
-    pub request_body_truncated: bool,
-    /// The body as text, at most 64 KiB.
-    pub response_body: Option<String>,
-    /// Whether the response body was longer and cut.
-    pub response_body_truncated: bool,
-    /// The fault rule that struck the request (with its `id`), if one did.
-    pub fault: Option<Value>,
-    /// The guidance flags the request raised, e.g. `createWithoutRequestId`.
-    pub guidance: Vec<String>,
-}
-
-impl RecordedRequest {
-    /// A request header as sent (`None` when absent); the name in any case.
-    pub fn request_header(&self, name: &str) -> Option<&str> {
-        self.request_headers.get(&name.to_ascii_lowercase()).and_then(Value::as_str)
-    }
-
-    /// The request body parsed as JSON (`None` when absent or not JSON).
-    pub fn request_json(&self) -> Option<Value> {
-        self.request_body.as_deref().and_then(|b| serde_json::from_str(b).ok())
-    }
-
-    /// The response body parsed as JSON (`None` when absent or not JSON).
-    pub fn response_json(&self) -> Option<Value> {
-        self.response_body.as_deref().and_then(|b| serde_json::from_str(b).ok())
-    }
-}
+/// One Partner Center request partnerd answered, as its journal keeps it: the model's
+/// [`JournalEntry`], the type the server renders its entries into, under the name this crate
+/// has always given it.
+pub type RecordedRequest = JournalEntry;
 
 /// Which journal entries [`MockServer::requests_matching`] returns: every condition given must
 /// hold.
@@ -155,16 +96,13 @@ impl MockServer {
     pub async fn requests_matching(&self, filter: RequestFilter) -> Vec<RecordedRequest> {
         let mut query = filter.0;
         query.push(("limit", self.journal_size.max(1).to_string()));
-        let req = self.control(Method::GET, "/requests").query(&query);
-        let answer = self.expect("reading the journal", req).await;
-        let mut entries: Vec<RecordedRequest> =
-            serde_json::from_value(answer["items"].clone()).expect("journal entries have their documented shape");
+        let mut entries = expect("reading the journal", self.control.requests(&query).await);
         entries.reverse();
         entries
     }
 
     /// Forgets every journal entry.
     pub async fn clear_requests(&self) {
-        self.expect("clearing the journal", self.control(Method::DELETE, "/requests")).await;
+        expect("clearing the journal", self.control.clear_requests(None).await);
     }
 }

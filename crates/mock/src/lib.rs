@@ -44,9 +44,9 @@ mod fault;
 mod journal;
 mod server;
 
-pub use control::{Guidance, GuidanceFlag};
 pub use fault::{Fault, FaultId};
 pub use journal::{RecordedRequest, RequestFilter};
+pub use partnerd_client::control::{Guidance, GuidanceFlag};
 pub use partnerd_model::PartnerId;
 pub use partnerd_server::Config;
 pub use server::MockServer;

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use partnerd_client::control::ControlClient;
 use partnerd_client::{Client, ClientBuilder};
 use partnerd_model::PartnerId;
 use partnerd_server::{AppState, Clock, Config, Mode};
@@ -20,8 +21,7 @@ const TOKEN_TTL: Duration = Duration::from_secs(3600);
 pub struct MockServer {
     addr: SocketAddr,
     state: AppState,
-    pub(crate) http: reqwest::Client,
-    pub(crate) admin_token: Option<String>,
+    pub(crate) control: ControlClient,
     pub(crate) journal_size: usize,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
@@ -76,7 +76,8 @@ impl MockServer {
             let _ = stopped.await;
         }));
         let http = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().expect("an HTTP client");
-        MockServer { addr, state, http, admin_token, journal_size, stop: Some(stop), task: Some(task) }
+        let control = ControlClient::new(http, &format!("http://{addr}"), admin_token);
+        MockServer { addr, state, control, journal_size, stop: Some(stop), task: Some(task) }
     }
 
     /// `http://127.0.0.1:PORT`: the base URL for a client (it serves `/v1/...` and `/_partnerd/...`).

@@ -143,3 +143,41 @@ async fn shutdown_closes_the_port() {
     server.shutdown().await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "nothing listens on {addr} any more");
 }
+
+/// `Fault` builds the server's own `FaultRule`, and the server's checks give the reason.
+#[tokio::test]
+#[should_panic(
+    expected = "adding a fault rule: HTTP 400: Route '/v1/customer' is not a route template partnerd serves"
+)]
+async fn a_rule_the_server_refuses_panics_with_its_reason() {
+    let server = MockServer::start().await;
+    let rule = Fault::status(503).route("/v1/customer");
+    assert_eq!(
+        rule.rule().clone().check().unwrap_err().split(';').next(),
+        Some("route '/v1/customer' is not a route template partnerd serves")
+    );
+    server.add_fault(rule).await;
+}
+
+#[test]
+#[should_panic(expected = "not a fault rule: unknown field `colour`")]
+fn an_unknown_member_is_refused_before_it_is_sent() {
+    let _ = Fault::from_json(json!({"status": 503, "colour": "red"}));
+}
+
+/// The journal's entries are the model's, so a member the server writes reaches the test:
+/// `proxied` did not, when the mock kept its own copy of the entry.
+#[tokio::test]
+async fn journal_entries_are_the_servers_wire_type() {
+    let server = MockServer::start().await;
+    let p = partner(9);
+    server.add_fault(Fault::latency(Duration::from_millis(1)).method("GET").count(1)).await;
+    server.client_for(&p).list_page(&ListQuery::new()).await.unwrap();
+    let seen = server.requests().await;
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].proxied, None, "partnerd answered");
+    assert_eq!(seen[0].fault.as_ref().unwrap()["appliedLatencyMs"], 1);
+    let raw: serde_json::Value =
+        reqwest::get(format!("{}/_partnerd/requests", server.uri())).await.unwrap().json().await.unwrap();
+    assert_eq!(serde_json::to_value(&seen[0]).unwrap(), raw["items"][0]);
+}

@@ -2,6 +2,9 @@
 //! (`docs/api.md`): resources, their lenient reading and canonical writing in
 //! JSON and XML, and the parsers for the list query (`filter`, `seekOperation`, `size`).
 //!
+//! It also holds the control plane's wire types (a fault rule, a journal entry, the route table
+//! they name), so the server, the mock, the CLI and the client share them too.
+//!
 //! Nothing here does I/O, so the server, the stores and the client share one definition.
 
 pub mod account_status;
@@ -17,9 +20,11 @@ pub mod customer;
 pub mod date_time;
 pub mod directory;
 pub mod error;
+pub mod fault_rule;
 pub mod filter;
 pub mod form;
 pub mod ids;
+pub mod journal_entry;
 pub mod json_limits;
 pub mod license;
 pub mod links;
@@ -29,6 +34,7 @@ mod openapi;
 pub mod partner_relationship;
 pub mod parts;
 pub mod qualification;
+pub mod routes;
 pub mod seek;
 pub mod synthetic;
 pub mod user;
@@ -39,8 +45,10 @@ pub mod xml;
 pub use collection::Collection;
 pub use customer::{Address, BillingProfile, CompanyProfile, Customer, Relationship, UserCredentials};
 pub use error::ErrorBody;
+pub use fault_rule::FaultRule;
 pub use filter::{Filter, FilterError, FilterField};
 pub use ids::{parse_guid, CustomerId, PartnerId};
+pub use journal_entry::JournalEntry;
 pub use links::{Attributes, Header, Link, ResourceLinks};
 pub use new_customer::NewCustomer;
 pub use parts::{CountryCode, EmailAddress, InitialDomain};

@@ -388,12 +388,6 @@ fn bearer_token(headers: &HeaderMap) -> Result<&str, Refused> {
         .get(header::AUTHORIZATION)
         .ok_or_else(|| Refused::new("missing", "An Authorization: Bearer token is required."))?;
     let text = value.to_str().map_err(|_| Refused::new("malformed", "The Authorization header is not text."))?;
-    bearer(text).ok_or_else(|| Refused::new("malformed", "The Authorization header must use the Bearer scheme."))
-}
-
-/// The token of an `Authorization` value in the Bearer scheme (any case), trimmed: the one
-/// reading of that header, for partner tokens, the admin token and the journal alike.
-pub(crate) fn bearer(authorization: &str) -> Option<&str> {
-    let (scheme, token) = authorization.trim().split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    crate::bearer::bearer(text)
+        .ok_or_else(|| Refused::new("malformed", "The Authorization header must use the Bearer scheme."))
 }

@@ -6,6 +6,7 @@
 //! a listener until a shutdown signal, letting in-flight requests finish.
 
 pub mod auth;
+mod bearer;
 mod body;
 mod clock;
 mod config;
@@ -40,10 +41,10 @@ mod vault;
 pub use auth::{mint_dev_token, mint_dev_token_at, AuthConfig, KeyConfig, DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET};
 pub use clock::Clock;
 pub use config::{Config, ControlPlane, DeploymentError, Mode};
-pub use control::FaultRule;
 pub use error::ApiError;
 pub use maintenance::spawn_purger;
-pub use routes::PARTNER_CENTER_ROUTES;
+pub use partnerd_model::routes::PARTNER_CENTER_ROUTES;
+pub use partnerd_model::FaultRule;
 pub use serve::{serve, serve_with, Limits, ServeConfig};
 pub use state::AppState;
 pub use upstream::{UpstreamConfig, CASSETTE_FILE};

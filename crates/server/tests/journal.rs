@@ -139,6 +139,11 @@ store_test!(entries_carry_every_field, |db| {
     let templated = app.get(&partner, "/v1.0/customers/5d6b8f1c-0000-4000-8000-000000000001").send().await.unwrap();
     assert_eq!(templated.status(), 404);
     assert_eq!(settled(&app, "", 3).await[0]["route"], "/v1.0/customers/{id}");
+    // Each entry is the model's wire type member for member, as the mock and the CLI read it.
+    for e in settled(&app, "", 3).await {
+        let typed: partnerd_model::JournalEntry = serde_json::from_value(e.clone()).unwrap();
+        assert_eq!(serde_json::to_value(typed).unwrap(), e);
+    }
 });
 
 store_test!(filters_each_narrow_the_list, |db| {

@@ -175,3 +175,20 @@ fn parameters_and_bodies_state_what_the_server_takes() {
     let created = &doc["paths"]["/v1/customers"]["post"]["responses"];
     assert!(created["415"].is_object(), "a body of another media type is documented: {created}");
 }
+
+/// The fault rules' route check reads `partnerd_model::routes::PARTNER_CENTER_ROUTES`, so the
+/// router must serve exactly that table: a route added beside it would be refused in a rule,
+/// and a table entry without a route would be accepted in a rule that never fires.
+#[tokio::test]
+async fn the_router_serves_exactly_the_model_route_table() {
+    let db = TestDb::new(Kind::Sqlite).await.unwrap();
+    let router = routed(AppState::new(db.open().await, Config::default()).await.unwrap(), &ServeConfig::default());
+    let is_api = |op: &String| op.split(' ').nth(1).is_some_and(|p| p.starts_with("/v1/") || p.starts_with("/v1.0/"));
+    let served: BTreeSet<String> = served(&router).into_iter().filter(is_api).collect();
+    let table: BTreeSet<String> = partnerd_model::routes::PARTNER_CENTER_ROUTES
+        .iter()
+        .flat_map(|(path, methods)| methods.iter().map(move |m| (path, m)))
+        .flat_map(|(path, m)| ["/v1", "/v1.0"].map(|v| format!("{m} {v}{path}")))
+        .collect();
+    assert_eq!(served, table, "the router and partnerd_model::routes::PARTNER_CENTER_ROUTES differ");
+}

@@ -158,6 +158,9 @@ store_test!(unserved_routes_go_upstream_with_the_callers_headers_and_come_back_a
     for entry in items {
         let forwarded = entry["status"] == 202;
         assert_eq!(entry.get("proxied"), forwarded.then(|| json!("upstream")).as_ref(), "{entry}");
+        // `proxied` is a member of the model's entry too, so the mock and the CLI keep it.
+        let typed: partnerd_model::JournalEntry = serde_json::from_value(entry.clone()).unwrap();
+        assert_eq!(&serde_json::to_value(typed).unwrap(), entry);
         if forwarded {
             assert_eq!(entry["requestHeaders"]["authorization"], "Bearer [redacted]");
         }

@@ -106,12 +106,12 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
 
 /// The partner of a bearer token in `headers`, when it verifies.
 pub(crate) fn bearer_partner(state: &AppState, headers: &HeaderMap) -> Option<PartnerId> {
-    partner_of(state, headers.get(header::AUTHORIZATION)?.to_str().ok()?)
+    state.verifier.verify(crate::bearer::bearer_in(headers)?, state.token_time()).ok()
 }
 
 /// The partner of an `Authorization` value, when it is a bearer token that verifies.
 fn partner_of(state: &AppState, authorization: &str) -> Option<PartnerId> {
-    state.verifier.verify(crate::auth::bearer(authorization)?, state.token_time()).ok()
+    state.verifier.verify(crate::bearer::bearer(authorization)?, state.token_time()).ok()
 }
 
 /// What the answer said, kept until its body has gone out.

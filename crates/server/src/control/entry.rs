@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use axum::extract::MatchedPath;
 use axum::http::{header, HeaderMap, HeaderName, Method};
-use partnerd_model::PartnerId;
+use partnerd_model::{JournalEntry, PartnerId};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -109,62 +109,41 @@ impl Headers {
     }
 }
 
-/// The entry as the control plane shows it, made when it is read.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct View<'a> {
-    id: u64,
-    /// RFC 3339 (UTC, milliseconds).
-    time: String,
-    method: &'a str,
-    /// The path with its query string, as requested.
-    path: &'a str,
-    route: Option<&'a str>,
-    status: Option<u16>,
-    latency_ms: f64,
-    partner: Option<&'a str>,
-    request_id: Option<&'a str>,
-    correlation_id: Option<&'a str>,
-    cv: Option<&'a str>,
-    request_headers: Map<String, Value>,
-    response_headers: Map<String, Value>,
-    request_body: Option<String>,
-    request_body_truncated: bool,
-    response_body: Option<String>,
-    response_body_truncated: bool,
-    fault: Option<&'a Value>,
-    guidance: &'a [&'static str],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    proxied: Option<&'static str>,
-}
-
-impl Serialize for Entry {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Entry {
+    /// The entry as the control plane shows it, made when it is read.
+    fn view(&self) -> JournalEntry {
         let answered = self.status.is_some();
         let response = &self.response_headers;
-        View {
+        let text = |s: Option<&str>| s.map(str::to_string);
+        JournalEntry {
             id: self.id,
             time: rfc3339(self.at),
-            method: self.method.as_str(),
-            path: self.path(),
-            route: self.route(),
+            method: self.method.as_str().to_string(),
+            path: self.path().to_string(),
+            route: text(self.route()),
             status: self.status,
             latency_ms: (self.latency.as_micros() as f64) / 1000.0,
-            partner: self.partner.as_ref().map(PartnerId::as_str),
-            request_id: response.get(&MS_REQUEST_ID),
-            correlation_id: self.correlation_id(),
-            cv: response.get(&MS_CV),
+            partner: text(self.partner.as_ref().map(PartnerId::as_str)),
+            request_id: text(response.get(&MS_REQUEST_ID)),
+            correlation_id: text(self.correlation_id()),
+            cv: text(response.get(&MS_CV)),
             request_headers: redact::headers(self.request_headers.iter()),
             response_headers: if answered { redact::headers(response.iter()) } else { Map::new() },
             request_body: body_text(&self.request_body, &self.request_headers),
             request_body_truncated: self.request_body.truncated,
             response_body: body_text(&self.response_body, response).filter(|_| answered),
             response_body_truncated: self.response_body.truncated,
-            fault: self.fault.as_ref(),
-            guidance: &self.guidance,
-            proxied: self.proxied,
+            fault: self.fault.clone(),
+            guidance: self.guidance.iter().map(|g| g.to_string()).collect(),
+            proxied: self.proxied.map(str::to_string),
         }
-        .serialize(serializer)
+    }
+}
+
+/// Every reader (list, stream, file) writes the one wire type, so none can drift from it.
+impl Serialize for Entry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.view().serialize(serializer)
     }
 }
 

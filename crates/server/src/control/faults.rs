@@ -14,13 +14,12 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use partnerd_model::PartnerId;
+use partnerd_model::{FaultRule, PartnerId};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
 use super::entry::rfc3339;
-use super::fault_rule::FaultRule;
 use super::requests::same_route;
 use crate::clock::Clock;
 use crate::{ApiError, AppState};

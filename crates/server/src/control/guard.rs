@@ -2,7 +2,6 @@
 //! carry it as `Authorization: Bearer <token>`; without one (sandbox only), everyone.
 
 use axum::extract::{Request, State};
-use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -11,8 +10,7 @@ use crate::{ApiError, AppState};
 
 pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if let Some(expected) = &state.config.admin_token {
-        let given =
-            req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(crate::auth::bearer);
+        let given = crate::bearer::bearer_in(req.headers());
         if !given.is_some_and(|given| same_secret(given, expected)) {
             return ApiError::unauthorized(
                 "The control plane needs the admin token: Authorization: Bearer <admin token>.",

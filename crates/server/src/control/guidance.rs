@@ -11,6 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 use axum::extract::{RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::Json;
+use partnerd_model::routes::version_free;
 use partnerd_model::PartnerId;
 use serde_json::{json, Value};
 
@@ -286,11 +287,6 @@ fn clip(text: &str) -> &str {
 
 fn describe(flag: &str) -> &'static str {
     FLAGS.iter().find(|(f, _)| *f == flag).map_or("", |(_, d)| d)
-}
-
-/// `/v1/customers` and `/v1.0/customers` are the same resource.
-pub(crate) fn version_free(route: &str) -> &str {
-    route.strip_prefix("/v1.0").or_else(|| route.strip_prefix("/v1")).unwrap_or(route)
 }
 
 /// A `size` above the cap, however many digits it has (the list lowers any of them to 500).

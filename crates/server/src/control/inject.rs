@@ -15,10 +15,10 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::Frame;
+use partnerd_model::FaultRule;
 use serde_json::Value;
 
 use super::capture::bearer_partner;
-use super::fault_rule::FaultRule;
 use crate::{ApiError, AppState};
 
 /// The fault a response carries, for the journal.

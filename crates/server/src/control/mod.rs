@@ -13,7 +13,6 @@ mod capture;
 mod clock;
 mod console;
 mod entry;
-mod fault_rule;
 mod faults;
 pub(crate) mod guard;
 mod guidance;
@@ -35,7 +34,6 @@ mod traffic;
 
 pub(crate) use capture::{bearer_partner, capture, PartnerSlot};
 pub(crate) use entry::rfc3339;
-pub use fault_rule::FaultRule;
 pub(crate) use inject::inject;
 pub(crate) use traffic::Traffic;
 

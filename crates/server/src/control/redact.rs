@@ -98,7 +98,7 @@ pub(crate) fn headers<'a>(headers: impl Iterator<Item = (&'a HeaderName, &'a [u8
 
 /// `Bearer eyJ...` becomes `Bearer [redacted]`: the scheme helps debugging, the token never.
 fn authorization(value: &str) -> String {
-    match value.trim().split_once(' ') {
+    match crate::bearer::credentials(value) {
         Some((scheme, _)) => format!("{scheme} {REDACTED}"),
         None => REDACTED.to_string(),
     }

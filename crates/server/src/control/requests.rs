@@ -9,11 +9,11 @@ use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
 use futures::Stream;
+use partnerd_model::routes::version_free;
 use partnerd_model::PartnerId;
 use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
 
-use super::guidance::version_free;
 use super::journal::Entry;
 use crate::{ApiError, AppState};
 

@@ -22,47 +22,11 @@ mod users;
 use axum::middleware;
 use axum::routing::{delete, get, head, patch, post, put, MethodRouter};
 use axum::Router;
+use partnerd_model::routes::PARTNER_CENTER_ROUTES;
 
 use crate::auth::authenticate;
 use crate::negotiate::negotiate;
 use crate::{ApiError, AppState};
-
-/// Every Partner Center route (under `/v1` and `/v1.0`) and its methods. The router is built
-/// from this table and the authentication test walks it, so no route can be added that the
-/// test does not check answers 401 without a token.
-pub const PARTNER_CENTER_ROUTES: &[(&str, &[&str])] = &[
-    ("/customers", &["GET", "POST"]),
-    ("/customers/relationshiprequests", &["GET"]),
-    ("/customers/{id}", &["GET", "PATCH", "DELETE"]),
-    ("/customers/{id}/profiles/company", &["GET"]),
-    ("/customers/{id}/profiles/billing", &["GET", "PUT"]),
-    ("/domains/{domain}", &["HEAD"]),
-    // Customer accounts around the customer (docs/api.md, "Customer accounts").
-    ("/agreements", &["GET"]),
-    ("/agreementtemplates/{template_id}/document", &["GET"]),
-    ("/customers/{id}/agreements", &["GET", "POST"]),
-    ("/countryvalidationrules/{country}", &["GET"]),
-    ("/validations/address", &["POST"]),
-    ("/customers/{id}/qualifications", &["GET", "POST"]),
-    ("/customers/{id}/relationships", &["GET"]),
-    ("/relationships", &["GET"]),
-    ("/customers/{id}/managedservices", &["GET"]),
-    ("/customers/{id}/directSignedMicrosoftCustomerAgreementStatus", &["GET"]),
-    ("/customers/{id}/validationStatus", &["GET"]),
-    ("/customers/{id}/qualification", &["GET", "PUT"]),
-    ("/customers/all/validations", &["GET"]),
-    ("/customers/{id}/validations", &["GET"]),
-    ("/customers/{id}/users", &["GET", "POST"]),
-    ("/customers/{id}/users/{user_id}", &["GET", "PATCH", "DELETE"]),
-    ("/customers/{id}/users/{user_id}/resetpassword", &["PATCH"]),
-    ("/customers/{id}/users/{user_id}/directoryroles", &["GET"]),
-    ("/customers/{id}/users/{user_id}/licenses", &["GET"]),
-    ("/customers/{id}/users/{user_id}/licenseupdates", &["POST"]),
-    ("/customers/{id}/directoryroles", &["GET"]),
-    ("/customers/{id}/directoryroles/{role_id}/usermembers", &["GET", "POST"]),
-    ("/customers/{id}/directoryroles/{role_id}/usermembers/{user_id}", &["DELETE"]),
-    ("/customers/{id}/subscribedskus", &["GET"]),
-];
 
 pub(crate) use licenses::subscribed as subscribed_sku;
 pub(crate) use users::rfc3339;

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use axum::extract::Request;
 use axum::http::uri::{PathAndQuery, Uri};
 
-use super::PARTNER_CENTER_ROUTES;
+use partnerd_model::routes::PARTNER_CENTER_ROUTES;
 
 /// The literal segments of the Partner Center routes, each once, with the API versions.
 static LITERALS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {

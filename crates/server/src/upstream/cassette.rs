@@ -71,7 +71,7 @@ impl Line {
         };
         // An answer may quote the caller's token back (an echo service, an error that cites
         // it): wherever it appears, it goes.
-        if let Some(token) = bearer_token(&exchange.request_headers) {
+        if let Some(token) = credentials(&exchange.request_headers) {
             for body in [&mut line.request.body, &mut line.response.body].into_iter().flatten() {
                 if body.contains(token) {
                     *body = body.replace(token, redact::REDACTED);
@@ -82,11 +82,12 @@ impl Line {
     }
 }
 
-/// The request's bearer token, when it is long enough to be told apart from ordinary text.
-fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+/// The request's credentials (a bearer token, or any other scheme's), when long enough to be
+/// told apart from ordinary text.
+fn credentials(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
-    let (_, token) = value.trim().split_once(' ')?;
-    Some(token.trim()).filter(|t| t.len() >= 16)
+    let (_, token) = crate::bearer::credentials(value)?;
+    Some(token).filter(|t| t.len() >= 16)
 }
 
 impl Message {

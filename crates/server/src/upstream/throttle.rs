@@ -5,7 +5,7 @@
 //! lies about its `tid` only moves itself to another partner's count, and the upstream refuses
 //! the token anyway. A request without a readable `tid` is counted against the nil partner.
 
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -39,8 +39,7 @@ pub(super) fn report(standing: Option<Standing>, res: Response) -> Response {
 
 /// The `tid` claim of the request's bearer token, unverified.
 pub(super) fn claimed_partner(headers: &HeaderMap) -> Option<PartnerId> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = crate::auth::bearer(value)?;
+    let token = crate::bearer::bearer_in(headers)?;
     let claims = URL_SAFE_NO_PAD.decode(token.split('.').nth(1)?.trim_end_matches('=')).ok()?;
     let claims: serde_json::Value = serde_json::from_slice(&claims).ok()?;
     PartnerId::parse(claims.get("tid")?.as_str()?)
@@ -49,6 +48,7 @@ pub(super) fn claimed_partner(headers: &HeaderMap) -> Option<PartnerId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header;
 
     #[test]
     fn the_tid_of_an_unverifiable_token_is_read() {

@@ -1,8 +1,7 @@
 //! `admin clock`: show the server's clock, set its offset, move it on, or put it back.
 
 use clap::Args;
-use reqwest::Method;
-use serde_json::json;
+use partnerd_client::control::ClockMove;
 
 use super::control::Control;
 use super::output::{self, FormatArg};
@@ -40,17 +39,13 @@ fn offset(s: &str) -> Result<i64, String> {
 }
 
 pub async fn run(control: &Control, args: ClockArgs) -> anyhow::Result<()> {
-    let body = match (args.offset, args.advance, args.reset) {
-        (Some(s), _, _) => Some(json!({"offsetSeconds": s})),
-        (_, Some(s), _) => Some(json!({"advanceSeconds": s})),
-        (_, _, true) => Some(json!({"offsetSeconds": 0})),
+    let to = match (args.offset, args.advance, args.reset) {
+        (Some(s), _, _) => Some(ClockMove::OffsetSeconds(s)),
+        (_, Some(s), _) => Some(ClockMove::AdvanceSeconds(s)),
+        (_, _, true) => Some(ClockMove::OffsetSeconds(0)),
         _ => None,
     };
-    let req = match body {
-        Some(body) => control.request(Method::POST, "/clock").json(&body),
-        None => control.request(Method::GET, "/clock"),
-    };
-    let answer = control.json(req).await?;
+    let answer = control.call(control.client().clock(to)).await?;
     output::object(&answer, args.format.get())
 }
 

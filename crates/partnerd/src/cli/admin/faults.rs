@@ -6,10 +6,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use partnerd_model::PartnerId;
-use partnerd_server::FaultRule;
-use reqwest::Method;
-use serde_json::{json, Map, Value};
+use partnerd_model::{FaultRule, PartnerId};
+use serde_json::Value;
 
 use super::control::Control;
 use super::output::{self, member, FormatArg};
@@ -150,74 +148,73 @@ pub async fn run(control: &Control, args: FaultsArgs) -> anyhow::Result<()> {
     match args.command {
         FaultsCommand::Add(a) => add(control, *a).await,
         FaultsCommand::List(format) => {
-            let answer = control.json(control.request(Method::GET, "/faults")).await?;
-            let items = answer.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+            let items = control.call(control.client().faults()).await?;
             output::rows(&items, &HEADERS, row, format.get())
         }
         FaultsCommand::Clear(a) => {
-            let req = match (&a.id, &a.partner) {
-                (Some(id), _) => control.request(Method::DELETE, &format!("/faults/{id}")),
-                (None, Some(p)) => control.request(Method::DELETE, "/faults").query(&[("partner", p.to_string())]),
-                (None, None) => control.request(Method::DELETE, "/faults"),
-            };
-            control.send(req).await?;
+            match &a.id {
+                Some(id) => control.call(control.client().remove_fault(id)).await?,
+                None => control.call(control.client().clear_faults(a.partner.as_ref())).await?,
+            }
             eprintln!("{}", a.id.map_or("removed the fault rules".into(), |id| format!("removed fault rule {id}")));
             Ok(())
         }
     }
 }
 
-/// Every rule is checked before the first is sent, so a bad file adds nothing.
+/// Every rule is checked (by the server's own checks) before the first is sent, so a bad file
+/// adds nothing.
 async fn add(control: &Control, args: AddArgs) -> anyhow::Result<()> {
     let rules = match &args.file {
         Some(path) => read_rules(path)?,
         None => vec![rule_from_flags(&args)?],
     };
-    for (i, rule) in rules.iter().enumerate() {
-        FaultRule::parse(&rule.to_string()).map_err(|e| Usage(format!("fault rule {}: {e}", i + 1)))?;
-    }
     let mut added = Vec::new();
     for rule in &rules {
-        added.push(control.json(control.request(Method::POST, "/faults").json(rule)).await?);
+        added.push(control.call(control.client().add_fault(rule)).await?);
     }
     output::rows(&added, &HEADERS, row, args.format.get())
 }
 
-fn read_rules(path: &PathBuf) -> anyhow::Result<Vec<Value>> {
+/// The file's rules, each checked as the server checks it.
+fn read_rules(path: &PathBuf) -> anyhow::Result<Vec<FaultRule>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let value: Value = serde_json::from_str(&text)
         .map_err(|e| Usage(format!("{}: not JSON (a fault rule object or an array of them): {e}", path.display())))?;
-    Ok(match value {
+    let rules = match value {
         Value::Array(rules) => rules,
         one => vec![one],
-    })
+    };
+    let check = |(i, rule): (usize, Value)| {
+        FaultRule::parse(&rule.to_string()).map_err(|e| Usage(format!("fault rule {}: {e}", i + 1)).into())
+    };
+    rules.into_iter().enumerate().map(check).collect()
 }
 
-fn rule_from_flags(a: &AddArgs) -> anyhow::Result<Value> {
+fn rule_from_flags(a: &AddArgs) -> anyhow::Result<FaultRule> {
     if a.status.is_none() && !a.drop && a.latency.is_none() && a.latency_min.is_none() {
         return Err(Usage(
             "a fault needs an action: --status CODE, --drop or --latency DURATION (or --file FILE)".into(),
         )
         .into());
     }
-    let ms = |d: Option<Duration>| d.map(|d| json!(d.as_millis() as u64));
-    let members = [
-        ("method", a.method.clone().map(Value::from)),
-        ("route", a.route.clone().map(Value::from)),
-        ("partner", a.partner.as_ref().map(|p| json!(p.to_string()))),
-        ("status", a.status.map(Value::from)),
-        ("code", a.code.map(Value::from)),
-        ("description", a.description.clone().map(Value::from)),
-        ("retryAfter", a.retry_after.map(Value::from)),
-        ("latencyMs", ms(a.latency)),
-        ("latencyMinMs", ms(a.latency_min)),
-        ("latencyMaxMs", ms(a.latency_max)),
-        ("drop", a.drop.then_some(Value::Bool(true))),
-        ("commit", a.commit.then_some(Value::Bool(true))),
-        ("probability", a.probability.map(Value::from)),
-        ("count", a.count.map(Value::from)),
-        ("expiresInSeconds", a.expires_in.map(|d| json!(d.as_secs()))),
-    ];
-    let rule: Map<String, Value> = members.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_string(), v))).collect();
-    Ok(Value::Object(rule))
+    let ms = |d: Option<Duration>| d.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    let rule = FaultRule {
+        method: a.method.clone(),
+        route: a.route.clone(),
+        partner: a.partner.as_ref().map(PartnerId::to_string),
+        status: a.status,
+        code: a.code,
+        description: a.description.clone(),
+        retry_after: a.retry_after,
+        latency_ms: ms(a.latency),
+        latency_min_ms: ms(a.latency_min),
+        latency_max_ms: ms(a.latency_max),
+        drop: a.drop,
+        commit: a.commit,
+        probability: a.probability,
+        count: a.count,
+        expires_in_seconds: a.expires_in.map(|d| d.as_secs()),
+    };
+    Ok(rule.check().map_err(|e| Usage(format!("fault rule 1: {e}")))?)
 }

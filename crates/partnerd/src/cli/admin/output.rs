@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::super::customers::failure::stdout;
@@ -45,17 +46,17 @@ pub fn object(value: &Value, format: Format) -> anyhow::Result<()> {
 }
 
 /// Prints rows under a header (tables) or the items one a line (JSON).
-pub fn rows<const N: usize>(
-    items: &[Value],
+pub fn rows<T: Serialize, const N: usize>(
+    items: &[T],
     headers: &[&str; N],
-    row: impl Fn(&Value) -> [String; N],
+    row: impl Fn(&T) -> [String; N],
     format: Format,
 ) -> anyhow::Result<()> {
     let mut out = stdout();
     match format {
         Format::Json => {
             for item in items {
-                writeln!(out, "{item}")?;
+                writeln!(out, "{}", serde_json::to_string(item)?)?;
             }
         }
         Format::Table => {

@@ -5,9 +5,7 @@ use std::io::Write;
 
 use clap::Args;
 use futures::TryStreamExt;
-use partnerd_model::PartnerId;
-use reqwest::Method;
-use serde_json::Value;
+use partnerd_model::{JournalEntry, PartnerId};
 
 use super::control::Control;
 use super::output::{self, member, Format, FormatArg};
@@ -48,18 +46,16 @@ const HEADERS: [&str; 8] = ["id", "time", "method", "path", "status", "latencyMs
 /// Column widths for the live tail, whose rows cannot be measured in advance.
 const WIDTHS: [usize; 8] = [6, 24, 7, 48, 6, 9, 36, 5];
 
-fn row(entry: &Value) -> [String; 8] {
-    let latency = entry.get("latencyMs").and_then(Value::as_f64).map(|ms| format!("{ms:.1}")).unwrap_or_default();
-    let fault = entry.get("fault").map(|f| member(f, "id")).unwrap_or_default();
+fn row(entry: &JournalEntry) -> [String; 8] {
     [
-        member(entry, "id"),
-        member(entry, "time"),
-        member(entry, "method"),
-        member(entry, "path"),
-        member(entry, "status"),
-        latency,
-        member(entry, "partner"),
-        fault,
+        entry.id.to_string(),
+        entry.time.clone(),
+        entry.method.clone(),
+        entry.path.clone(),
+        entry.status.map(|s| s.to_string()).unwrap_or_default(),
+        format!("{:.1}", entry.latency_ms),
+        entry.partner.clone().unwrap_or_default(),
+        entry.fault.as_ref().map(|f| member(f, "id")).unwrap_or_default(),
     ]
 }
 
@@ -79,14 +75,13 @@ pub async fn run(control: &Control, args: RequestsArgs) -> anyhow::Result<()> {
     if args.follow {
         return follow(control, &query, format).await;
     }
-    let answer = control.json(control.request(Method::GET, "/requests").query(&query)).await?;
-    let items = answer.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+    let items = control.call(control.client().requests(&query)).await?;
     output::rows(&items, &HEADERS, row, format)
 }
 
 /// Reads `event:`/`data:` blocks off the stream and prints each request entry at once.
 async fn follow(control: &Control, query: &[(&str, String)], format: Format) -> anyhow::Result<()> {
-    let resp = control.send(control.request(Method::GET, "/requests/stream").query(query)).await?;
+    let resp = control.call(control.client().requests_stream(query)).await?;
     eprintln!("following requests (Ctrl-C to stop)");
     let mut out = stdout();
     if format == Format::Table {
@@ -107,9 +102,9 @@ async fn follow(control: &Control, query: &[(&str, String)], format: Format) -> 
             }
             match std::mem::take(&mut event) {
                 Event { kind: Some(kind), data } if kind == "request" => {
-                    let entry: Value = serde_json::from_str(&data)?;
+                    let entry: JournalEntry = serde_json::from_str(&data)?;
                     match format {
-                        Format::Json => writeln!(out, "{entry}")?,
+                        Format::Json => writeln!(out, "{}", serde_json::to_string(&entry)?)?,
                         Format::Table => print_row(&mut out, &row(&entry))?,
                     }
                     out.flush()?;

@@ -2,8 +2,6 @@
 
 use clap::Args;
 use partnerd_model::PartnerId;
-use reqwest::Method;
-use serde_json::json;
 
 use super::control::Control;
 use super::output::{self, FormatArg};
@@ -37,20 +35,11 @@ pub struct SeedArgs {
 }
 
 pub async fn reset(control: &Control, args: ResetArgs) -> anyhow::Result<()> {
-    let mut query: Vec<(&str, String)> = Vec::new();
-    if let Some(p) = &args.partner {
-        query.push(("partner", p.to_string()));
-    }
-    if args.keys {
-        query.push(("keys", "true".into()));
-    }
-    let answer = control.json(control.request(Method::POST, "/reset").query(&query)).await?;
+    let answer = control.call(control.client().reset(args.partner.as_ref(), args.keys)).await?;
     output::object(&answer, args.format.get())
 }
 
 pub async fn seed(control: &Control, args: SeedArgs) -> anyhow::Result<()> {
-    let path = format!("/partners/{}/seed", args.partner);
-    let body = json!({"count": args.count, "seed": args.seed});
-    let answer = control.json(control.request(Method::POST, &path).json(&body)).await?;
+    let answer = control.call(control.client().seed(&args.partner, args.count, args.seed, None)).await?;
     output::object(&answer, args.format.get())
 }

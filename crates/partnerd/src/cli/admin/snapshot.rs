@@ -8,7 +8,6 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use futures::{StreamExt, TryStreamExt};
 use partnerd_model::PartnerId;
-use reqwest::Method;
 use tokio::io::AsyncWriteExt;
 
 use super::control::Control;
@@ -61,14 +60,10 @@ pub async fn run(control: &Control, args: SnapshotArgs) -> anyhow::Result<()> {
     }
 }
 
-fn partner_query(partner: &Option<PartnerId>) -> Vec<(&'static str, String)> {
-    partner.iter().map(|p| ("partner", p.to_string())).collect()
-}
-
 /// Streams the snapshot into a temporary file beside the output, renamed over it once
 /// complete, so an interrupted save never leaves a truncated snapshot under the name.
 async fn save(control: &Control, args: SaveArgs) -> anyhow::Result<()> {
-    let resp = control.send(control.request(Method::GET, "/snapshot").query(&partner_query(&args.partner))).await?;
+    let resp = control.call(control.client().snapshot(args.partner.as_ref())).await?;
     let mut body = resp.bytes_stream();
     let to_stdout = args.output.as_os_str() == "-";
     let temp = temp_beside(&args.output);
@@ -118,12 +113,7 @@ async fn load(control: &Control, args: LoadArgs) -> anyhow::Result<()> {
         let file = tokio::fs::File::open(&path).await.with_context(|| format!("opening {}", path.display()))?;
         reqwest::Body::wrap_stream(chunks(file))
     };
-    let req = control
-        .request(Method::PUT, "/snapshot")
-        .query(&partner_query(&args.partner))
-        .header("Content-Type", "application/x-ndjson")
-        .body(body);
-    let answer = control.json(req).await.map_err(|e| {
+    let answer = control.call(control.client().restore(args.partner.as_ref(), body)).await.map_err(|e| {
         // The server reads the upload as fast as it stores it, so a large snapshot can outlast
         // its deadlines; nothing was changed, and the fix is on the server's command line.
         let text = e.to_string();

@@ -1,8 +1,12 @@
-//! A fault rule as clients write it (`POST /_partnerd/faults`, `--faults FILE`), and the
-//! checks that turn every rule that could not act as meant into a clear 400.
+//! A fault rule as clients write it (`POST /_partnerd/faults`, `--faults FILE`, `partnerd admin
+//! faults add`, `partnerd_mock::Fault`), and the checks that turn every rule that could not act
+//! as meant into a clear refusal. One definition, so the server, the CLI and the mock cannot
+//! disagree about a member's name or what it accepts.
 
-use partnerd_model::PartnerId;
 use serde::{Deserialize, Serialize};
+
+use crate::routes::{methods_of, PARTNER_CENTER_ROUTES};
+use crate::PartnerId;
 
 /// The longest latency a rule may add: ten minutes, past every client timeout worth testing.
 const MAX_LATENCY_MS: u64 = 600_000;
@@ -12,47 +16,63 @@ const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OP
 
 /// When a request matches (`method`, `route`, `partner`; each optional) and what happens to
 /// it (`status`, latency, or `drop`), how often (`probability`, `count`) and until when
-/// (`expiresInSeconds`). See docs/control-plane.md, "Faults".
+/// (`expiresInSeconds`). See docs/control-plane.md, "Faults". The members are public so that a
+/// builder can fill them in; [`FaultRule::check`] is what the server applies before keeping one.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FaultRule {
+    /// Only requests with this method (capitals once checked).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) method: Option<String>,
+    pub method: Option<String>,
+    /// Only requests to this route template; the `/v1` or `/v1.0` is optional.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) route: Option<String>,
+    pub route: Option<String>,
+    /// Only requests whose bearer token verifies for this partner GUID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) partner: Option<String>,
+    pub partner: Option<String>,
+    /// Answer this error status (400 to 599) instead of running the request.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) status: Option<u16>,
+    pub status: Option<u16>,
+    /// Strike only this share (above 0, at most 1) of matching requests.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) probability: Option<f64>,
+    pub probability: Option<f64>,
+    /// Wait this long first (milliseconds).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) latency_ms: Option<u64>,
+    pub latency_ms: Option<u64>,
+    /// With `latency_max_ms`: wait a uniformly drawn time between the two.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) latency_min_ms: Option<u64>,
+    pub latency_min_ms: Option<u64>,
+    /// With `latency_min_ms`: the longest drawn wait.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) latency_max_ms: Option<u64>,
+    pub latency_max_ms: Option<u64>,
+    /// Close the connection without answering.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub(crate) drop: bool,
+    pub drop: bool,
+    /// Run the request to the end first, then lose its answer.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub(crate) commit: bool,
+    pub commit: bool,
+    /// With a status: the error body's `code`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) code: Option<i64>,
+    pub code: Option<i64>,
+    /// With a status: the error body's `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) description: Option<String>,
+    pub description: Option<String>,
+    /// With a status: the `Retry-After` seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) retry_after: Option<u64>,
+    pub retry_after: Option<u64>,
+    /// Strike this many requests, then the rule is gone.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) count: Option<u64>,
+    pub count: Option<u64>,
+    /// End the rule this long after it is added, on the server's clock.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) expires_in_seconds: Option<u64>,
+    pub expires_in_seconds: Option<u64>,
 }
 
 impl FaultRule {
     /// One rule from JSON text, checked.
     pub fn parse(json: &str) -> Result<FaultRule, String> {
         let rule: FaultRule = serde_json::from_str(json).map_err(|e| format!("the fault rule does not parse: {e}"))?;
-        rule.checked()
+        rule.check()
     }
 
     /// A JSON array of rules (a `--faults` file), each checked; the error names the rule.
@@ -65,14 +85,14 @@ impl FaultRule {
             .map(|(i, v)| {
                 serde_json::from_value::<FaultRule>(v)
                     .map_err(|e| e.to_string())
-                    .and_then(FaultRule::checked)
+                    .and_then(FaultRule::check)
                     .map_err(|e| format!("fault rule {}: {e}", i + 1))
             })
             .collect()
     }
 
     /// The rule, normalised (method in capitals), or why it cannot act as written.
-    fn checked(mut self) -> Result<FaultRule, String> {
+    pub fn check(mut self) -> Result<FaultRule, String> {
         if let Some(m) = &mut self.method {
             *m = m.trim().to_ascii_uppercase();
             if !METHODS.contains(&m.as_str()) {
@@ -155,7 +175,7 @@ impl FaultRule {
     }
 
     /// The partner the rule is limited to.
-    pub(crate) fn partner_id(&self) -> Option<PartnerId> {
+    pub fn partner_id(&self) -> Option<PartnerId> {
         self.partner.as_deref().and_then(PartnerId::parse)
     }
 }
@@ -163,11 +183,10 @@ impl FaultRule {
 /// A route template partnerd serves (with or without its `/v1` or `/v1.0`), taking `method`
 /// when one is given: a rule for a route that does not exist would be accepted and never fire.
 fn check_route(route: &str, method: Option<&str>) -> Result<(), String> {
-    let wanted = crate::control::guidance::version_free(route);
-    let Some((_, methods)) = crate::PARTNER_CENTER_ROUTES.iter().find(|(path, _)| *path == wanted) else {
+    let Some(methods) = methods_of(route) else {
         return Err(format!(
             "route '{route}' is not a route template partnerd serves; these are: {}",
-            crate::PARTNER_CENTER_ROUTES.iter().map(|(p, _)| format!("/v1{p}")).collect::<Vec<_>>().join(", ")
+            PARTNER_CENTER_ROUTES.iter().map(|(p, _)| format!("/v1{p}")).collect::<Vec<_>>().join(", ")
         ));
     };
     match method {
@@ -225,5 +244,16 @@ mod tests {
         }
         let err = FaultRule::parse_list(r#"[{"status": 503}, {"status": 999}]"#).unwrap_err();
         assert!(err.starts_with("fault rule 2:"), "{err}");
+    }
+
+    #[test]
+    fn every_documented_member_round_trips() {
+        let text = r#"{"method":"POST","route":"/v1/customers","partner":"c0ffee00-0000-4000-8000-000000000001","status":503,"probability":0.5,"commit":true,"code":800003,"description":"Down.","retryAfter":7,"count":2,"expiresInSeconds":60}"#;
+        let rule = FaultRule::parse(text).unwrap();
+        assert_eq!(serde_json::to_string(&rule).unwrap(), text);
+        let latency = r#"{"latencyMinMs":5,"latencyMaxMs":9}"#;
+        assert_eq!(serde_json::to_string(&FaultRule::parse(latency).unwrap()).unwrap(), latency);
+        let drop = r#"{"latencyMs":5,"drop":true}"#;
+        assert_eq!(serde_json::to_string(&FaultRule::parse(drop).unwrap()).unwrap(), drop);
     }
 }
