@@ -7,7 +7,7 @@ use partnerd_model::canonical::MemberError;
 use partnerd_model::{ErrorBody, FilterError, Violations};
 use partnerd_store::{Conflict, StoreError};
 
-use crate::reply::Payload;
+use crate::reply::{Json, Payload};
 
 /// An error response: status, contract body and any headers the status needs.
 #[derive(Debug)]
@@ -209,7 +209,7 @@ impl IntoResponse for ApiError {
         if let Some(secs) = self.retry_after {
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        res.extensions_mut().insert(Payload { root: "Error", json });
+        res.extensions_mut().insert(Payload { root: "Error", json: Json::Whole(json) });
         res
     }
 }

@@ -109,15 +109,15 @@ pub(crate) fn render_error(headers: &HeaderMap, err: ApiError) -> Response {
 fn render(res: &mut Response, format: Format) {
     let Some(payload) = res.extensions_mut().remove::<Payload>() else { return };
     let body = match format {
-        Format::Json | Format::TextJson => payload.json,
+        Format::Json | Format::TextJson => payload.json.into_body(),
         Format::Xml | Format::TextXml => {
-            let value: serde_json::Value = serde_json::from_str(&payload.json).expect("payloads are JSON");
-            partnerd_model::xml::to_xml(payload.root, &value)
+            let value: serde_json::Value = serde_json::from_str(&payload.json.text()).expect("payloads are JSON");
+            Body::from(partnerd_model::xml::to_xml(payload.root, &value))
         }
     };
     res.headers_mut().remove(header::CONTENT_LENGTH);
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
-    *res.body_mut() = Body::from(body);
+    *res.body_mut() = body;
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use partnerd_model::PartnerId;
 use partnerd_store::{ListQuery, Page, PartnerStore, Position, StoreError};
 use quick_cache::sync::Cache;
@@ -21,7 +22,10 @@ use quick_cache::Weighter;
 pub(crate) struct KeptPage {
     /// The store's version when the page was read.
     version: Option<u64>,
-    pub page: Page,
+    /// The rows' list projections, joined with commas: the collection's `items`, shared by
+    /// every answer that serves this page.
+    pub items: Bytes,
+    pub count: usize,
     pub next: Option<Position>,
     pub previous: Option<(Position, bool)>,
 }
@@ -29,7 +33,14 @@ pub(crate) struct KeptPage {
 impl KeptPage {
     fn of(page: Page, query: &ListQuery, version: Option<u64>) -> KeptPage {
         let (next, previous) = page.neighbours(&query.seek);
-        KeptPage { version, page, next, previous }
+        let mut items = Vec::with_capacity(page.rows().map(|r| r.list_json.len() + 1).sum());
+        for (i, row) in page.rows().enumerate() {
+            if i > 0 {
+                items.push(b',');
+            }
+            items.extend_from_slice(row.list_json.as_bytes());
+        }
+        KeptPage { version, items: Bytes::from(items), count: page.len(), next, previous }
     }
 }
 
@@ -41,16 +52,16 @@ struct Key {
 
 /// Weighs an entry by the bytes it holds, so that the bound is one of memory.
 #[derive(Clone)]
-struct Bytes;
+struct ByWeight;
 
 /// What an entry costs beyond its strings: the key, the value's fields, the cache's slot.
 const ENTRY_OVERHEAD: u64 = 256;
 
-impl Weighter<Key, Arc<KeptPage>> for Bytes {
+impl Weighter<Key, Arc<KeptPage>> for ByWeight {
     fn weight(&self, key: &Key, page: &Arc<KeptPage>) -> u64 {
         let position = |p: &Position| p.key.len() + p.id.len();
         let filter = key.query.filter.as_ref().map_or(0, |f| f.value.len());
-        let strings = page.page.bytes()
+        let strings = page.items.len()
             + filter
             + page.next.as_ref().map_or(0, position)
             + page.previous.as_ref().map_or(0, |(p, _)| position(p));
@@ -59,14 +70,16 @@ impl Weighter<Key, Arc<KeptPage>> for Bytes {
 }
 
 /// The kept pages of one server, at most `bytes` of them; none when `bytes` is 0.
-pub(crate) struct PageCache(Option<Cache<Key, Arc<KeptPage>, Bytes>>);
+pub(crate) struct PageCache(Option<Cache<Key, Arc<KeptPage>, ByWeight>>);
 
 /// A page of 100 holds about 60 KB: the number of entries the cache is sized for.
 const TYPICAL_PAGE_BYTES: usize = 60_000;
 
 impl PageCache {
     pub fn new(bytes: usize) -> PageCache {
-        PageCache((bytes > 0).then(|| Cache::with_weighter((bytes / TYPICAL_PAGE_BYTES).max(8), bytes as u64, Bytes)))
+        PageCache(
+            (bytes > 0).then(|| Cache::with_weighter((bytes / TYPICAL_PAGE_BYTES).max(8), bytes as u64, ByWeight)),
+        )
     }
 
     /// The page `query` asks for: the kept one while the store is at its version, or a fresh

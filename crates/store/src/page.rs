@@ -108,11 +108,6 @@ impl Page {
         self.spans.is_empty()
     }
 
-    /// The bytes its rows hold, for a bound on kept pages.
-    pub fn bytes(&self) -> usize {
-        self.text.len() + self.spans.len() * std::mem::size_of::<Span>()
-    }
-
     pub fn first(&self) -> Option<Row<'_>> {
         self.rows().next()
     }

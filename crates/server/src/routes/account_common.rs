@@ -46,9 +46,9 @@ pub(crate) fn named(error: crate::ApiError, name: &str) -> axum::response::Respo
     use axum::response::IntoResponse;
     let mut res = error.into_response();
     if let Some(payload) = res.extensions_mut().get_mut::<crate::reply::Payload>() {
-        if let Ok(mut body) = serde_json::from_str::<serde_json::Value>(&payload.json) {
+        if let Ok(mut body) = serde_json::from_str::<serde_json::Value>(&payload.json.text()) {
             body["errorName"] = name.into();
-            payload.json = body.to_string();
+            payload.json = crate::reply::Json::Whole(body.to_string());
         }
     }
     res

@@ -9,7 +9,7 @@ use crate::auth::VerifiedPartner;
 use crate::continuation::Cursor;
 use crate::list_query::{ListParams, MAX_PAGE_SIZE};
 use crate::page_cache::KeptPage;
-use crate::reply::Reply;
+use crate::reply::{Json, Reply};
 use crate::{ApiError, AppState};
 
 const MS_CONTINUATION_TOKEN: HeaderName = HeaderName::from_static("ms-continuationtoken");
@@ -25,7 +25,7 @@ pub(crate) async fn list(
     let token = continuation_header(&headers)?;
     let query = plan(&state, &partner, params, token)?;
     let page = state.pages.read(partner.store(), &query).await?;
-    Ok(Reply::ok_json("Collection", render(&state, &partner, &query, &page, &raw)))
+    Ok(Reply::ok_json_pieces("Collection", render(&state, &partner, &query, &page, &raw)))
 }
 
 fn continuation_header(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
@@ -94,9 +94,10 @@ fn agree(params: &ListParams, cursor: &Cursor) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The collection JSON, assembled around the stored item JSON without re-serialising it.
-fn render(state: &AppState, partner: &VerifiedPartner, query: &ListQuery, kept: &KeptPage, raw_query: &str) -> String {
-    let (page, next, previous) = (&kept.page, &kept.next, &kept.previous);
+/// The collection JSON, assembled around the stored item JSON without re-serialising it: what
+/// comes before the items, the items (the kept page's own bytes), what comes after.
+fn render(state: &AppState, partner: &VerifiedPartner, query: &ListQuery, page: &KeptPage, raw_query: &str) -> Json {
+    let (next, previous) = (&page.next, &page.previous);
     let token = (next.is_some() || previous.is_some()).then(|| {
         state.sealer.seal(&Cursor {
             partner: partner.id().to_string(),
@@ -131,25 +132,19 @@ fn render(state: &AppState, partner: &VerifiedPartner, query: &ListQuery, kept: 
         next: next.is_some().then(|| seek_link("Next")),
         previous: previous.is_some().then(|| seek_link("Previous")),
     };
-    let items_len: usize = page.rows().map(|r| r.list_json.len() + 1).sum();
-    let mut out = String::with_capacity(items_len + 1024);
-    out.push('{');
+    let mut head = String::with_capacity(1024);
+    head.push('{');
     if let (Some(t), Some(_)) = (&token, &next) {
-        out.push_str("\"continuationToken\":");
-        out.push_str(&serde_json::to_string(t).expect("strings serialise"));
-        out.push(',');
+        head.push_str("\"continuationToken\":");
+        head.push_str(&serde_json::to_string(t).expect("strings serialise"));
+        head.push(',');
     }
-    out.push_str(&format!("\"totalCount\":{},\"items\":[", page.len()));
-    for (i, row) in page.rows().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(row.list_json);
-    }
-    out.push_str("],\"links\":");
-    out.push_str(&serde_json::to_string(&links).expect("links serialise"));
-    out.push_str(",\"attributes\":{\"objectType\":\"Collection\"}}");
-    out
+    head.push_str(&format!("\"totalCount\":{},\"items\":[", page.count));
+    let mut tail = String::with_capacity(1024);
+    tail.push_str("],\"links\":");
+    tail.push_str(&serde_json::to_string(&links).expect("links serialise"));
+    tail.push_str(",\"attributes\":{\"objectType\":\"Collection\"}}");
+    Json::Pieces(vec![head.into(), page.items.clone(), tail.into()])
 }
 
 /// The canonical JSON form of a filter, as links carry it.
