@@ -7,7 +7,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use partnerd_model::{FaultRule, PartnerId};
+use partnerd_model::{FaultRule, KeptFault, PartnerId};
 
 use crate::control::expect;
 use crate::MockServer;
@@ -147,7 +147,7 @@ fn millis(d: Duration) -> u64 {
 }
 
 /// The id partnerd gave a fault rule, for [`MockServer::remove_fault`] and for matching a
-/// journal entry's `fault["id"]`.
+/// journal entry's `fault.id`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FaultId(pub String);
 
@@ -177,7 +177,13 @@ impl MockServer {
     /// ```
     pub async fn add_fault(&self, rule: Fault) -> FaultId {
         let kept = expect("adding a fault rule", self.control.add_fault(&rule.0).await);
-        FaultId(kept["id"].as_str().expect("a kept rule has an id").to_string())
+        FaultId(kept.id)
+    }
+
+    /// The rules in force, in the order they are tried, each with its id, how often it fired
+    /// and what remains of it.
+    pub async fn faults(&self) -> Vec<KeptFault> {
+        expect("listing the fault rules", self.control.faults().await)
     }
 
     /// Removes one rule.

@@ -47,6 +47,6 @@ mod server;
 pub use fault::{Fault, FaultId};
 pub use journal::{RecordedRequest, RequestFilter};
 pub use partnerd_client::control::{Guidance, GuidanceFlag};
-pub use partnerd_model::PartnerId;
+pub use partnerd_model::{AppliedFault, KeptFault, PartnerId};
 pub use partnerd_server::Config;
 pub use server::MockServer;

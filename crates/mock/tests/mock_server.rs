@@ -54,7 +54,7 @@ async fn the_client_retries_through_two_503s_to_one_customer() {
     assert_eq!(ids(&server, &p).await, [created.id.unwrap()]);
     let posts = server.requests_matching(RequestFilter::new().method("POST")).await;
     assert_eq!(posts.iter().map(|r| r.status).collect::<Vec<_>>(), [Some(503), Some(503), Some(201)]);
-    assert!(posts[..2].iter().all(|r| r.fault.as_ref().unwrap()["id"] == rule.0.as_str()));
+    assert!(posts[..2].iter().all(|r| r.fault.as_ref().unwrap().id == rule.0));
     assert!(posts[2].fault.is_none());
     assert!(posts.iter().all(|r| r.request_id == posts[0].request_id), "one MS-RequestId for every attempt");
     assert_eq!(posts[0].request_header("Authorization"), Some("Bearer [redacted]"));
@@ -176,8 +176,33 @@ async fn journal_entries_are_the_servers_wire_type() {
     let seen = server.requests().await;
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].proxied, None, "partnerd answered");
-    assert_eq!(seen[0].fault.as_ref().unwrap()["appliedLatencyMs"], 1);
+    assert_eq!(seen[0].fault.as_ref().unwrap().applied_latency_ms, Some(1));
     let raw: serde_json::Value =
         reqwest::get(format!("{}/_partnerd/requests", server.uri())).await.unwrap().json().await.unwrap();
     assert_eq!(serde_json::to_value(&seen[0]).unwrap(), raw["items"][0]);
+}
+
+/// The kept rules are the server's wire type: the rule as sent, with what the server counts.
+#[tokio::test]
+async fn kept_rules_show_what_they_did_and_what_remains() {
+    let server = MockServer::start().await;
+    let p = partner(10);
+    let fault = Fault::status(503).method("get").route("/v1/customers").count(2).expires_in(Duration::from_secs(60));
+    let id = server.add_fault(fault.clone()).await;
+    reqwest::Client::new()
+        .get(format!("{}/v1/customers", server.uri()))
+        .bearer_auth(server.token_for(&p))
+        .send()
+        .await
+        .unwrap();
+    let kept = server.faults().await;
+    assert_eq!(kept.len(), 1);
+    assert_eq!((kept[0].id.as_str(), kept[0].fired, kept[0].remaining), (id.0.as_str(), 1, Some(1)));
+    assert!(kept[0].expires_at.as_deref().is_some_and(|t| t.ends_with('Z')), "{:?}", kept[0].expires_at);
+    assert_eq!(kept[0].rule, fault.rule().clone().check().unwrap(), "the rule as sent, normalised");
+    let struck = server.requests().await;
+    assert_eq!(struck[0].fault.as_ref().map(|f| &f.rule), Some(&kept[0].rule));
+    let raw: serde_json::Value =
+        reqwest::get(format!("{}/_partnerd/faults", server.uri())).await.unwrap().json().await.unwrap();
+    assert_eq!(serde_json::to_value(&kept[0]).unwrap(), raw["items"][0]);
 }

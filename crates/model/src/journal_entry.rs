@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::AppliedFault;
+
 /// One Partner Center request partnerd answered. The `Authorization` header is redacted, and
 /// admin passwords in bodies.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -45,9 +47,8 @@ pub struct JournalEntry {
     pub response_body: Option<String>,
     /// Whether the response body was longer and cut.
     pub response_body_truncated: bool,
-    /// The fault rule that struck the request (with its `id`, and `appliedLatencyMs` for a
-    /// latency), if one did.
-    pub fault: Option<Value>,
+    /// The fault rule that struck the request, if one did.
+    pub fault: Option<AppliedFault>,
     /// The guidance flags the request raised, e.g. `createWithoutRequestId`.
     pub guidance: Vec<String>,
     /// Who answered instead of partnerd (`upstream` or `replay`); absent when partnerd did.
@@ -77,7 +78,7 @@ mod tests {
     use super::*;
 
     /// Every member docs/control-plane.md lists, in the order the server writes them.
-    const DOCUMENTED: &str = r#"{"id":7,"time":"2026-01-31T12:00:00.000Z","method":"POST","path":"/v1/customers?x=1","route":"/v1/customers","status":503,"latencyMs":1.5,"partner":"c0ffee00-0000-4000-8000-000000000001","requestId":"r","correlationId":"c","cv":"v","requestHeaders":{"authorization":"Bearer [redacted]"},"responseHeaders":{"retry-after":"1"},"requestBody":"{\"a\":1}","requestBodyTruncated":false,"responseBody":"{}","responseBodyTruncated":true,"fault":{"id":"1","status":503},"guidance":["noCorrelationId"],"proxied":"upstream"}"#;
+    const DOCUMENTED: &str = r#"{"id":7,"time":"2026-01-31T12:00:00.000Z","method":"POST","path":"/v1/customers?x=1","route":"/v1/customers","status":503,"latencyMs":1.5,"partner":"c0ffee00-0000-4000-8000-000000000001","requestId":"r","correlationId":"c","cv":"v","requestHeaders":{"authorization":"Bearer [redacted]"},"responseHeaders":{"retry-after":"1"},"requestBody":"{\"a\":1}","requestBodyTruncated":false,"responseBody":"{}","responseBodyTruncated":true,"fault":{"status":503,"id":"1"},"guidance":["noCorrelationId"],"proxied":"upstream"}"#;
 
     #[test]
     fn every_documented_member_round_trips() {

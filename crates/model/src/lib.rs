@@ -2,8 +2,9 @@
 //! (`docs/api.md`): resources, their lenient reading and canonical writing in
 //! JSON and XML, and the parsers for the list query (`filter`, `seekOperation`, `size`).
 //!
-//! It also holds the control plane's wire types (a fault rule, a journal entry, the route table
-//! they name), so the server, the mock, the CLI and the client share them too.
+//! It also holds the control plane's wire types (a fault rule and the server's view of a kept
+//! one, a journal entry and the fault it records, the route table they name), so the server,
+//! the mock, the CLI and the client share them too.
 //!
 //! Nothing here does I/O, so the server, the stores and the client share one definition.
 
@@ -12,6 +13,7 @@ pub mod address_check;
 pub mod address_fixture;
 pub mod agreement;
 pub mod agreement_document;
+pub mod applied_fault;
 pub mod assemble;
 pub mod canonical;
 pub mod collection;
@@ -26,6 +28,7 @@ pub mod form;
 pub mod ids;
 pub mod journal_entry;
 pub mod json_limits;
+pub mod kept_fault;
 pub mod license;
 pub mod links;
 pub mod new_customer;
@@ -42,6 +45,7 @@ pub mod validate;
 pub mod validation_code;
 pub mod xml;
 
+pub use applied_fault::AppliedFault;
 pub use collection::Collection;
 pub use customer::{Address, BillingProfile, CompanyProfile, Customer, Relationship, UserCredentials};
 pub use error::ErrorBody;
@@ -49,6 +53,7 @@ pub use fault_rule::FaultRule;
 pub use filter::{Filter, FilterError, FilterField};
 pub use ids::{parse_guid, CustomerId, PartnerId};
 pub use journal_entry::JournalEntry;
+pub use kept_fault::KeptFault;
 pub use links::{Attributes, Header, Link, ResourceLinks};
 pub use new_customer::NewCustomer;
 pub use parts::{CountryCode, EmailAddress, InitialDomain};

@@ -1,8 +1,9 @@
 //! One method per control-plane route. Answers the CLI prints as they come stay JSON
-//! ([`Value`]); the journal and guidance, which callers inspect, are typed.
+//! ([`Value`]); the fault rules, the journal and guidance, which callers inspect, are typed.
 
-use partnerd_model::{FaultRule, JournalEntry, PartnerId};
+use partnerd_model::{FaultRule, JournalEntry, KeptFault, PartnerId};
 use reqwest::{Body, Method, Response};
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use super::{ControlClient, ControlError, Guidance};
@@ -83,13 +84,14 @@ impl ControlClient {
     }
 
     /// `POST /faults`: the rule as kept (its `id`, `fired`, `remaining`, `expiresAt`).
-    pub async fn add_fault(&self, rule: &FaultRule) -> Result<Value, ControlError> {
-        self.json(self.request(Method::POST, "/faults").json(rule)).await
+    pub async fn add_fault(&self, rule: &FaultRule) -> Result<KeptFault, ControlError> {
+        typed("kept fault rule", self.json(self.request(Method::POST, "/faults").json(rule)).await?)
     }
 
     /// `GET /faults`: the rules in force as kept, in the order they are tried.
-    pub async fn faults(&self) -> Result<Vec<Value>, ControlError> {
-        items(self.json(self.request(Method::GET, "/faults")).await?)
+    pub async fn faults(&self) -> Result<Vec<KeptFault>, ControlError> {
+        let items = items(self.json(self.request(Method::GET, "/faults")).await?)?;
+        items.into_iter().map(|v| typed("kept fault rule", v)).collect()
     }
 
     /// `DELETE /faults/{id}`; a 404 when no rule has that id any more.
@@ -106,7 +108,7 @@ impl ControlClient {
     /// `since`, `limit`): the journal's entries, newest first.
     pub async fn requests(&self, filters: &[(&str, String)]) -> Result<Vec<JournalEntry>, ControlError> {
         let items = items(self.json(self.request(Method::GET, "/requests").query(filters)).await?)?;
-        items.into_iter().map(|v| serde_json::from_value(v).map_err(|e| entry_error(&e))).collect()
+        items.into_iter().map(|v| typed("journal entry", v)).collect()
     }
 
     /// `GET /requests/stream` with `filters`: the Server-Sent Events answer, to read as it comes.
@@ -137,7 +139,7 @@ fn items(answer: Value) -> Result<Vec<Value>, ControlError> {
     }
 }
 
-/// A journal entry that is not the shape the model documents: the server and client differ.
-fn entry_error(e: &serde_json::Error) -> ControlError {
-    ControlError::Answer(format!("not a journal entry ({e})"))
+/// `answer` as the model's `what`; an answer of another shape means the server and client differ.
+fn typed<T: DeserializeOwned>(what: &str, answer: Value) -> Result<T, ControlError> {
+    serde_json::from_value(answer).map_err(|e| ControlError::Answer(format!("not a {what} ({e})")))
 }

@@ -10,7 +10,7 @@
 //! let control = ControlClient::new(reqwest::Client::new(), "http://127.0.0.1:8080", None);
 //! let rule = FaultRule { status: Some(503), count: Some(2), ..FaultRule::default() };
 //! let kept = control.add_fault(&rule).await?;
-//! println!("rule {} in force", kept["id"]);
+//! println!("rule {} in force", kept.id);
 //! # Ok(()) }
 //! ```
 

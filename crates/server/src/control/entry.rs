@@ -6,9 +6,9 @@ use std::time::{Duration, SystemTime};
 
 use axum::extract::MatchedPath;
 use axum::http::{header, HeaderMap, HeaderName, Method};
-use partnerd_model::{JournalEntry, PartnerId};
+use partnerd_model::{AppliedFault, JournalEntry, PartnerId};
 use serde::{Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde_json::Map;
 
 use super::redact;
 use super::tap::Captured;
@@ -40,7 +40,7 @@ pub(crate) struct Entry {
     pub request_body: Captured,
     pub response_body: Captured,
     /// The injected fault, as its rule says, when one was applied.
-    pub fault: Option<Value>,
+    pub fault: Option<Box<AppliedFault>>,
     pub guidance: Vec<&'static str>,
     /// Who answered instead of partnerd (`upstream` or `replay`), when someone did.
     pub proxied: Option<&'static str>,
@@ -133,7 +133,7 @@ impl Entry {
             request_body_truncated: self.request_body.truncated,
             response_body: body_text(&self.response_body, response).filter(|_| answered),
             response_body_truncated: self.response_body.truncated,
-            fault: self.fault.clone(),
+            fault: self.fault.as_deref().cloned(),
             guidance: self.guidance.iter().map(|g| g.to_string()).collect(),
             proxied: self.proxied.map(str::to_string),
         }

@@ -14,7 +14,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use partnerd_model::{FaultRule, PartnerId};
+use partnerd_model::{AppliedFault, FaultRule, KeptFault, PartnerId};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -41,17 +41,14 @@ impl Active {
             && self.partner.as_ref().is_none_or(|p| partner().as_ref() == Some(p))
     }
 
-    fn view(&self) -> Value {
-        let mut v = serde_json::to_value(&self.rule).expect("rules serialise");
-        v["id"] = json!(self.id);
-        v["fired"] = json!(self.fired);
-        if let Some(remaining) = self.remaining {
-            v["remaining"] = json!(remaining);
+    fn view(&self) -> KeptFault {
+        KeptFault {
+            rule: self.rule.clone(),
+            id: self.id.clone(),
+            fired: self.fired,
+            remaining: self.remaining,
+            expires_at: self.expires_at.map(rfc3339),
         }
-        if let Some(at) = self.expires_at {
-            v["expiresAt"] = json!(rfc3339(at));
-        }
-        v
     }
 }
 
@@ -73,7 +70,7 @@ pub(crate) struct Strike {
     /// The latency to add, drawn when the rule gives a range.
     pub latency: Option<Duration>,
     /// What the journal records: the rule, its id and the latency applied.
-    pub record: Value,
+    pub record: AppliedFault,
 }
 
 impl Faults {
@@ -87,7 +84,7 @@ impl Faults {
         faults
     }
 
-    fn add(&self, rule: FaultRule) -> Value {
+    fn add(&self, rule: FaultRule) -> KeptFault {
         let mut table = self.table.lock().expect("fault table");
         let id = table.next_id.to_string();
         table.next_id += 1;
@@ -127,11 +124,11 @@ impl Faults {
             _ => None,
         }
         .map(Duration::from_millis);
-        let mut record = serde_json::to_value(&active.rule).expect("rules serialise");
-        record["id"] = json!(active.id);
-        if let Some(l) = latency {
-            record["appliedLatencyMs"] = json!(l.as_millis() as u64);
-        }
+        let record = AppliedFault {
+            rule: active.rule.clone(),
+            id: active.id.clone(),
+            applied_latency_ms: latency.map(|l| l.as_millis() as u64),
+        };
         let strike = Strike { rule: active.rule.clone(), latency, record };
         if active.remaining == Some(0) {
             rules.remove(index);
@@ -139,7 +136,7 @@ impl Faults {
         Some(strike)
     }
 
-    fn list(&self) -> Vec<Value> {
+    fn list(&self) -> Vec<KeptFault> {
         let now = self.clock.now();
         let mut table = self.table.lock().expect("fault table");
         table.rules.retain(|a| a.expires_at.is_none_or(|t| t > now));

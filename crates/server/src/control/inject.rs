@@ -15,8 +15,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::Frame;
-use partnerd_model::FaultRule;
-use serde_json::Value;
+use partnerd_model::{AppliedFault, FaultRule};
 
 use super::capture::bearer_partner;
 use crate::{ApiError, AppState};
@@ -24,7 +23,8 @@ use crate::{ApiError, AppState};
 /// The fault a response carries, for the journal.
 #[derive(Clone, Debug)]
 pub(crate) struct Applied {
-    pub record: Value,
+    /// Boxed: a journal entry holds it, and most entries have none, so they stay a pointer wide.
+    pub record: Box<AppliedFault>,
     pub dropped: bool,
 }
 
@@ -51,7 +51,7 @@ pub(crate) async fn inject(state: &AppState, req: Request, next: Next) -> Respon
             error_answer(rule).into_response()
         }
     };
-    res.extensions_mut().insert(Applied { record: strike.record, dropped: rule.drop });
+    res.extensions_mut().insert(Applied { record: Box::new(strike.record), dropped: rule.drop });
     res
 }
 

@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use partnerd_model::{FaultRule, PartnerId};
+use partnerd_model::{FaultRule, KeptFault, PartnerId};
 use serde_json::Value;
 
 use super::control::Control;
-use super::output::{self, member, FormatArg};
+use super::output::{self, FormatArg};
 use crate::cli::customers::failure::Usage;
 use crate::cli::db::parse_partner;
 use crate::cli::duration;
@@ -114,33 +114,37 @@ struct ClearArgs {
 const HEADERS: [&str; 9] =
     ["id", "method", "route", "partner", "action", "probability", "remaining", "fired", "expiresAt"];
 
-fn row(rule: &Value) -> [String; 9] {
+fn row(kept: &KeptFault) -> [String; 9] {
+    let rule = &kept.rule;
     let mut action = Vec::new();
-    if let Some(status) = rule.get("status") {
+    if let Some(status) = rule.status {
         action.push(status.to_string());
     }
-    if rule.get("drop") == Some(&Value::Bool(true)) {
+    if rule.drop {
         action.push("drop".into());
     }
-    if let Some(ms) = rule.get("latencyMs") {
+    if let Some(ms) = rule.latency_ms {
         action.push(format!("+{ms}ms"));
     }
-    if let (Some(min), Some(max)) = (rule.get("latencyMinMs"), rule.get("latencyMaxMs")) {
+    if let (Some(min), Some(max)) = (rule.latency_min_ms, rule.latency_max_ms) {
         action.push(format!("+{min}..{max}ms"));
     }
-    if rule.get("commit") == Some(&Value::Bool(true)) {
+    if rule.commit {
         action.push("after commit".into());
     }
+    let text = |v: Option<&String>| v.cloned().unwrap_or_default();
+    let number = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_default();
     [
-        member(rule, "id"),
-        member(rule, "method"),
-        member(rule, "route"),
-        member(rule, "partner"),
+        kept.id.clone(),
+        text(rule.method.as_ref()),
+        text(rule.route.as_ref()),
+        text(rule.partner.as_ref()),
         action.join(" "),
-        member(rule, "probability"),
-        member(rule, "remaining"),
-        member(rule, "fired"),
-        member(rule, "expiresAt"),
+        // As JSON writes it (`1.0`), like the other formats.
+        rule.probability.map(|p| Value::from(p).to_string()).unwrap_or_default(),
+        number(kept.remaining),
+        kept.fired.to_string(),
+        text(kept.expires_at.as_ref()),
     ]
 }
 
@@ -217,4 +221,23 @@ fn rule_from_flags(a: &AddArgs) -> anyhow::Result<FaultRule> {
         expires_in_seconds: a.expires_in.map(|d| d.as_secs()),
     };
     Ok(rule.check().map_err(|e| Usage(format!("fault rule 1: {e}")))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_rule_fills_every_column() {
+        let kept: KeptFault = serde_json::from_str(
+            r#"{"method":"GET","route":"/v1/customers","status":503,"probability":1,"commit":true,"count":3,"id":"4","fired":1,"remaining":2,"expiresAt":"2026-01-31T12:00:00.000Z"}"#,
+        )
+        .unwrap();
+        let cells = ["4", "GET", "/v1/customers", "", "503 after commit", "1.0", "2", "1", "2026-01-31T12:00:00.000Z"];
+        assert_eq!(row(&kept), cells.map(String::from));
+        let latency: KeptFault =
+            serde_json::from_str(r#"{"latencyMinMs":5,"latencyMaxMs":9,"drop":true,"id":"5","fired":0}"#).unwrap();
+        assert_eq!(row(&latency)[4], "drop +5..9ms");
+        assert_eq!(row(&latency)[6], "", "no count, nothing remaining to show");
+    }
 }

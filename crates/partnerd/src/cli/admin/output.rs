@@ -78,8 +78,3 @@ pub fn cell(v: &Value) -> String {
         other => other.to_string(),
     }
 }
-
-/// The member `name` of `v` as a cell.
-pub fn member(v: &Value, name: &str) -> String {
-    v.get(name).map(cell).unwrap_or_default()
-}

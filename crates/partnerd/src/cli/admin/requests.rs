@@ -8,7 +8,7 @@ use futures::TryStreamExt;
 use partnerd_model::{JournalEntry, PartnerId};
 
 use super::control::Control;
-use super::output::{self, member, Format, FormatArg};
+use super::output::{self, Format, FormatArg};
 use crate::cli::customers::failure::stdout;
 use crate::cli::db::parse_partner;
 
@@ -55,7 +55,7 @@ fn row(entry: &JournalEntry) -> [String; 8] {
         entry.status.map(|s| s.to_string()).unwrap_or_default(),
         format!("{:.1}", entry.latency_ms),
         entry.partner.clone().unwrap_or_default(),
-        entry.fault.as_ref().map(|f| member(f, "id")).unwrap_or_default(),
+        entry.fault.as_ref().map(|f| f.id.clone()).unwrap_or_default(),
     ]
 }
 
