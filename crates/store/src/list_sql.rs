@@ -88,7 +88,15 @@ pub(crate) fn build(partner: &str, query: &ListQuery, dialect: Dialect) -> ListS
         sql += &format!(" AND ({key}, id) {op} ({k}, {i})");
     }
     let dir = if descending { "DESC" } else { "ASC" };
-    let limit = next(Param::Int(query.size as i64 + 1), &mut params);
+    let rows = query.size as i64 + 1;
+    // PostgreSQL sessions keep generic plans (postgres/pool.rs), and a generic plan costs
+    // `LIMIT $n` as a tenth of the table, which misjudges the index walk and can cross the JIT
+    // threshold; written out, the limit is costed as it is. SQLite's statement cache is small,
+    // so it gets one statement for every page size.
+    let limit = match dialect {
+        Dialect::Postgres => rows.to_string(),
+        Dialect::Sqlite => next(Param::Int(rows), &mut params),
+    };
     sql += &format!(" ORDER BY {key} {dir}, id {dir} LIMIT {limit}");
     ListSql { sql, params, descending }
 }

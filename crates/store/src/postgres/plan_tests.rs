@@ -7,7 +7,7 @@
 use partnerd_model::{Filter, FilterField};
 
 use super::pool::{Client, Pool};
-use super::{bulk, migrate};
+use super::{bulk, list, migrate};
 use crate::list_sql::{build, Dialect, Param};
 use crate::{CustomerRecord, ListQuery, Position, Seek};
 
@@ -128,6 +128,59 @@ async fn prefix_and_keyset_conditions_are_index_conditions() {
     assert!(cond.contains("name_key >= 'company 01'") && cond.contains("name_key < 'company 02'"), "{plan}");
     assert!(cond.contains("ROW(name_key, id) > ROW("), "{plan}");
     assert!(!plan.contains("Filter:"), "{plan}");
+}
+
+/// The pool's sessions run a cached statement on its generic plan from the first execution,
+/// where PostgreSQL's default planned the keyset pages again with their values every time,
+/// which cost 30% of a page (bench/README.md, "Fourth session"). A generic plan shows the
+/// parameters (`$1`) where a custom one shows the values. JIT is off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pool_sessions_keep_generic_plans() {
+    let Some(db) = partnerd_testkit::TestDb::new(partnerd_testkit::Kind::Postgres).await else {
+        return;
+    };
+    let client = loaded(&db.cli_args()[1]).await;
+    let q = |filter, seek| ListQuery { filter, size: 100, seek };
+    let shapes = [
+        q(None, Seek::First),
+        q(None, Seek::After(at(2500, record(2500).name_key))),
+        q(None, Seek::Before(at(2500, record(2500).name_key))),
+        q(filter(FilterField::CompanyName, "Company 01"), Seek::After(at(1200, record(1200).name_key))),
+        q(filter(FilterField::Domain, "D02"), Seek::First),
+    ];
+    for query in &shapes {
+        let q = build(PARTNER, query, Dialect::Postgres);
+        let args: Vec<String> = q.params.iter().map(literal).collect();
+        client.batch_execute(&format!("DEALLOCATE ALL; PREPARE q AS {}", q.sql)).await.expect("prepare");
+        let rows =
+            client.query(&format!("EXPLAIN (COSTS OFF) EXECUTE q({})", args.join(", ")), &[]).await.expect("explain");
+        let plan: Vec<String> = rows.iter().map(|r| r.get::<_, String>(0)).collect();
+        let plan = format!("{}\n{}", q.sql, plan.join("\n"));
+        assert!(index_cond(&plan).contains("partner_id = $1"), "{plan}");
+    }
+    let jit: String = client.query_one("SHOW jit", &[]).await.expect("jit").get(0);
+    assert_eq!(jit, "off");
+}
+
+/// A client asking for every page size in turn cannot fill a backend with prepared statements:
+/// a connection forgets its statements once it holds 256.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_statements_per_connection_are_bounded() {
+    let Some(db) = partnerd_testkit::TestDb::new(partnerd_testkit::Kind::Postgres).await else {
+        return;
+    };
+    let client = loaded(&db.cli_args()[1]).await;
+    let prepared = || async {
+        let row = client.query_one("SELECT count(*) FROM pg_prepared_statements", &[]).await.expect("count");
+        row.get::<_, i64>(0)
+    };
+    let mut most = 0;
+    for size in 1..=400 {
+        let page = list::page(&client, PARTNER, &ListQuery { filter: None, size, seek: Seek::First }).await;
+        assert_eq!(page.expect("page").len(), size);
+        most = most.max(prepared().await);
+    }
+    assert!((200..=257).contains(&most), "{most} statements prepared at most");
 }
 
 /// Byte order is declared on the columns, not inherited from the database's default

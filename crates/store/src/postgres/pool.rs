@@ -20,6 +20,16 @@ pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(15);
 /// Idle connections are probed this often, so one silently cut by the network is noticed.
 const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
 
+/// Settings of every session, after any `options` the URL gives. partnerd's statements are
+/// short index walks and lookups prepared once per connection, so:
+/// - a cached statement keeps its generic plan (PostgreSQL's default re-plans a statement with
+///   its values at every execution whenever that plan looks cheaper, as the keyset page
+///   always does: planning was 30% of the backend's time for a page, bench/README.md, "Fourth
+///   session"); `plan_tests.rs` checks every list query's generic plan;
+/// - no JIT: it compiled the customer-limit count on every create once a partner had a million
+///   customers, and a generic plan's estimate can cross its threshold by itself.
+const SESSION_SETTINGS: &str = "-c plan_cache_mode=force_generic_plan -c jit=off";
+
 /// A pooled connection.
 pub type Client = Object;
 
@@ -35,6 +45,11 @@ impl Pool {
         if config.get_application_name().is_none() {
             config.application_name("partnerd");
         }
+        let options = match config.get_options() {
+            Some(given) => format!("{given} {SESSION_SETTINGS}"),
+            None => SESSION_SETTINGS.to_string(),
+        };
+        config.options(&options);
         // Fast recycling checks only that the connection is not closed: a connection the
         // server terminated is closed by the time it comes back, and is replaced.
         let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
