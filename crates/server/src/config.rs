@@ -97,7 +97,7 @@ impl Default for Config {
             journal_size: 1000,
             journal_memory: 16 * 1024 * 1024,
             journal_file: None,
-            page_cache_bytes: 8 * 1024 * 1024,
+            page_cache_bytes: 4 * 1024 * 1024,
             faults: Vec::new(),
             fault_seed: None,
             upstream: crate::UpstreamConfig::default(),

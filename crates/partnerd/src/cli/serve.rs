@@ -35,7 +35,7 @@ pub struct ServeArgs {
     continuation_ttl: Duration,
     /// The most memory, in MiB, for customer pages kept between requests (served again while
     /// no write has committed; SQLite only); 0 keeps none.
-    #[arg(long, env = "PARTNERD_PAGE_CACHE_MIB", default_value_t = 8)]
+    #[arg(long, env = "PARTNERD_PAGE_CACHE_MIB", default_value_t = 4)]
     page_cache_mib: usize,
     /// sandbox: customers may be deleted; production: DELETE answers 403.
     #[arg(long, env = "PARTNERD_MODE", default_value = "sandbox", value_parser = parse_mode)]
