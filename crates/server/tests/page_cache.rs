@@ -10,6 +10,10 @@ use partnerd_testkit::{fixtures, new_partner, store_test, Kind, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
+/// The hit counter is one for the process: this file's tests run one at a time, so that the
+/// hit one test counts is its own, not another's kept page.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 async fn names(app: &TestApp, partner: &PartnerId, query: &str) -> Vec<String> {
     let (status, page) = app.call(partner, Method::GET, &format!("/v1/customers{query}"), None).await;
     assert_eq!(status, 200, "{page}");
@@ -30,6 +34,7 @@ async fn create(app: &TestApp, partner: &PartnerId, name: &str) -> Value {
 }
 
 store_test!(a_kept_page_never_outlives_a_write, |db| {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let app = TestApp::start(&db).await;
     let partner = new_partner();
     create(&app, &partner, "Alpha").await;
@@ -48,6 +53,7 @@ store_test!(a_kept_page_never_outlives_a_write, |db| {
 });
 
 store_test!(writes_by_another_process_are_seen, |db| {
+    let _alone = ONE_AT_A_TIME.lock().await;
     // A second store on the same database is what `partnerd import` on the server's file is:
     // another connection, outside the server, that the server is never told about.
     let app = TestApp::start(&db).await;
@@ -61,6 +67,7 @@ store_test!(writes_by_another_process_are_seen, |db| {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kept_pages_are_served_again_with_fresh_tokens() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let db = partnerd_testkit::TestDb::new(Kind::Sqlite).await.unwrap();
     let config = Config { continuation_ttl: Duration::from_secs(3), ..Config::default() };
     let app = TestApp::start_with(&db, config).await;
