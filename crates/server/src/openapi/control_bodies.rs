@@ -96,33 +96,12 @@ fn reseller() -> Value {
 /// (`partnerd_model::address_fixture::STATUSES`).
 fn address_fixture() -> Value {
     let text = json!({"type": ["string", "null"]});
-    let members = [
-        "id",
-        "region",
-        "city",
-        "state",
-        "district",
-        "addressLine1",
-        "addressLine2",
-        "addressLine3",
-        "postalCode",
-        "firstName",
-        "lastName",
-        "middleName",
-        "emailAddress",
-        "phoneNumber",
-    ];
-    let mut address = serde_json::Map::new();
-    for member in members {
-        address.insert(member.into(), text.clone());
-    }
-    // Open, as every address partnerd reads: members it does not know are ignored. Only the
-    // fixture's own address must name its country.
-    let mut suggested = address.clone();
-    suggested.insert("country".into(), text.clone());
-    let suggestion = json!({"type": "object", "properties": suggested});
-    address.insert("country".into(), json!({"type": "string", "pattern": "^[A-Za-z]{2}$"}));
-    let address = json!({"type": "object", "properties": address, "required": ["country"]});
+    // The API's own address, open as every address partnerd reads (members it does not know
+    // are ignored); only the fixture's own address must name its country.
+    let suggestion = json!({"$ref": "#/components/schemas/Address"});
+    let country = json!({"type": "string", "pattern": "^[A-Za-z]{2}$"});
+    let address =
+        json!({"allOf": [suggestion, {"type": "object", "properties": {"country": country}, "required": ["country"]}]});
     let variant = |statuses: &[&str], fewest: usize, most: usize| {
         closed(
             json!({
