@@ -54,21 +54,21 @@ store_test!(keeps_only_the_newest_entries, |db| {
 });
 
 store_test!(holds_at_most_its_memory_bound, |db| {
-    // Eight pages of 100 customers do not fit in 100 KB; the oldest go.
+    // Eight different pages of about 100 customers do not fit in 100 KB; the oldest go.
     let config = Config { journal_size: 1000, journal_memory: 100_000, ..Config::default() };
     let app = TestApp::start_with(&db, config).await;
     let partner = new_partner();
     partnerd_testkit::fixtures::insert_many(&app.store, &partner, 100).await;
     let mut sizes = Vec::new();
     for i in 0..8 {
-        let res = app.get(&partner, &format!("/v1/customers?size=100&n={i}")).send().await.unwrap();
+        let res = app.get(&partner, &format!("/v1/customers?size={}", 100 - i)).send().await.unwrap();
         sizes.push(res.bytes().await.unwrap().len());
     }
     assert!(sizes.iter().all(|&n| n > 15_000), "pages too small to pass the bound: {sizes:?}");
     let items = settled(&app, "", 1).await;
     let kept: usize = items.iter().map(|e| e["responseBody"].as_str().unwrap().len()).sum();
     assert!(items.len() < 8 && kept <= 100_000, "{} entries holding {kept} bytes of bodies", items.len());
-    assert_eq!(items[0]["path"], "/v1/customers?size=100&n=7", "the newest stays");
+    assert_eq!(items[0]["path"], "/v1/customers?size=93", "the newest stays");
     // An answer is kept up to 16 KiB: the page's start, marked as cut.
     assert_eq!(items[0]["responseBody"].as_str().unwrap().len(), 16 * 1024, "cut at 16 KiB of {}", sizes[7]);
     assert_eq!(items[0]["responseBodyTruncated"], true);
@@ -78,6 +78,38 @@ store_test!(holds_at_most_its_memory_bound, |db| {
     }
     assert!(settled(&app, "?route=/v1/customers/{id}", 10).await.len() == 10);
 });
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn answers_of_one_kept_page_hold_it_once() {
+    // A kept page (SQLite keeps pages) goes out as a buffer every answer shares: the journal
+    // references it rather than copying 16 KiB an answer, and counts it once. Eight copies of
+    // its start would not fit in 100 KB; eight references to its one buffer do.
+    let db = partnerd_testkit::TestDb::new(partnerd_testkit::Kind::Sqlite).await.unwrap();
+    let config = Config { journal_size: 1000, journal_memory: 100_000, ..Config::default() };
+    let app = TestApp::start_with(&db, config).await;
+    let partner = new_partner();
+    partnerd_testkit::fixtures::insert_many(&app.store, &partner, 100).await;
+    let mut pages = Vec::new();
+    for i in 0..8 {
+        let res = app.get(&partner, &format!("/v1/customers?size=100&n={i}")).send().await.unwrap();
+        pages.push(res.bytes().await.unwrap());
+    }
+    assert!(pages.iter().all(|p| p.len() > 50_000), "pages of 100 customers");
+    let items = settled(&app, "", 8).await;
+    assert_eq!(items.len(), 8, "every answer of the one page is kept");
+    for (entry, page) in items.iter().rev().zip(&pages) {
+        let start = String::from_utf8_lossy(&page[..16 * 1024]);
+        assert_eq!(entry["responseBody"], *start, "the page's first 16 KiB, as the client got them");
+        assert_eq!(entry["responseBodyTruncated"], true);
+    }
+    // Pages of other sizes are other buffers: they push the oldest answers out.
+    for size in [99, 98] {
+        app.get(&partner, &format!("/v1/customers?size={size}")).send().await.unwrap();
+    }
+    let items = settled(&app, "", 1).await;
+    assert!(items.len() < 8, "{} entries in 100 KB after three different pages", items.len());
+    assert_eq!(items[0]["path"], "/v1/customers?size=98", "the newest stays");
+}
 
 store_test!(entries_carry_every_field, |db| {
     let app = TestApp::start(&db).await;

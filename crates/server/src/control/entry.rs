@@ -47,10 +47,11 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
-    /// The bytes this entry holds alive, roughly: its bodies, its headers and a fixed overhead.
+    /// The bytes this entry alone holds alive, roughly: its bodies' copies, its headers and a
+    /// fixed overhead. The shared buffers it references are counted by the journal, once each.
     pub fn weight(&self) -> usize {
-        self.request_body.len()
-            + self.response_body.len()
+        self.request_body.copied()
+            + self.response_body.copied()
             + self.request_headers.weight()
             + self.response_headers.weight()
             + self.target.len()

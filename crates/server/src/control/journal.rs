@@ -6,17 +6,19 @@
 //! Entries are rendered by their readers (see [`super::entry`]), never here.
 //!
 //! The ring is bounded twice: by its entry count and by the bytes its entries hold alive
-//! (mostly bodies, up to 64 KiB of a request and 16 KiB of an answer), so a journal of 1,000
-//! large requests cannot take 64 MB;
-//! the oldest entries go first when either bound is reached.
+//! (mostly bodies, up to 64 KiB of a request and 16 KiB of an answer, and the whole of each
+//! shared buffer an answer's capture references, counted once however many entries hold it),
+//! so a journal of 1,000 large requests cannot take 64 MB; the oldest entries go first when
+//! either bound is reached.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub(crate) use super::entry::Entry;
+use super::tap::SharedBuffer;
 
 use partnerd_model::PartnerId;
 use tokio::io::AsyncWriteExt;
@@ -37,17 +39,51 @@ pub(crate) struct Journal {
     landed: Notify,
 }
 
-/// The kept entries, oldest first, and the bytes they hold alive.
+/// The kept entries, oldest first, and the bytes they hold alive: each entry's own weight, and
+/// each shared buffer its entries reference once (with how many of them do).
 #[derive(Default)]
 struct Ring {
     entries: VecDeque<(Arc<Entry>, usize)>,
+    held: HashMap<SharedBuffer, usize>,
     bytes: usize,
 }
 
 impl Ring {
+    /// The bytes `entry` would add: its weight and the shared buffers no kept entry holds yet.
+    fn cost(&self, entry: &Entry, weight: usize) -> usize {
+        let new = entry.response_body.shared().iter().filter(|b| !self.held.contains_key(b));
+        weight + new.map(|b| b.len).sum::<usize>()
+    }
+
+    fn push_back(&mut self, entry: Arc<Entry>, weight: usize) {
+        self.bytes += weight;
+        for buffer in entry.response_body.shared() {
+            let holders = self.held.entry(*buffer).or_insert(0);
+            if *holders == 0 {
+                self.bytes += buffer.len;
+            }
+            *holders += 1;
+        }
+        self.entries.push_back((entry, weight));
+    }
+
     fn pop_front(&mut self) {
-        if let Some((_, weight)) = self.entries.pop_front() {
+        if let Some((entry, weight)) = self.entries.pop_front() {
             self.bytes -= weight;
+            self.release(&entry);
+        }
+    }
+
+    /// Forgets `entry`'s hold on its shared buffers.
+    fn release(&mut self, entry: &Entry) {
+        for buffer in entry.response_body.shared() {
+            if let Some(holders) = self.held.get_mut(buffer) {
+                *holders -= 1;
+                if *holders == 0 {
+                    self.held.remove(buffer);
+                    self.bytes -= buffer.len;
+                }
+            }
         }
     }
 
@@ -78,7 +114,7 @@ impl Journal {
         Journal {
             capacity,
             max_bytes,
-            ring: Mutex::new(Ring { entries: VecDeque::with_capacity(capacity.min(4096)), bytes: 0 }),
+            ring: Mutex::new(Ring { entries: VecDeque::with_capacity(capacity.min(4096)), ..Ring::default() }),
             next_id: AtomicU64::new(1),
             live,
             file,
@@ -130,12 +166,11 @@ impl Journal {
             let weight = entry.weight();
             let mut ring = self.ring.lock().expect("journal ring");
             while !ring.entries.is_empty()
-                && (ring.entries.len() >= self.capacity || ring.bytes + weight > self.max_bytes)
+                && (ring.entries.len() >= self.capacity || ring.bytes + ring.cost(&entry, weight) > self.max_bytes)
             {
                 ring.pop_front();
             }
-            ring.bytes += weight;
-            ring.entries.push_back((entry.clone(), weight));
+            ring.push_back(entry.clone(), weight);
         }
         // No subscriber is not an error: nobody is following.
         let _ = self.live.send(entry.clone());
@@ -175,8 +210,14 @@ impl Journal {
         match partner {
             None => *ring = Ring::default(),
             Some(p) => {
-                ring.entries.retain(|(e, _)| e.partner.as_ref() != Some(p));
-                ring.bytes = ring.entries.iter().map(|(_, weight)| weight).sum();
+                let (gone, kept) = std::mem::take(&mut ring.entries)
+                    .into_iter()
+                    .partition::<VecDeque<_>, _>(|(e, _)| e.partner.as_ref() == Some(p));
+                ring.entries = kept;
+                for (entry, weight) in gone {
+                    ring.bytes -= weight;
+                    ring.release(&entry);
+                }
             }
         }
     }

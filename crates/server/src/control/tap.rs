@@ -5,11 +5,15 @@
 //! at [`CAPTURE_LIMIT`], so a 1 MiB body costs the journal 64 KiB and the body limit is still
 //! enforced by whoever reads the body; the answer's at [`ANSWER_LIMIT`].
 //!
-//! The answer's copy is a small copy rather than a reference to the frame (`Bytes` are
-//! reference-counted): a reference kept every 56 KB page alive for as long as its entry, so
-//! each new page was written to memory long out of the CPU's caches, and the server served
-//! about a tenth fewer pages with the journal on (bench/README.md). A 16 KiB copy of a buffer
-//! just written costs less than that, and lets the buffer be reused at once.
+//! An answer's frame is copied when the answer owns it alone, and referenced when it is shared
+//! (a kept page's rows, which the page cache holds anyway; `Bytes` are reference-counted). A
+//! reference to a frame of its own kept every 56 KB page alive for as long as its entry, so each
+//! new page was written to memory long out of the CPU's caches, and the server served about a
+//! tenth fewer pages with the journal on (bench/README.md); a 16 KiB copy of a buffer just
+//! written costs less than that, and lets the buffer be reused at once. A kept page is the
+//! opposite case: it is in memory and in the caches already, and copying it was most of what
+//! the journal cost such an answer. The journal counts each shared buffer once, whole, however
+//! many entries hold it ([`Captured::shared`]).
 
 use std::collections::VecDeque;
 use std::future::poll_fn;
@@ -26,31 +30,71 @@ pub(crate) const CAPTURE_LIMIT: usize = 64 * 1024;
 /// first 28 or so.
 pub(crate) const ANSWER_LIMIT: usize = 16 * 1024;
 
-/// The kept start of a body: copies of its first frames, at most [`CAPTURE_LIMIT`] bytes in
-/// all for a request and [`ANSWER_LIMIT`] for an answer.
+/// Shared frames smaller than this are copied all the same: a copy is cheaper than the
+/// journal's count of the buffer.
+const SHARE_MIN: usize = 1024;
+
+/// The kept start of a body: its first frames, at most [`CAPTURE_LIMIT`] bytes in all for a
+/// request and [`ANSWER_LIMIT`] for an answer; copies, or references to shared buffers.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Captured {
     chunks: Vec<Bytes>,
     len: usize,
+    /// The bytes of `chunks` that are copies, held by this capture alone.
+    copied: usize,
+    shared: Vec<SharedBuffer>,
     pub truncated: bool,
+}
+
+/// A buffer a capture references rather than copies: where it starts and its whole length,
+/// all of which the reference keeps alive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct SharedBuffer {
+    pub start: usize,
+    pub len: usize,
 }
 
 impl Captured {
     /// Keeps a copy of `data`, up to `limit` bytes in all: the request's frames are slices of
-    /// the connection's read buffer, which a reference would keep alive whole, and the answer's
-    /// are copied for the reason the module documentation gives.
+    /// the connection's read buffer, which a reference would keep alive whole.
     fn keep_copy(&mut self, data: &[u8], limit: usize) {
         let kept = &data[..data.len().min(limit.saturating_sub(self.len))];
         self.truncated |= kept.len() < data.len();
         if !kept.is_empty() {
             self.chunks.push(Bytes::copy_from_slice(kept));
             self.len += kept.len();
+            self.copied += kept.len();
         }
+    }
+
+    /// Keeps the start of an answer's frame, up to `limit` bytes in all: a reference when the
+    /// frame is shared with someone else, a copy when the answer owns it alone (see the module
+    /// documentation).
+    fn keep_frame(&mut self, frame: &Bytes, limit: usize) {
+        let room = limit.saturating_sub(self.len);
+        if frame.is_unique() || frame.len() < SHARE_MIN || room == 0 {
+            return self.keep_copy(frame, limit);
+        }
+        let kept = frame.len().min(room);
+        self.truncated |= kept < frame.len();
+        self.chunks.push(frame.slice(..kept));
+        self.len += kept;
+        self.shared.push(SharedBuffer { start: frame.as_ptr() as usize, len: frame.len() });
     }
 
     /// How many bytes are kept.
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    /// The bytes this capture alone holds alive (its copies).
+    pub fn copied(&self) -> usize {
+        self.copied
+    }
+
+    /// The shared buffers it references, each kept alive whole while the capture lives.
+    pub fn shared(&self) -> &[SharedBuffer] {
+        &self.shared
     }
 
     /// The kept bytes in one piece (borrowed when the body came in one frame, as partnerd's
@@ -179,7 +223,7 @@ impl http_body::Body for Tap {
         match &polled {
             Some(Ok(frame)) => {
                 if let Some(data) = frame.data_ref() {
-                    this.captured.keep_copy(data, ANSWER_LIMIT);
+                    this.captured.keep_frame(data, ANSWER_LIMIT);
                 }
                 if this.inner.is_end_stream() {
                     this.finish(false);
