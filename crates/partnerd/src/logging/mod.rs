@@ -3,6 +3,8 @@
 //! prints (the start-up banner, a fatal error) go through [`say`], so that with
 //! `--log-format json` every line on stderr is a JSON object, whatever the log filter.
 
+mod plain;
+
 use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
 
@@ -51,7 +53,9 @@ pub fn init(format: LogFormat, batched: bool, default_filter: &str) -> Option<Wo
     };
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
     match format {
-        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Text if std::io::stderr().is_terminal() => builder.with_ansi(true).init(),
+        // What an operator's collector reads: the same text, made without the colour machinery.
+        LogFormat::Text => builder.with_ansi(false).fmt_fields(plain::PlainFields).with_timer(plain::PlainClock).init(),
         LogFormat::Json => builder.json().with_current_span(true).with_span_list(false).init(),
     }
     guard
