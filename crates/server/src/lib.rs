@@ -24,7 +24,7 @@ mod ids;
 mod list_query;
 mod maintenance;
 mod negotiate;
-mod observe;
+pub mod observe;
 pub mod openapi;
 mod page_cache;
 mod rate_limit;

@@ -4,6 +4,7 @@
 //! `--log-format json` every line on stderr is a JSON object, whatever the log filter.
 
 mod plain;
+mod request;
 
 use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
@@ -53,10 +54,14 @@ pub fn init(format: LogFormat, batched: bool, default_filter: &str) -> Option<Wo
     };
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
     match format {
-        LogFormat::Text if std::io::stderr().is_terminal() => builder.with_ansi(true).init(),
+        LogFormat::Text if std::io::stderr().is_terminal() => {
+            builder.with_ansi(true).event_format(request::TextLines::new()).init()
+        }
         // What an operator's collector reads: the same text, made without the colour machinery.
-        LogFormat::Text => builder.with_ansi(false).fmt_fields(plain::PlainFields).with_timer(plain::PlainClock).init(),
-        LogFormat::Json => builder.json().with_current_span(true).with_span_list(false).init(),
+        LogFormat::Text => {
+            builder.with_ansi(false).fmt_fields(plain::PlainFields).event_format(request::TextLines::new()).init()
+        }
+        LogFormat::Json => builder.json().event_format(request::JsonLines::new()).init(),
     }
     guard
 }

@@ -67,7 +67,7 @@ impl PlainVisitor<'_> {
 }
 
 /// Printable ASCII without quotes or backslashes: text whose `Debug` form is itself in quotes.
-fn needs_no_escape(value: &str) -> bool {
+pub(super) fn needs_no_escape(value: &str) -> bool {
     value.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
 }
 

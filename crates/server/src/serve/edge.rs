@@ -1,5 +1,5 @@
 //! The layers around every route, Partner Center's and partnerd's own alike: request ids, the
-//! request span and access line, metrics, the head limits and the request timeout in one
+//! request's log context and access line, metrics, the head limits and the request timeout in one
 //! middleware (each layer costs every request a clone of the stack below it and a boxed
 //! future: five layers cost a small request about a fifth of its instructions), then
 //! compression. Refusals made here speak the contract like any handler's.
@@ -13,11 +13,11 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
 use tower_http::compression::CompressionLayer;
-use tracing::Instrument;
 
 use super::Limits;
 use crate::negotiate::render_error;
-use crate::observe::{self, trace::UNMATCHED};
+use crate::observe;
+use crate::observe::trace::{RequestLog, UNMATCHED};
 use crate::request_ids::{self, RequestIds, MS_REQUEST_ID};
 use crate::ApiError;
 
@@ -43,26 +43,29 @@ async fn edge_layer(State(edge): State<Edge>, mut req: Request, next: Next) -> R
     let method = observe::metrics::method_label(req.method());
     let route = req.extensions().get::<MatchedPath>().cloned();
     let route = route.as_ref().map_or(UNMATCHED, MatchedPath::as_str);
-    let span = observe::trace::request_span(req.method(), route, &ids);
-    let mut res = match head_refusal(&edge.limits, &req) {
-        Some(refusal) => refusal,
-        None => {
-            req.extensions_mut().insert(ids.clone());
-            request_timeout(edge.limits.request_timeout, req, next).instrument(span.clone()).await
+    let log = RequestLog::new(req.method().clone(), route, &ids.request_id, &ids.correlation_id, &ids.cv);
+    log.scope(async move {
+        let mut res = match head_refusal(&edge.limits, &req) {
+            Some(refusal) => refusal,
+            None => {
+                req.extensions_mut().insert(ids.clone());
+                request_timeout(edge.limits.request_timeout, req, next).await
+            }
+        };
+        // A forwarded answer keeps the upstream's ids, as it came; the journal's layer echoes
+        // them itself, so that its entry shows the answer as the client gets it.
+        let proxied = res.extensions().get::<crate::upstream::Proxied>().is_some();
+        if !proxied && !res.headers().contains_key(MS_REQUEST_ID) {
+            request_ids::echo(&ids, res.headers_mut());
         }
-    };
-    // A forwarded answer keeps the upstream's ids, as it came; the journal's layer echoes
-    // them itself, so that its entry shows the answer as the client gets it.
-    let proxied = res.extensions().get::<crate::upstream::Proxied>().is_some();
-    if !proxied && !res.headers().contains_key(MS_REQUEST_ID) {
-        request_ids::echo(&ids, res.headers_mut());
-    }
-    let latency = started.elapsed();
-    if edge.metrics {
-        observe::metrics::count(method, route, res.status().as_u16(), latency);
-    }
-    observe::trace::access_line(&span, res.status().as_u16(), latency);
-    res
+        let latency = started.elapsed();
+        if edge.metrics {
+            observe::metrics::count(method, route, res.status().as_u16(), latency);
+        }
+        observe::trace::access_line(res.status().as_u16(), latency);
+        res
+    })
+    .await
 }
 
 /// 414 for a request target longer than the limit, 431 for too many or too large headers;
