@@ -3,6 +3,7 @@
 //! prints (the start-up banner, a fatal error) go through [`say`], so that with
 //! `--log-format json` every line on stderr is a JSON object, whatever the log filter.
 
+mod batched;
 mod plain;
 mod request;
 
@@ -10,7 +11,6 @@ use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
 
 use serde_json::{json, Map, Value};
-use tracing_appender::non_blocking::{NonBlocking, NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::fmt::writer::BoxMakeWriter;
 use tracing_subscriber::EnvFilter;
 
@@ -29,28 +29,24 @@ static FORMAT: OnceLock<LogFormat> = OnceLock::new();
 
 /// The server's stderr, when its lines are batched: every line (log events and [`say`]) goes
 /// through it, so they keep their order.
-static BATCHED: OnceLock<NonBlocking> = OnceLock::new();
-
-/// The most a batch writes at once: a pipe's atomic write size, so that a line written to
-/// stderr by other means (a panic) never lands inside one.
-const BATCH_BYTES: usize = 4096;
+static BATCHED: OnceLock<batched::Batched> = OnceLock::new();
 
 /// Installs the log subscriber. With `batched` (the server), lines are handed to a thread that
-/// writes them in batches: an access line per request was a write(2) each, which cost a
-/// request more than finding a customer by id. The queue never drops a line (a full queue
-/// makes the logging request wait); the returned guard writes out what is queued when dropped.
-pub fn init(format: LogFormat, batched: bool, default_filter: &str) -> Option<WorkerGuard> {
+/// writes them in batches ([`batched`]): an access line per request was a write(2) each, which
+/// cost a request more than finding a customer by id. No line is dropped; the returned guard
+/// writes out what is waiting when dropped.
+pub fn init(format: LogFormat, batched: bool, default_filter: &str) -> Option<batched::Guard> {
     let _ = FORMAT.set(format);
     let filter = EnvFilter::try_from_env("PARTNERD_LOG")
         .or_else(|_| EnvFilter::try_from_default_env())
         .unwrap_or_else(|_| default_filter.into());
-    let (writer, guard) = if batched {
-        let stderr = std::io::BufWriter::with_capacity(BATCH_BYTES, std::io::stderr());
-        let (writer, guard) = NonBlockingBuilder::default().lossy(false).finish(stderr);
-        let _ = BATCHED.set(writer.clone());
-        (BoxMakeWriter::new(writer), Some(guard))
-    } else {
-        (BoxMakeWriter::new(std::io::stderr), None)
+    let started = batched.then(|| batched::Batched::start(std::io::stderr())).and_then(Result::ok);
+    let (writer, guard) = match started {
+        Some((writer, guard)) => {
+            let _ = BATCHED.set(writer.clone());
+            (BoxMakeWriter::new(writer), Some(guard))
+        }
+        None => (BoxMakeWriter::new(std::io::stderr), None),
     };
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
     match format {
