@@ -6,6 +6,8 @@
 mod batched;
 mod plain;
 mod request;
+#[cfg(test)]
+mod written;
 
 use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;

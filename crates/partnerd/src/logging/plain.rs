@@ -148,29 +148,7 @@ impl FormatTime for PlainClock {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::{Arc, Mutex};
-    use tracing_subscriber::fmt::MakeWriter;
-
-    /// Everything written, for comparing two subscribers' output.
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl<'a> MakeWriter<'a> for Captured {
-        type Writer = Captured;
-        fn make_writer(&'a self) -> Captured {
-            self.clone()
-        }
-    }
+    use crate::logging::written::Written;
 
     /// Logs a request-like span and events whose values need every kind of escaping.
     fn log_sample() {
@@ -202,9 +180,9 @@ mod tests {
 
     #[test]
     fn fields_are_written_as_the_default_writes_them() {
-        let ours = Captured::default();
-        let theirs = Captured::default();
-        let subscriber = |writer: Captured, plain: bool| {
+        let ours = Written::default();
+        let theirs = Written::default();
+        let subscriber = |writer: Written, plain: bool| {
             let builder = tracing_subscriber::fmt().with_ansi(false).without_time().with_writer(writer);
             let dispatch: tracing::Dispatch =
                 if plain { builder.fmt_fields(PlainFields).finish().into() } else { builder.finish().into() };
@@ -212,7 +190,7 @@ mod tests {
         };
         tracing::dispatcher::with_default(&subscriber(ours.clone(), true), log_sample);
         tracing::dispatcher::with_default(&subscriber(theirs.clone(), false), log_sample);
-        let (ours, theirs) = (ours.0.lock().unwrap().clone(), theirs.0.lock().unwrap().clone());
+        let (ours, theirs) = (ours.bytes(), theirs.bytes());
         assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs.clone()).unwrap());
         assert!(theirs.len() > 300, "the sample was logged");
     }

@@ -151,42 +151,17 @@ fn context_json(log: &RequestLog) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
     use reqwest::Method;
     use tracing::field::Empty;
-    use tracing_subscriber::fmt::MakeWriter;
 
     use super::super::plain::PlainFields;
+    use crate::logging::written::Written;
 
-    /// Everything written, for comparing two subscribers' output.
-    #[derive(Clone, Default)]
-    struct Lines(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Lines {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl<'a> MakeWriter<'a> for Lines {
-        type Writer = Lines;
-        fn make_writer(&'a self) -> Lines {
-            self.clone()
-        }
-    }
-
-    impl Lines {
-        /// The lines without their times (the two runs happen at different moments).
-        fn untimed(&self) -> Vec<String> {
-            let text = String::from_utf8(self.0.lock().unwrap().clone()).unwrap();
-            text.lines().map(untimed).collect()
-        }
+    /// The lines written, without their times (the two runs happen at different moments).
+    fn untimed_lines(written: &Written) -> Vec<String> {
+        written.text().lines().map(untimed).collect()
     }
 
     /// A line with its RFC 3339 time (text: the first word; JSON: the `timestamp` member) blanked.
@@ -247,19 +222,19 @@ mod tests {
         tracing::info!("outside any request");
     }
 
-    async fn compare(old: tracing::Dispatch, old_lines: Lines, new: tracing::Dispatch, new_lines: Lines) {
+    async fn compare(old: tracing::Dispatch, old_lines: Written, new: tracing::Dispatch, new_lines: Written) {
         tracing::dispatcher::with_default(&old, with_span);
         let _guard = tracing::dispatcher::set_default(&new);
         with_context().await;
-        let (old, new) = (old_lines.untimed(), new_lines.untimed());
+        let (old, new) = (untimed_lines(&old_lines), untimed_lines(&new_lines));
         assert_eq!(new, old);
         assert_eq!(old.len(), 5, "{old:?}");
     }
 
     #[tokio::test(flavor = "current_thread")]
     async fn text_lines_are_those_of_a_request_span() {
-        let (old_lines, new_lines) = (Lines::default(), Lines::default());
-        let builder = |w: Lines| tracing_subscriber::fmt().with_ansi(false).with_writer(w);
+        let (old_lines, new_lines) = (Written::default(), Written::default());
+        let builder = |w: Written| tracing_subscriber::fmt().with_ansi(false).with_writer(w);
         let old = builder(old_lines.clone()).finish().into();
         let new = builder(new_lines.clone()).fmt_fields(PlainFields).event_format(TextLines::new()).finish().into();
         compare(old, old_lines, new, new_lines).await;
@@ -267,8 +242,8 @@ mod tests {
 
     #[tokio::test(flavor = "current_thread")]
     async fn json_lines_are_those_of_a_request_span() {
-        let (old_lines, new_lines) = (Lines::default(), Lines::default());
-        let builder = |w: Lines| tracing_subscriber::fmt().with_writer(w).json();
+        let (old_lines, new_lines) = (Written::default(), Written::default());
+        let builder = |w: Written| tracing_subscriber::fmt().with_writer(w).json();
         let old = builder(old_lines.clone()).with_current_span(true).with_span_list(false).finish().into();
         let new = builder(new_lines.clone()).event_format(JsonLines::new()).finish().into();
         compare(old, old_lines, new, new_lines).await;
