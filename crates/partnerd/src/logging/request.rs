@@ -23,13 +23,8 @@ pub struct TextLines {
 
 impl TextLines {
     pub fn new() -> TextLines {
-        TextLines { rest: format().without_time().with_level(false) }
+        TextLines { rest: format::format().without_time().with_level(false) }
     }
-}
-
-/// `tracing-subscriber`'s event format builder.
-fn format() -> Format<Full, tracing_subscriber::fmt::time::SystemTime> {
-    format::format()
 }
 
 impl<S, N> FormatEvent<S, N> for TextLines
@@ -106,7 +101,7 @@ pub struct JsonLines {
 
 impl JsonLines {
     pub fn new() -> JsonLines {
-        JsonLines { inner: format().json().with_current_span(true).with_span_list(false) }
+        JsonLines { inner: format::format().json().with_current_span(true).with_span_list(false) }
     }
 }
 
