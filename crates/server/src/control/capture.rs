@@ -7,16 +7,16 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Instant, SystemTime};
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderMap, HeaderName, Method, Uri};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 use partnerd_model::PartnerId;
 
-use super::entry::Headers;
 use super::guidance::Exchange;
 use super::inject::Applied;
 use super::journal::Entry;
 use super::tap::{self, Captured};
+use super::text::{Headers, Span, Text};
 use crate::negotiate::negotiated;
 use crate::request_ids::{RequestIds, MS_CORRELATION_ID, MS_REQUEST_ID};
 use crate::AppState;
@@ -45,9 +45,27 @@ struct Arrival {
     method: Method,
     uri: Uri,
     route: Option<MatchedPath>,
-    headers: Headers,
+    /// The credentials, for the partner of a request answered before authentication (the
+    /// entry keeps only their scheme).
+    authorization: Option<HeaderValue>,
+    /// The target, the headers and the body's start, copied.
+    text: Text,
+    target: Span,
+    headers: Span,
     body: Captured,
 }
+
+impl Arrival {
+    fn headers(&self) -> Headers<'_> {
+        self.text.headers(self.headers)
+    }
+}
+
+/// The room an entry's text starts with: a request's target and headers and an answer's
+/// headers (its token cut, see [`Text::push_headers`]) take about 450 bytes, and a kept page's
+/// answer copies its first and last few hundred around the rows it references; a larger body
+/// grows it once, to what it needs. Room never written is never in the CPU's caches.
+const TEXT_CAPACITY: usize = 1024;
 
 /// Middleware: see the module documentation.
 pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -58,15 +76,22 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
     // A body declared over the API's limit will be refused unread: reading ahead would wait
     // for it (and invite it with `100 Continue`).
     let read_ahead = journal_on && !crate::body::declared_too_large(&parts.headers);
-    let (body, captured) = if read_ahead { tap::read_ahead(body).await } else { (body, Captured::default()) };
-    let arrival = Arrival {
+    let mut text = Text::with_capacity(TEXT_CAPACITY);
+    let target = text.push(parts.uri.path_and_query().map_or(parts.uri.path(), |p| p.as_str()).as_bytes());
+    let headers = text.push_headers(&parts.headers);
+    let (body, captured) =
+        if read_ahead { tap::read_ahead(body, &mut text).await } else { (body, Captured::default()) };
+    let mut arrival = Arrival {
         id: if journal_on { state.traffic.journal.next_id() } else { 0 },
         at: state.clock.now(),
         started: Instant::now(),
         method: parts.method.clone(),
         uri: parts.uri.clone(),
         route: parts.extensions.get::<MatchedPath>().cloned(),
-        headers: Headers::copy(&parts.headers),
+        authorization: parts.headers.get(header::AUTHORIZATION).cloned(),
+        text,
+        target,
+        headers,
         body: captured,
     };
     let ids = parts.extensions.get::<RequestIds>().cloned();
@@ -80,8 +105,10 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
         crate::request_ids::echo(ids, res.headers_mut());
     }
     // A request answered before authentication (a fault, an unknown route) still has a partner.
-    let partner =
-        slot.get().cloned().or_else(|| arrival.headers.get(&header::AUTHORIZATION).and_then(|v| partner_of(&state, v)));
+    let partner = slot.get().cloned().or_else(|| {
+        let authorization = arrival.authorization.as_ref()?.to_str().ok()?;
+        partner_of(&state, authorization)
+    });
     state.traffic.stats.record(res.status().as_u16(), arrival.started.elapsed());
     let applied = res.extensions().get::<Applied>().cloned();
     let status = match &applied {
@@ -95,11 +122,16 @@ pub(crate) async fn capture(State(state): State<AppState>, req: Request, next: N
     state.traffic.journal.answered(arrival.id);
     let (parts, body) = res.into_parts();
     let proxied = parts.extensions.get::<crate::upstream::Proxied>().map(|p| p.source);
-    let answer = Answer { status, headers: Headers::copy(&parts.headers), partner, applied, guidance, proxied };
+    let mut text = std::mem::take(&mut arrival.text);
+    let headers = text.push_headers(&parts.headers);
+    let answer = Answer { status, headers, partner, applied, guidance, proxied };
     let done_state = state.clone();
     let body = tap::tap(
         body,
-        Box::new(move |captured, _failed| done_state.traffic.journal.record(entry(arrival, answer, captured))),
+        text,
+        Box::new(move |text, captured, _failed| {
+            done_state.traffic.journal.record(entry(arrival, answer, text, captured))
+        }),
     );
     Response::from_parts(parts, body)
 }
@@ -117,7 +149,7 @@ fn partner_of(state: &AppState, authorization: &str) -> Option<PartnerId> {
 /// What the answer said, kept until its body has gone out.
 struct Answer {
     status: Option<u16>,
-    headers: Headers,
+    headers: Span,
     partner: Option<PartnerId>,
     applied: Option<Applied>,
     guidance: Vec<&'static str>,
@@ -132,7 +164,7 @@ fn guide(
     status: Option<u16>,
     journaled: bool,
 ) -> Vec<&'static str> {
-    let sent = |name: &HeaderName| a.headers.get(name).map(str::trim);
+    let sent = |name: &HeaderName| a.headers().get(name).map(str::trim);
     let client_request_id = sent(&MS_REQUEST_ID).filter(|v| !v.is_empty());
     let exchange = Exchange {
         method: &a.method,
@@ -152,19 +184,20 @@ fn guide(
     state.traffic.guidance.inspect(state, &exchange)
 }
 
-fn entry(a: Arrival, answer: Answer, response_body: Captured) -> Entry {
+fn entry(a: Arrival, answer: Answer, text: Text, response_body: Captured) -> Entry {
     let answered = answer.status.is_some();
     Entry {
         id: a.id,
         at: a.at,
         method: a.method,
-        target: a.uri.path_and_query().map_or_else(|| a.uri.path().to_string(), |p| p.as_str().to_string()),
+        text,
+        target: a.target,
         route: a.route,
         status: answer.status,
         latency: a.started.elapsed(),
         partner: answer.partner,
         request_headers: a.headers,
-        response_headers: if answered { answer.headers } else { Headers::default() },
+        response_headers: if answered { answer.headers } else { Span::default() },
         request_body: a.body,
         response_body: if answered { response_body } else { Captured::default() },
         fault: answer.applied.map(|f| f.record),

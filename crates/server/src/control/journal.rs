@@ -51,7 +51,7 @@ struct Ring {
 impl Ring {
     /// The bytes `entry` would add: its weight and the shared buffers no kept entry holds yet.
     fn cost(&self, entry: &Entry, weight: usize) -> usize {
-        let new = entry.response_body.shared().iter().filter(|b| !self.held.contains_key(b));
+        let new = entry.response_body.shared().filter(|b| !self.held.contains_key(b));
         weight + new.map(|b| b.len).sum::<usize>()
     }
 

@@ -29,6 +29,7 @@ mod skus;
 mod snapshot;
 pub(crate) mod stats;
 mod tap;
+mod text;
 mod tokens;
 mod traffic;
 

@@ -3,7 +3,7 @@
 //! echo one back; the journal is readable by anyone who can reach the control plane, and may
 //! be appended to a file, so both are blanked before an entry exists.
 
-use axum::http::{header, HeaderName};
+use axum::http::header;
 use quick_xml::events::Event;
 use serde_json::{Map, Value};
 
@@ -73,23 +73,23 @@ const KEPT_HEADERS: &[&str] = &[
 /// The headers as a JSON object (repeated headers joined with `, `): values of the headers in
 /// [`KEPT_HEADERS`] as sent, `Authorization` reduced to its scheme, every other value
 /// redacted (its name stays, so the journal still shows that it was sent).
-pub(crate) fn headers<'a>(headers: impl Iterator<Item = (&'a HeaderName, &'a [u8])>) -> Map<String, Value> {
+pub(crate) fn headers<'a>(headers: impl Iterator<Item = (&'a str, &'a [u8])>) -> Map<String, Value> {
     let mut out = Map::new();
     for (name, value) in headers {
-        let text = if name == header::AUTHORIZATION || name == header::PROXY_AUTHORIZATION {
+        let text = if name == header::AUTHORIZATION.as_str() || name == header::PROXY_AUTHORIZATION.as_str() {
             authorization(std::str::from_utf8(value).unwrap_or_default())
-        } else if KEPT_HEADERS.binary_search(&name.as_str()).is_ok() {
+        } else if KEPT_HEADERS.binary_search(&name).is_ok() {
             String::from_utf8_lossy(value).into_owned()
         } else {
             REDACTED.to_string()
         };
-        match out.get_mut(name.as_str()) {
+        match out.get_mut(name) {
             Some(Value::String(joined)) => {
                 joined.push_str(", ");
                 joined.push_str(&text);
             }
             _ => {
-                out.insert(name.as_str().to_string(), Value::String(text));
+                out.insert(name.to_string(), Value::String(text));
             }
         }
     }
@@ -291,7 +291,7 @@ fn form(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::{HeaderMap, HeaderValue};
+    use axum::http::{HeaderMap, HeaderName, HeaderValue};
 
     #[test]
     fn kept_headers_are_sorted_for_binary_search() {
@@ -310,7 +310,7 @@ mod tests {
         ] {
             h.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
         }
-        let out = headers(h.iter().map(|(n, v)| (n, v.as_bytes())));
+        let out = headers(h.iter().map(|(n, v)| (n.as_str(), v.as_bytes())));
         assert_eq!(out["cookie"], REDACTED);
         assert_eq!(out["ocp-apim-subscription-key"], REDACTED);
         assert_eq!(out["x-api-key"], REDACTED);
@@ -344,7 +344,7 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer abc.def.ghi"));
         h.insert("ms-requestid", HeaderValue::from_static("r1"));
-        let out = headers(h.iter().map(|(n, v)| (n, v.as_bytes())));
+        let out = headers(h.iter().map(|(n, v)| (n.as_str(), v.as_bytes())));
         assert_eq!(out["authorization"], "Bearer [redacted]");
         assert_eq!(out["ms-requestid"], "r1");
     }

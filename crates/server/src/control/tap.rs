@@ -23,6 +23,8 @@ use std::task::{ready, Context, Poll};
 use axum::body::{Body, Bytes};
 use http_body::{Body as _, Frame, SizeHint};
 
+use super::text::{Span, Text};
+
 /// The most of one request body the journal keeps.
 pub(crate) const CAPTURE_LIMIT: usize = 64 * 1024;
 
@@ -34,16 +36,24 @@ pub(crate) const ANSWER_LIMIT: usize = 16 * 1024;
 /// journal's count of the buffer.
 const SHARE_MIN: usize = 1024;
 
-/// The kept start of a body: its first frames, at most [`CAPTURE_LIMIT`] bytes in all for a
-/// request and [`ANSWER_LIMIT`] for an answer; copies, or references to shared buffers.
+/// The kept start of a body: at most [`CAPTURE_LIMIT`] bytes in all for a request and
+/// [`ANSWER_LIMIT`] for an answer; copies, appended to the entry's [`Text`] one after another,
+/// and references to shared buffers, each with where among the copies it goes.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Captured {
-    chunks: Vec<Bytes>,
+    copies: Span,
+    shared: Vec<Referenced>,
     len: usize,
-    /// The bytes of `chunks` that are copies, held by this capture alone.
-    copied: usize,
-    shared: Vec<SharedBuffer>,
     pub truncated: bool,
+}
+
+/// A shared frame (the start of it) that a capture references rather than copies.
+#[derive(Clone, Debug)]
+struct Referenced {
+    /// How many copied bytes come before it.
+    after: usize,
+    bytes: Bytes,
+    buffer: SharedBuffer,
 }
 
 /// A buffer a capture references rather than copies: where it starts and its whole length,
@@ -55,31 +65,40 @@ pub(crate) struct SharedBuffer {
 }
 
 impl Captured {
+    /// An empty capture whose copies will be appended to `text` (nothing else may be
+    /// appended to it meanwhile).
+    pub fn at_end_of(text: &Text) -> Captured {
+        let end = text.end();
+        Captured { copies: Span::empty_at(end), ..Captured::default() }
+    }
+
     /// Keeps a copy of `data`, up to `limit` bytes in all: the request's frames are slices of
     /// the connection's read buffer, which a reference would keep alive whole.
-    fn keep_copy(&mut self, data: &[u8], limit: usize) {
+    fn keep_copy(&mut self, text: &mut Text, data: &[u8], limit: usize) {
         let kept = &data[..data.len().min(limit.saturating_sub(self.len))];
         self.truncated |= kept.len() < data.len();
         if !kept.is_empty() {
-            self.chunks.push(Bytes::copy_from_slice(kept));
+            self.copies = self.copies.extended_by(text.push(kept));
             self.len += kept.len();
-            self.copied += kept.len();
         }
     }
 
     /// Keeps the start of an answer's frame, up to `limit` bytes in all: a reference when the
     /// frame is shared with someone else, a copy when the answer owns it alone (see the module
     /// documentation).
-    fn keep_frame(&mut self, frame: &Bytes, limit: usize) {
+    fn keep_frame(&mut self, text: &mut Text, frame: &Bytes, limit: usize) {
         let room = limit.saturating_sub(self.len);
         if frame.is_unique() || frame.len() < SHARE_MIN || room == 0 {
-            return self.keep_copy(frame, limit);
+            return self.keep_copy(text, frame, limit);
         }
         let kept = frame.len().min(room);
         self.truncated |= kept < frame.len();
-        self.chunks.push(frame.slice(..kept));
+        self.shared.push(Referenced {
+            after: self.copies.len(),
+            bytes: frame.slice(..kept),
+            buffer: SharedBuffer { start: frame.as_ptr() as usize, len: frame.len() },
+        });
         self.len += kept;
-        self.shared.push(SharedBuffer { start: frame.as_ptr() as usize, len: frame.len() });
     }
 
     /// How many bytes are kept.
@@ -87,31 +106,37 @@ impl Captured {
         self.len
     }
 
-    /// The bytes this capture alone holds alive (its copies).
-    pub fn copied(&self) -> usize {
-        self.copied
-    }
-
     /// The shared buffers it references, each kept alive whole while the capture lives.
-    pub fn shared(&self) -> &[SharedBuffer] {
-        &self.shared
+    pub fn shared(&self) -> impl Iterator<Item = &SharedBuffer> {
+        self.shared.iter().map(|r| &r.buffer)
     }
 
-    /// The kept bytes in one piece (borrowed when the body came in one frame, as partnerd's
-    /// own answers do).
-    pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
-        match self.chunks.as_slice() {
-            [] => std::borrow::Cow::Borrowed(&[]),
-            [one] => std::borrow::Cow::Borrowed(one),
-            many => std::borrow::Cow::Owned(many.concat()),
+    /// The kept bytes in one piece, the copies read from the entry's `text` (borrowed when
+    /// the body came in one frame, as partnerd's own answers do).
+    pub fn bytes<'a>(&'a self, text: &'a Text) -> std::borrow::Cow<'a, [u8]> {
+        let copies = text.get(self.copies);
+        match self.shared.as_slice() {
+            [] => std::borrow::Cow::Borrowed(copies),
+            [one] if copies.is_empty() => std::borrow::Cow::Borrowed(&one.bytes),
+            shared => {
+                let mut out = Vec::with_capacity(self.len);
+                let mut done = 0;
+                for r in shared {
+                    out.extend_from_slice(&copies[done..r.after]);
+                    out.extend_from_slice(&r.bytes);
+                    done = r.after;
+                }
+                out.extend_from_slice(&copies[done..]);
+                std::borrow::Cow::Owned(out)
+            }
         }
     }
 }
 
 /// Reads up to [`CAPTURE_LIMIT`] bytes of `body` ahead; returns a body that yields exactly
 /// what `body` would have (those bytes, then the rest, or the error it hit) and the copy.
-pub(crate) async fn read_ahead(mut body: Body) -> (Body, Captured) {
-    let mut captured = Captured::default();
+pub(crate) async fn read_ahead(mut body: Body, text: &mut Text) -> (Body, Captured) {
+    let mut captured = Captured::at_end_of(text);
     let mut chunks = VecDeque::new();
     let mut read = 0;
     let mut failure = None;
@@ -125,7 +150,7 @@ pub(crate) async fn read_ahead(mut body: Body) -> (Body, Captured) {
             Some(Ok(frame)) => {
                 if let Some(data) = frame.data_ref() {
                     read += data.len();
-                    captured.keep_copy(data, CAPTURE_LIMIT);
+                    captured.keep_copy(text, data, CAPTURE_LIMIT);
                 }
                 chunks.push_back(frame);
             }
@@ -188,19 +213,21 @@ impl http_body::Body for ReadAhead {
     }
 }
 
-/// What to do with a response body's copy once it has been sent (or abandoned): `true`
-/// when the body failed on the way.
-pub(crate) type OnDone = Box<dyn FnOnce(Captured, bool) + Send>;
+/// What to do with an entry's text and the answer's capture once the body has been sent (or
+/// abandoned): `true` when the body failed on the way.
+pub(crate) type OnDone = Box<dyn FnOnce(Text, Captured, bool) + Send>;
 
-/// Wraps a response body: passes every frame on unchanged and copies the start of the data;
-/// calls `done` once, when the body ends, fails, or is dropped unfinished (a HEAD answer, a
+/// Wraps a response body: passes every frame on unchanged and keeps the start of the data,
+/// its copies appended to `text`; calls `done` once, when the body ends, fails, or is dropped unfinished (a HEAD answer, a
 /// client that left).
-pub(crate) fn tap(body: Body, done: OnDone) -> Body {
-    Body::new(Tap { inner: body, captured: Captured::default(), done: Some(done) })
+pub(crate) fn tap(body: Body, text: Text, done: OnDone) -> Body {
+    let captured = Captured::at_end_of(&text);
+    Body::new(Tap { inner: body, text, captured, done: Some(done) })
 }
 
 struct Tap {
     inner: Body,
+    text: Text,
     captured: Captured,
     done: Option<OnDone>,
 }
@@ -208,7 +235,7 @@ struct Tap {
 impl Tap {
     fn finish(&mut self, failed: bool) {
         if let Some(done) = self.done.take() {
-            done(std::mem::take(&mut self.captured), failed);
+            done(std::mem::take(&mut self.text), std::mem::take(&mut self.captured), failed);
         }
     }
 }
@@ -223,7 +250,7 @@ impl http_body::Body for Tap {
         match &polled {
             Some(Ok(frame)) => {
                 if let Some(data) = frame.data_ref() {
-                    this.captured.keep_frame(data, ANSWER_LIMIT);
+                    this.captured.keep_frame(&mut this.text, data, ANSWER_LIMIT);
                 }
                 if this.inner.is_end_stream() {
                     this.finish(false);
@@ -260,38 +287,63 @@ mod tests {
         let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
         let chunks: Vec<Result<Vec<u8>, std::io::Error>> = big.chunks(10_000).map(|c| Ok(c.to_vec())).collect();
         let body = Body::from_stream(futures::stream::iter(chunks));
-        let (body, captured) = read_ahead(body).await;
+        let mut text = Text::default();
+        text.push(b"the request's target and headers come first");
+        let (body, captured) = read_ahead(body, &mut text).await;
         assert!(captured.truncated);
-        assert_eq!(captured.bytes(), &big[..CAPTURE_LIMIT]);
+        assert_eq!(captured.bytes(&text), &big[..CAPTURE_LIMIT]);
         assert_eq!(captured.len(), CAPTURE_LIMIT);
         assert_eq!(to_bytes(body, usize::MAX).await.unwrap(), big);
 
-        let (small, captured) = read_ahead(Body::from("hello")).await;
+        let (small, captured) = read_ahead(Body::from("hello"), &mut text).await;
         assert!(!captured.truncated);
+        assert_eq!(captured.bytes(&text), &b"hello"[..]);
         assert_eq!(small.size_hint().exact(), Some(5));
         assert_eq!(to_bytes(small, 3).await.ok(), None, "the reader's limit still applies");
     }
 
+    /// Sends `body` through a tap whose text already holds `before`; returns what the client
+    /// got, and what the journal kept and whether it was cut.
+    async fn through_tap(body: Body, before: &[u8]) -> (Bytes, Vec<u8>, bool) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut text = Text::default();
+        text.push(before);
+        let body = tap(
+            body,
+            text,
+            Box::new(move |t, c, failed| tx.send((c.bytes(&t).into_owned(), c.truncated, failed)).unwrap()),
+        );
+        let sent = to_bytes(body, usize::MAX).await.unwrap();
+        let (kept, truncated, failed) = rx.try_recv().unwrap();
+        assert!(!failed);
+        assert!(rx.try_recv().is_err(), "reported once");
+        (sent, kept, truncated)
+    }
+
     #[tokio::test]
     async fn tap_copies_and_reports_once() {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let body =
-            tap(Body::from("answer"), Box::new(move |c, failed| tx.send((c.bytes().into_owned(), failed)).unwrap()));
+        let body = tap(Body::from("answer"), Text::default(), Box::new(|_, _, _| {}));
         assert_eq!(body.size_hint().exact(), Some(6), "Content-Length survives");
-        assert_eq!(to_bytes(body, usize::MAX).await.unwrap(), "answer");
-        assert_eq!(rx.try_recv().unwrap(), (b"answer".to_vec(), false));
-        assert!(rx.try_recv().is_err());
+        let (sent, kept, truncated) = through_tap(Body::from("answer"), b"headers").await;
+        assert_eq!((&sent[..], &kept[..], truncated), (&b"answer"[..], &b"answer"[..], false));
     }
 
     #[tokio::test]
     async fn a_long_answer_is_sent_whole_and_kept_to_its_limit() {
         let page: Vec<u8> = (0..56_000u32).map(|i| (i % 251) as u8).collect();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let body = tap(
-            Body::from(page.clone()),
-            Box::new(move |c, _| tx.send((c.bytes().into_owned(), c.truncated)).unwrap()),
-        );
-        assert_eq!(to_bytes(body, usize::MAX).await.unwrap(), page);
-        assert_eq!(rx.try_recv().unwrap(), (page[..ANSWER_LIMIT].to_vec(), true));
+        let (sent, kept, truncated) = through_tap(Body::from(page.clone()), b"").await;
+        assert_eq!(sent, page);
+        assert_eq!((kept, truncated), (page[..ANSWER_LIMIT].to_vec(), true));
+    }
+
+    #[tokio::test]
+    async fn copied_and_shared_frames_are_kept_in_order() {
+        let shared = Bytes::from(vec![b's'; 4000]);
+        let _cache = shared.clone(); // another owner: the frame is referenced, not copied
+        let frames: Vec<Result<Bytes, std::io::Error>> =
+            vec![Ok(Bytes::from_static(b"[head]")), Ok(shared.clone()), Ok(Bytes::from_static(b"[tail]"))];
+        let (sent, kept, truncated) = through_tap(Body::from_stream(futures::stream::iter(frames)), b"xyz").await;
+        let whole = [&b"[head]"[..], &shared, b"[tail]"].concat();
+        assert_eq!((&sent[..], &kept[..], truncated), (&whole[..], &whole[..], false));
     }
 }

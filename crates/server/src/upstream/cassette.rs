@@ -93,7 +93,7 @@ fn credentials(headers: &HeaderMap) -> Option<&str> {
 impl Message {
     /// Headers and body, redacted.
     pub fn of(headers: &HeaderMap, body: &[u8]) -> Message {
-        let headers_map = redact::headers(headers.iter().map(|(n, v)| (n, v.as_bytes())));
+        let headers_map = redact::headers(headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())));
         let (body, body_base64) = encode_body(headers, body);
         Message { headers: headers_map, body, body_base64, ..Message::default() }
     }
