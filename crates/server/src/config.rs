@@ -71,8 +71,9 @@ pub struct Config {
     pub journal_memory: usize,
     /// A file every journal entry is appended to, as a JSON line.
     pub journal_file: Option<PathBuf>,
-    /// The most bytes of customer pages kept between requests (see `page_cache.rs`); 0 keeps
-    /// none. Pages are kept only where the store can tell every write (SQLite).
+    /// The most bytes of customer pages and customers read by id kept between requests (see
+    /// `page_cache.rs`); 0 keeps none. They are kept only where the store can tell every write
+    /// (SQLite).
     pub page_cache_bytes: usize,
     /// Fault rules in force from the start (`--faults FILE`).
     pub faults: Vec<FaultRule>,

@@ -1,6 +1,8 @@
-//! Customer pages kept between requests. Billing platforms poll the same first page again and
-//! again; reading a page of 100 from SQLite and joining its rows costs the server about
-//! 570,000 instructions, serving a kept one under a third of that (bench/instructions.sh).
+//! Customer pages, and customers read by id, kept between requests. Billing platforms poll
+//! the same first page, and the same customers, again and again; reading a page of 100 from
+//! SQLite and joining its rows costs the server about 570,000 instructions, serving a kept one
+//! under a third of that (bench/instructions.sh). A kept customer's document goes out as a
+//! buffer every answer shares, which the journal references instead of copying.
 //!
 //! A page is kept by its partner and query (filter, size and where it starts), beside the
 //! store's version when it was read, and served from here only while the store is still at
@@ -42,14 +44,34 @@ impl KeptPage {
     }
 }
 
+/// A customer as its read answers it: the stored document, shared by every answer that serves
+/// it (so the journal references it rather than copying it), and its etag.
+pub(crate) struct KeptCustomer {
+    pub doc: Bytes,
+    pub etag: String,
+}
+
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
     partner: PartnerId,
-    query: ListQuery,
+    read: Read,
 }
 
-/// A kept page and the store's version when it was read.
-type Kept = (u64, Arc<KeptPage>);
+/// What was read: a page, or one customer by its (lowercase) id.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Read {
+    Page(ListQuery),
+    Customer(String),
+}
+
+#[derive(Clone)]
+enum Value {
+    Page(Arc<KeptPage>),
+    Customer(Arc<KeptCustomer>),
+}
+
+/// A kept read and the store's version when it was read.
+type Kept = (u64, Value);
 
 /// Weighs an entry by the bytes it holds, so that the bound is one of memory.
 #[derive(Clone)]
@@ -59,22 +81,31 @@ struct ByWeight;
 const ENTRY_OVERHEAD: u64 = 256;
 
 impl Weighter<Key, Kept> for ByWeight {
-    fn weight(&self, key: &Key, (_, page): &Kept) -> u64 {
+    fn weight(&self, key: &Key, (_, value): &Kept) -> u64 {
         let position = |p: &Position| p.key.len() + p.id.len();
-        let filter = key.query.filter.as_ref().map_or(0, |f| f.value.len());
-        let strings = page.items.len()
-            + filter
-            + page.next.as_ref().map_or(0, position)
-            + page.previous.as_ref().map_or(0, |(p, _)| position(p));
+        let strings = match (&key.read, value) {
+            (Read::Page(query), Value::Page(page)) => {
+                query.filter.as_ref().map_or(0, |f| f.value.len())
+                    + page.items.len()
+                    + page.next.as_ref().map_or(0, position)
+                    + page.previous.as_ref().map_or(0, |(p, _)| position(p))
+            }
+            (Read::Customer(id), Value::Customer(customer)) => id.len() + customer.doc.len() + customer.etag.len(),
+            // A key of one kind never holds a value of the other (see `PageCache::keep`).
+            _ => 0,
+        };
         strings as u64 + ENTRY_OVERHEAD
     }
 }
 
-/// The kept pages of one server, at most `bytes` of them; none when `bytes` is 0.
+/// The kept pages and customers of one server, at most `bytes` of them; none when `bytes` is 0.
 pub(crate) struct PageCache(Option<Cache<Key, Kept, ByWeight>>);
 
 /// A page of 100 holds about 60 KB: the number of entries the cache is sized for.
 const TYPICAL_PAGE_BYTES: usize = 60_000;
+
+/// Where a read that missed is to be kept: its key and the store's version before it.
+struct Slot(Option<(Key, u64)>);
 
 impl PageCache {
     pub fn new(bytes: usize) -> PageCache {
@@ -87,18 +118,52 @@ impl PageCache {
     /// read, then kept. The version is taken before the read, so a write that commits during
     /// it leaves the kept page behind the store, never ahead of it.
     pub async fn read(&self, store: &PartnerStore, query: &ListQuery) -> Result<Arc<KeptPage>, StoreError> {
-        let (Some(cache), Some(version)) = (&self.0, self.version(store).await?) else {
-            return Ok(Arc::new(KeptPage::of(store.list(query).await?, query)));
+        let slot = match self.lookup(store, Read::Page(query.clone()), "partnerd_page_cache_total").await? {
+            Ok(Value::Page(page)) => return Ok(page),
+            Ok(Value::Customer(_)) => Slot(None),
+            Err(slot) => slot,
         };
-        let key = Key { partner: store.partner().clone(), query: query.clone() };
+        let page = Arc::new(KeptPage::of(store.list(query).await?, query));
+        self.keep(slot, Value::Page(page.clone()));
+        Ok(page)
+    }
+
+    /// The customer `id`, as [`PageCache::read`] keeps pages: `None` when the partner has no
+    /// such customer (which is not kept).
+    pub async fn customer(&self, store: &PartnerStore, id: &str) -> Result<Option<Arc<KeptCustomer>>, StoreError> {
+        let slot = match self.lookup(store, Read::Customer(id.to_string()), "partnerd_customer_cache_total").await? {
+            Ok(Value::Customer(customer)) => return Ok(Some(customer)),
+            Ok(Value::Page(_)) => Slot(None),
+            Err(slot) => slot,
+        };
+        let Some(stored) = store.get(id).await? else { return Ok(None) };
+        let customer = Arc::new(KeptCustomer { doc: Bytes::from(stored.doc), etag: stored.etag });
+        self.keep(slot, Value::Customer(customer.clone()));
+        Ok(Some(customer))
+    }
+
+    /// The kept value of `read` while the store is at its version; otherwise where to keep it.
+    /// `metric` counts its hits and misses.
+    async fn lookup(
+        &self,
+        store: &PartnerStore,
+        read: Read,
+        metric: &'static str,
+    ) -> Result<Result<Value, Slot>, StoreError> {
+        let (Some(cache), Some(version)) = (&self.0, self.version(store).await?) else { return Ok(Err(Slot(None))) };
+        let key = Key { partner: store.partner().clone(), read };
         if let Some((_, kept)) = cache.get(&key).filter(|(kept_at, _)| *kept_at == version) {
-            metrics::counter!("partnerd_page_cache_total", "outcome" => "hit").increment(1);
-            return Ok(kept);
+            metrics::counter!(metric, "outcome" => "hit").increment(1);
+            return Ok(Ok(kept));
         }
-        metrics::counter!("partnerd_page_cache_total", "outcome" => "miss").increment(1);
-        let kept = Arc::new(KeptPage::of(store.list(query).await?, query));
-        cache.insert(key, (version, kept.clone()));
-        Ok(kept)
+        metrics::counter!(metric, "outcome" => "miss").increment(1);
+        Ok(Err(Slot(Some((key, version)))))
+    }
+
+    fn keep(&self, Slot(slot): Slot, value: Value) {
+        if let (Some(cache), Some((key, version))) = (&self.0, slot) {
+            cache.insert(key, (version, value));
+        }
     }
 
     /// The store's version, asked only when pages are kept at all.

@@ -32,7 +32,7 @@ pub struct AppState {
     pub(crate) clock: Clock,
     pub(crate) shared: Arc<Shared>,
     pub(crate) traffic: Arc<Traffic>,
-    /// Customer pages kept between requests, while the store is unchanged.
+    /// Customer pages and customers kept between requests, while the store is unchanged.
     pub(crate) pages: Arc<PageCache>,
     /// The pass-through, when `--upstream`, `--record` or `--replay` configured one.
     pub(crate) upstream: Option<Arc<crate::upstream::Upstream>>,

@@ -1,5 +1,5 @@
-//! Kept customer pages (`page_cache.rs`): a page is served again only while no write has
-//! committed, whoever wrote (this server, another process on the same file), and the token of
+//! Kept customer pages and customers (`page_cache.rs`): a page or customer is served again only
+//! while no write has committed, whoever wrote (this server, another process on the same file), and the token of
 //! a kept page is sealed afresh, so it lives its whole TTL from the answer.
 
 use std::time::Duration;
@@ -52,6 +52,39 @@ store_test!(a_kept_page_never_outlives_a_write, |db| {
     assert!(names(&app, &new_partner(), "").await.is_empty());
 });
 
+store_test!(a_kept_customer_never_outlives_a_write, |db| {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let app = TestApp::start(&db).await;
+    let partner = new_partner();
+    let id = create(&app, &partner, "Alpha").await["id"].as_str().unwrap().to_string();
+    let path = format!("/v1/customers/{id}");
+    let read = || async {
+        let res = app.get(&partner, &path).send().await.unwrap();
+        let etag = res.headers().get("etag").map(|v| v.to_str().unwrap().to_string());
+        (res.status().as_u16(), etag, res.json::<Value>().await.unwrap_or(Value::Null))
+    };
+    let first = read().await;
+    let before = customer_hits(&app).await;
+    assert_eq!(read().await, first, "read twice, the second the same");
+    if db.kind == Kind::Sqlite {
+        assert!(customer_hits(&app).await > before, "the second read was the kept one");
+    }
+    // Another partner never gets it, kept or not.
+    assert_eq!(app.get(&new_partner(), &path).send().await.unwrap().status(), 404);
+    // A billing update is seen at once, with its new etag.
+    let billing = format!("{path}/profiles/billing");
+    let mut profile: Value = app.get(&partner, &billing).send().await.unwrap().json().await.unwrap();
+    profile["companyName"] = json!("Renamed Ltd");
+    let res = app.request(Method::PUT, &partner, &billing).json(&profile).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let (status, etag, customer) = read().await;
+    assert_eq!((status, &customer["billingProfile"]["companyName"]), (200, &json!("Renamed Ltd")));
+    assert_ne!(etag, first.1, "the new etag");
+    // A delete is seen at once.
+    assert_eq!(app.call(&partner, Method::DELETE, &path, None).await.0, 204);
+    assert_eq!(read().await.0, 404);
+});
+
 store_test!(writes_by_another_process_are_seen, |db| {
     let _alone = ONE_AT_A_TIME.lock().await;
     // A second store on the same database is what `partnerd import` on the server's file is:
@@ -100,7 +133,16 @@ async fn page_token(app: &TestApp, partner: &PartnerId) -> String {
 }
 
 async fn page_cache_hits(app: &TestApp) -> u64 {
+    hits(app, "partnerd_page_cache_total").await
+}
+
+async fn customer_hits(app: &TestApp) -> u64 {
+    hits(app, "partnerd_customer_cache_total").await
+}
+
+async fn hits(app: &TestApp, metric: &str) -> u64 {
     let text = app.http.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
-    let line = text.lines().find(|l| l.starts_with(r#"partnerd_page_cache_total{outcome="hit"}"#));
+    let start = format!(r#"{metric}{{outcome="hit"}}"#);
+    let line = text.lines().find(|l| l.starts_with(&start));
     line.map_or(0, |l| l.rsplit(' ').next().unwrap().parse().unwrap())
 }

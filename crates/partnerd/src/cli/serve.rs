@@ -33,8 +33,8 @@ pub struct ServeArgs {
     /// How long continuation tokens stay valid (at least 24h is what clients expect).
     #[arg(long, env = "PARTNERD_CONTINUATION_TTL", default_value = "24h", value_parser = super::duration::parse)]
     continuation_ttl: Duration,
-    /// The most memory, in MiB, for customer pages kept between requests (served again while
-    /// no write has committed; SQLite only); 0 keeps none.
+    /// The most memory, in MiB, for customer pages and customers read by id kept between
+    /// requests (served again while no write has committed; SQLite only); 0 keeps none.
     #[arg(long, env = "PARTNERD_PAGE_CACHE_MIB", default_value_t = 4)]
     page_cache_mib: usize,
     /// sandbox: customers may be deleted; production: DELETE answers 403.

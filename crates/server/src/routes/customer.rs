@@ -1,22 +1,25 @@
 //! Single-customer reads: the customer, its company profile, its billing profile.
 
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use partnerd_model::Customer;
 use partnerd_store::{PartnerStore, StoredCustomer};
 
 use crate::auth::VerifiedPartner;
 use crate::ids::CustomerId;
-use crate::reply::Reply;
-use crate::ApiError;
+use crate::reply::{Json, Reply};
+use crate::{ApiError, AppState};
 
-/// GET /v1/customers/{id}: the full customer.
+/// GET /v1/customers/{id}: the full customer, kept between requests as pages are
+/// (`page_cache.rs`).
 pub(crate) async fn get_customer(
+    State(state): State<AppState>,
     partner: VerifiedPartner,
     CustomerId(id): CustomerId,
     headers: HeaderMap,
 ) -> Result<Reply, ApiError> {
-    let stored = fetch(partner.store(), &id).await?;
-    conditional(&headers, &stored, || Ok(Reply::ok_json("Customer", stored.doc.clone())))
+    let kept = state.pages.customer(partner.store(), &id).await?.ok_or_else(ApiError::customer_not_found)?;
+    conditional(&headers, &kept.etag, || Ok(Reply::ok_json_pieces("Customer", Json::Pieces(vec![kept.doc.clone()]))))
 }
 
 /// GET /v1/customers/{id}/profiles/company.
@@ -26,7 +29,7 @@ pub(crate) async fn company_profile(
     headers: HeaderMap,
 ) -> Result<Reply, ApiError> {
     let stored = fetch(partner.store(), &id).await?;
-    conditional(&headers, &stored, || {
+    conditional(&headers, &stored.etag, || {
         Ok(Reply::ok("CustomerCompanyProfile", &parse_doc(&stored)?.company_profile.unwrap_or_default()))
     })
 }
@@ -38,7 +41,7 @@ pub(crate) async fn billing_profile(
     headers: HeaderMap,
 ) -> Result<Reply, ApiError> {
     let stored = fetch(partner.store(), &id).await?;
-    conditional(&headers, &stored, || {
+    conditional(&headers, &stored.etag, || {
         Ok(Reply::ok("CustomerBillingProfile", &parse_doc(&stored)?.billing_profile.unwrap_or_default()))
     })
 }
@@ -47,17 +50,14 @@ pub(crate) async fn billing_profile(
 /// etag (or is `*`), otherwise the body `answer` builds (only then); the `ETag` header either way.
 fn conditional(
     headers: &HeaderMap,
-    stored: &StoredCustomer,
+    etag: &str,
     answer: impl FnOnce() -> Result<Reply, ApiError>,
 ) -> Result<Reply, ApiError> {
     let unchanged = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|value| {
-        value
-            .split(',')
-            .map(|t| t.trim().trim_start_matches("W/").trim_matches('"'))
-            .any(|t| t == "*" || t == stored.etag)
+        value.split(',').map(|t| t.trim().trim_start_matches("W/").trim_matches('"')).any(|t| t == "*" || t == etag)
     });
     let reply = if unchanged { Reply::empty(StatusCode::NOT_MODIFIED) } else { answer()? };
-    Ok(reply.etag(&stored.etag))
+    Ok(reply.etag(etag))
 }
 
 pub(crate) async fn fetch(store: &PartnerStore, id: &str) -> Result<StoredCustomer, ApiError> {
