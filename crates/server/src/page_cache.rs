@@ -83,18 +83,19 @@ const ENTRY_OVERHEAD: u64 = 256;
 impl Weighter<Key, Kept> for ByWeight {
     fn weight(&self, key: &Key, (_, value): &Kept) -> u64 {
         let position = |p: &Position| p.key.len() + p.id.len();
-        let strings = match (&key.read, value) {
-            (Read::Page(query), Value::Page(page)) => {
-                query.filter.as_ref().map_or(0, |f| f.value.len())
-                    + page.items.len()
+        let read = match &key.read {
+            Read::Page(query) => query.filter.as_ref().map_or(0, |f| f.value.len()),
+            Read::Customer(id) => id.len(),
+        };
+        let kept = match value {
+            Value::Page(page) => {
+                page.items.len()
                     + page.next.as_ref().map_or(0, position)
                     + page.previous.as_ref().map_or(0, |(p, _)| position(p))
             }
-            (Read::Customer(id), Value::Customer(customer)) => id.len() + customer.doc.len() + customer.etag.len(),
-            // A key of one kind never holds a value of the other (see `PageCache::keep`).
-            _ => 0,
+            Value::Customer(customer) => customer.doc.len() + customer.etag.len(),
         };
-        strings as u64 + ENTRY_OVERHEAD
+        (read + kept) as u64 + ENTRY_OVERHEAD
     }
 }
 
@@ -104,8 +105,11 @@ pub(crate) struct PageCache(Option<Cache<Key, Kept, ByWeight>>);
 /// A page of 100 holds about 60 KB: the number of entries the cache is sized for.
 const TYPICAL_PAGE_BYTES: usize = 60_000;
 
-/// Where a read that missed is to be kept: its key and the store's version before it.
-struct Slot(Option<(Key, u64)>);
+/// Where a read is kept: its key and the store's version before it was read.
+struct Slot {
+    key: Key,
+    version: u64,
+}
 
 impl PageCache {
     pub fn new(bytes: usize) -> PageCache {
@@ -118,11 +122,10 @@ impl PageCache {
     /// read, then kept. The version is taken before the read, so a write that commits during
     /// it leaves the kept page behind the store, never ahead of it.
     pub async fn read(&self, store: &PartnerStore, query: &ListQuery) -> Result<Arc<KeptPage>, StoreError> {
-        let slot = match self.lookup(store, Read::Page(query.clone()), "partnerd_page_cache_total").await? {
-            Ok(Value::Page(page)) => return Ok(page),
-            Ok(Value::Customer(_)) => Slot(None),
-            Err(slot) => slot,
-        };
+        let slot = self.slot(store, Read::Page(query.clone())).await?;
+        if let Some(Value::Page(page)) = self.kept(slot.as_ref(), "partnerd_page_cache_total") {
+            return Ok(page);
+        }
         let page = Arc::new(KeptPage::of(store.list(query).await?, query));
         self.keep(slot, Value::Page(page.clone()));
         Ok(page)
@@ -131,37 +134,34 @@ impl PageCache {
     /// The customer `id`, as [`PageCache::read`] keeps pages: `None` when the partner has no
     /// such customer (which is not kept).
     pub async fn customer(&self, store: &PartnerStore, id: &str) -> Result<Option<Arc<KeptCustomer>>, StoreError> {
-        let slot = match self.lookup(store, Read::Customer(id.to_string()), "partnerd_customer_cache_total").await? {
-            Ok(Value::Customer(customer)) => return Ok(Some(customer)),
-            Ok(Value::Page(_)) => Slot(None),
-            Err(slot) => slot,
-        };
+        let slot = self.slot(store, Read::Customer(id.to_string())).await?;
+        if let Some(Value::Customer(customer)) = self.kept(slot.as_ref(), "partnerd_customer_cache_total") {
+            return Ok(Some(customer));
+        }
         let Some(stored) = store.get(id).await? else { return Ok(None) };
         let customer = Arc::new(KeptCustomer { doc: Bytes::from(stored.doc), etag: stored.etag });
         self.keep(slot, Value::Customer(customer.clone()));
         Ok(Some(customer))
     }
 
-    /// The kept value of `read` while the store is at its version; otherwise where to keep it.
-    /// `metric` counts its hits and misses.
-    async fn lookup(
-        &self,
-        store: &PartnerStore,
-        read: Read,
-        metric: &'static str,
-    ) -> Result<Result<Value, Slot>, StoreError> {
-        let (Some(cache), Some(version)) = (&self.0, self.version(store).await?) else { return Ok(Err(Slot(None))) };
-        let key = Key { partner: store.partner().clone(), read };
-        if let Some((_, kept)) = cache.get(&key).filter(|(kept_at, _)| *kept_at == version) {
-            metrics::counter!(metric, "outcome" => "hit").increment(1);
-            return Ok(Ok(kept));
-        }
-        metrics::counter!(metric, "outcome" => "miss").increment(1);
-        Ok(Err(Slot(Some((key, version)))))
+    /// Where `read` is kept; `None` when nothing is (no cache, or a store that cannot tell
+    /// its version).
+    async fn slot(&self, store: &PartnerStore, read: Read) -> Result<Option<Slot>, StoreError> {
+        let Some(version) = self.version(store).await? else { return Ok(None) };
+        Ok(Some(Slot { key: Key { partner: store.partner().clone(), read }, version }))
     }
 
-    fn keep(&self, Slot(slot): Slot, value: Value) {
-        if let (Some(cache), Some((key, version))) = (&self.0, slot) {
+    /// What is kept in `slot` while the store is still at its version; `metric` counts the
+    /// hits and misses.
+    fn kept(&self, slot: Option<&Slot>, metric: &'static str) -> Option<Value> {
+        let (cache, slot) = (self.0.as_ref()?, slot?);
+        let kept = cache.get(&slot.key).filter(|(kept_at, _)| *kept_at == slot.version).map(|(_, value)| value);
+        metrics::counter!(metric, "outcome" => if kept.is_some() { "hit" } else { "miss" }).increment(1);
+        kept
+    }
+
+    fn keep(&self, slot: Option<Slot>, value: Value) {
+        if let (Some(cache), Some(Slot { key, version })) = (&self.0, slot) {
             cache.insert(key, (version, value));
         }
     }
