@@ -43,7 +43,6 @@ const SHARE_MIN: usize = 1024;
 pub(crate) struct Captured {
     copies: Span,
     shared: Vec<Referenced>,
-    len: usize,
     pub truncated: bool,
 }
 
@@ -75,11 +74,10 @@ impl Captured {
     /// Keeps a copy of `data`, up to `limit` bytes in all: the request's frames are slices of
     /// the connection's read buffer, which a reference would keep alive whole.
     fn keep_copy(&mut self, text: &mut Text, data: &[u8], limit: usize) {
-        let kept = &data[..data.len().min(limit.saturating_sub(self.len))];
+        let kept = &data[..data.len().min(limit.saturating_sub(self.len()))];
         self.truncated |= kept.len() < data.len();
         if !kept.is_empty() {
             self.copies = self.copies.extended_by(text.push(kept));
-            self.len += kept.len();
         }
     }
 
@@ -87,7 +85,7 @@ impl Captured {
     /// frame is shared with someone else, a copy when the answer owns it alone (see the module
     /// documentation).
     fn keep_frame(&mut self, text: &mut Text, frame: &Bytes, limit: usize) {
-        let room = limit.saturating_sub(self.len);
+        let room = limit.saturating_sub(self.len());
         if frame.is_unique() || frame.len() < SHARE_MIN || room == 0 {
             return self.keep_copy(text, frame, limit);
         }
@@ -98,12 +96,11 @@ impl Captured {
             bytes: frame.slice(..kept),
             buffer: SharedBuffer { start: frame.as_ptr() as usize, len: frame.len() },
         });
-        self.len += kept;
     }
 
     /// How many bytes are kept.
     pub fn len(&self) -> usize {
-        self.len
+        self.copies.len() + self.shared.iter().map(|r| r.bytes.len()).sum::<usize>()
     }
 
     /// The shared buffers it references, each kept alive whole while the capture lives.
@@ -119,7 +116,7 @@ impl Captured {
             [] => std::borrow::Cow::Borrowed(copies),
             [one] if copies.is_empty() => std::borrow::Cow::Borrowed(&one.bytes),
             shared => {
-                let mut out = Vec::with_capacity(self.len);
+                let mut out = Vec::with_capacity(self.len());
                 let mut done = 0;
                 for r in shared {
                     out.extend_from_slice(&copies[done..r.after]);
